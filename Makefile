@@ -1,0 +1,35 @@
+# reference-as: `make install`, then `make run`; `make test` for the tests.
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+
+.PHONY: install run test lint bench clean
+
+install: $(VENV)/.installed
+
+# A virtual environment in the repository, with the package (editable) and its test extras.
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Creates the demo clients on first run (their credentials are printed once), then serves.
+run: install
+	$(BIN)/reference-as demo
+	$(BIN)/reference-as serve
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check reference_as spec_tests bench
+	$(BIN)/ruff format --check reference_as spec_tests bench
+
+# wrk (Debian) is the load generator: a separate, non-Python process.
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PYTHON) bench/token_endpoint.py
+
+clean:
+	rm -rf $(VENV) var *.egg-info .pytest_cache

@@ -1,0 +1,289 @@
+"""The `reference-as` command: serve, and administer clients and keys.
+
+Every command that prints data takes `--json` so scripts (and the conformance
+suite) can read it. Settings come from `reference-as.toml`, then
+`REFERENCE_AS_*` environment variables, then the flags given here.
+"""
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+
+from . import app as app_module
+from .clients import ClientNotFound, ClientService, InvalidClientSettings, describe
+from .clock import SystemClock
+from .config import ConfigError, load_settings
+from .keys import Keyring
+from .policy.rfc6749_clients import CLIENT_TYPES, GRANT_TYPES
+from .secret_box import SecretKeyError
+from .store import open_store
+from .store.records import CONFIDENTIAL, PUBLIC
+
+DEMO_REDIRECT_URI = "http://127.0.0.1:8001/callback"
+
+
+class Context:
+    """What a command needs, built from the settings."""
+
+    def __init__(self, args):
+        self.args = args
+        self.settings = load_settings(
+            args.config, overrides={name: getattr(args, name, None) for name in ("store", "issuer", "host", "port", "workers")}
+        )
+        self.store = open_store(self.settings.store)
+        self.clock = SystemClock()
+        self.clients = ClientService(self.store, self.settings, self.clock)
+
+    def keyring(self) -> Keyring:
+        return Keyring(self.store, app_module.secret_box(self.settings), self.clock, self.settings)
+
+    def emit(self, data, text: str) -> None:
+        print(json.dumps(data, indent=2) if self.args.json else text)
+
+
+def _date(timestamp: int | None) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%SZ") if timestamp else "-"
+
+
+def _client_text(client: dict, secret: str | None = None) -> str:
+    lines = [
+        f"client_id:     {client['client_id']}",
+        f"name:          {client['name']}",
+        f"type:          {client['type']}",
+        f"status:        {client['status']}",
+        f"grant types:   {' '.join(client['grant_types'])}",
+        f"scopes:        {' '.join(client['scopes'])}",
+        f"redirect URIs: {' '.join(client['redirect_uris']) or '-'}",
+    ]
+    if secret:
+        lines.append(f"client_secret: {secret}")
+        lines.append("               (shown this once: only its hash is kept)")
+    elif client["client_secret"]:
+        lines.append(f"client_secret: {client['client_secret']} (masked)")
+    return "\n".join(lines)
+
+
+def _with_secret(client, secret: str | None) -> dict:
+    data = describe(client)
+    if secret:
+        data["client_secret"] = secret
+    return data
+
+
+# -- serve ------------------------------------------------------------------------------
+
+
+def cmd_serve(ctx: Context) -> None:
+    from .serve import run
+
+    settings = ctx.settings
+    wsgi_app = app_module.make_app(settings, ctx.store, ctx.clock)
+    print(f"reference-as: issuer {settings.issuer}, serving on http://{settings.host}:{settings.port}", flush=True)
+    run(wsgi_app, ctx.store, host=settings.host, port=settings.port, workers=settings.workers, access_log=ctx.args.access_log)
+
+
+# -- clients ----------------------------------------------------------------------------
+
+
+def cmd_clients_create(ctx: Context) -> None:
+    a = ctx.args
+    client, secret = ctx.clients.create(
+        name=a.name,
+        client_type=a.type,
+        grant_types=tuple(a.grant or (["client_credentials"] if a.type == CONFIDENTIAL else ["authorization_code"])),
+        scopes=tuple(a.scope or ctx.settings.scopes),
+        redirect_uris=tuple(a.redirect_uri or ()),
+        client_id=a.client_id,
+    )
+    ctx.emit(_with_secret(client, secret), _client_text(describe(client), secret))
+
+
+def cmd_clients_list(ctx: Context) -> None:
+    clients = [describe(c) for c in ctx.clients.list()]
+    rows = [f"{c['client_id']:<24} {c['status']:<7} {c['type']:<13} {c['name']}" for c in clients]
+    ctx.emit(clients, "\n".join([f"{'CLIENT_ID':<24} {'STATUS':<7} {'TYPE':<13} NAME", *rows]))
+
+
+def cmd_clients_show(ctx: Context) -> None:
+    client = describe(ctx.clients.get(ctx.args.client_id))
+    ctx.emit(client, _client_text(client))
+
+
+def cmd_clients_edit(ctx: Context) -> None:
+    a = ctx.args
+    client = ctx.clients.edit(
+        a.client_id,
+        name=a.name,
+        grant_types=tuple(a.grant) if a.grant else None,
+        scopes=tuple(a.scope) if a.scope else None,
+        redirect_uris=tuple(a.redirect_uri) if a.redirect_uri else None,
+    )
+    ctx.emit(describe(client), _client_text(describe(client)))
+
+
+def _status_change(action):
+    def command(ctx: Context) -> None:
+        client = describe(getattr(ctx.clients, action)(ctx.args.client_id))
+        ctx.emit(client, f"{client['client_id']}: {client['status']}")
+
+    return command
+
+
+def cmd_clients_delete(ctx: Context) -> None:
+    ctx.clients.delete(ctx.args.client_id)
+    ctx.emit({"client_id": ctx.args.client_id, "deleted": True}, f"{ctx.args.client_id}: deleted, its tokens revoked")
+
+
+def cmd_clients_rotate_secret(ctx: Context) -> None:
+    client, secret = ctx.clients.rotate_secret(ctx.args.client_id)
+    ctx.emit(
+        _with_secret(client, secret),
+        f"client_id:     {client.client_id}\nclient_secret: {secret}\n"
+        "               (shown this once; the old secret no longer works)",
+    )
+
+
+# -- keys -------------------------------------------------------------------------------
+
+
+def _key_row(key, active_kid: str | None, published: set[str]) -> dict:
+    return {
+        "kid": key.kid,
+        "alg": key.alg,
+        "created_at": key.created_at,
+        "retired_at": key.retired_at,
+        "active": key.kid == active_kid,
+        "published": key.kid in published,
+    }
+
+
+def _keys_table(rows: list[dict]) -> str:
+    lines = [f"{'KID':<45} {'ALG':<6} {'CREATED':<21} {'RETIRED':<21} STATE"]
+    for r in rows:
+        state = "active" if r["active"] else ("published" if r["published"] else "retired")
+        lines.append(f"{r['kid']:<45} {r['alg']:<6} {_date(r['created_at']):<21} {_date(r['retired_at']):<21} {state}")
+    return "\n".join(lines)
+
+
+def cmd_keys_list(ctx: Context) -> None:
+    keyring = ctx.keyring()
+    published = {k.kid for k in keyring.published()}
+    active = ctx.store.active_signing_kid()
+    rows = [_key_row(k, active, published) for k in ctx.store.signing_keys()]
+    ctx.emit(rows, _keys_table(rows))
+
+
+def cmd_keys_rotate(ctx: Context) -> None:
+    keyring = ctx.keyring()
+    key = keyring.rotate()
+    published = {k.kid for k in keyring.published()}
+    rows = [_key_row(k, key.kid, published) for k in ctx.store.signing_keys()]
+    ctx.emit(rows, f"new active key {key.kid}; retired keys stay published for one token lifetime\n" + _keys_table(rows))
+
+
+# -- demo -------------------------------------------------------------------------------
+
+DEMO_CLIENTS = (
+    ("demo-confidential", "Demo confidential client", CONFIDENTIAL, GRANT_TYPES),
+    ("demo-public", "Demo public client", PUBLIC, ("authorization_code", "refresh_token")),
+)
+
+
+def cmd_demo(ctx: Context) -> None:
+    results, lines = [], ["Demo clients:"]
+    for client_id, name, client_type, grants in DEMO_CLIENTS:
+        if ctx.store.get_client(client_id):
+            results.append({"client_id": client_id, "created": False})
+            lines.append(f"  {client_id}: exists already (a secret is shown only when made; rotate-secret makes a new one)")
+            continue
+        client, secret = ctx.clients.create(
+            client_id=client_id,
+            name=name,
+            client_type=client_type,
+            grant_types=grants,
+            scopes=ctx.settings.scopes,
+            redirect_uris=(DEMO_REDIRECT_URI,),
+        )
+        results.append({**_with_secret(client, secret), "created": True})
+        lines.append(f"  {client_id}: " + (f"client_secret {secret}  (shown this once)" if secret else "public, no secret"))
+        if secret:
+            token_url = ctx.settings.issuer.rstrip("/") + "/oauth2/token"
+            lines.append(f"  try: curl -u {client_id}:{secret} -d grant_type=client_credentials {token_url}")
+    ctx.emit(results, "\n".join(lines))
+
+
+# -- argument parsing -------------------------------------------------------------------
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", help="settings file (default: ./reference-as.toml if present)")
+    common.add_argument("--store", help="store URL: memory:// or sqlite:///path")
+    common.add_argument("--issuer", help="issuer URL, e.g. http://127.0.0.1:8000")
+    common.add_argument("--json", action="store_true", help="print JSON")
+    return common
+
+
+def _client_fields(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--name")
+    parser.add_argument("--grant", action="append", choices=GRANT_TYPES, help="allowed grant type (repeat for several)")
+    parser.add_argument("--scope", action="append", help="allowed scope (repeat for several)")
+    parser.add_argument("--redirect-uri", action="append", help="redirect URI (repeat for several)")
+
+
+def parser() -> argparse.ArgumentParser:
+    common = _common()
+    top = argparse.ArgumentParser(prog="reference-as", description=__doc__.splitlines()[0])
+    commands = top.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", parents=[common], help="serve the authorization server")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, help="worker processes")
+    serve.add_argument("--access-log", action="store_true", help="log each request (path only, never the query)")
+    serve.set_defaults(handler=cmd_serve)
+
+    clients = commands.add_parser("clients", help="administer OAuth clients").add_subparsers(dest="action", required=True)
+    create = clients.add_parser("create", parents=[common], help="create a client; prints its secret once")
+    _client_fields(create)
+    create.set_defaults(handler=cmd_clients_create, name=None)
+    create.add_argument("--type", choices=CLIENT_TYPES, default=CONFIDENTIAL)
+    create.add_argument("--client-id", help="choose the client_id (default: random)")
+    clients.add_parser("list", parents=[common], help="list clients").set_defaults(handler=cmd_clients_list)
+    for action, handler, text in (
+        ("show", cmd_clients_show, "show one client (secret masked)"),
+        ("edit", cmd_clients_edit, "change name, grants, scopes or redirect URIs"),
+        ("pause", _status_change("pause"), "refuse the client tokens until resumed"),
+        ("resume", _status_change("resume"), "undo pause"),
+        ("delete", cmd_clients_delete, "delete the client and revoke its tokens"),
+        ("rotate-secret", cmd_clients_rotate_secret, "new secret, printed once; the old one stops working"),
+    ):
+        sub = clients.add_parser(action, parents=[common], help=text)
+        sub.add_argument("client_id")
+        if action == "edit":
+            _client_fields(sub)
+        sub.set_defaults(handler=handler)
+
+    keys = commands.add_parser("keys", help="signing keys").add_subparsers(dest="action", required=True)
+    keys.add_parser("list", parents=[common], help="list signing keys").set_defaults(handler=cmd_keys_list)
+    keys.add_parser("rotate", parents=[common], help="make a new signing key").set_defaults(handler=cmd_keys_rotate)
+
+    commands.add_parser("demo", parents=[common], help="create the demo clients if absent").set_defaults(handler=cmd_demo)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "clients" and args.action == "create" and not args.name:
+        args.name = args.client_id or "unnamed client"
+    try:
+        args.handler(Context(args))
+    except (ConfigError, InvalidClientSettings, ClientNotFound, SecretKeyError, ValueError) as error:
+        print(f"reference-as: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Client authentication at the token endpoint (RFC 6749 §2.3).
+
+Two methods, as advertised in the metadata (RFC 8414
+`token_endpoint_auth_methods_supported`):
+- `client_secret_basic` (RFC 6749 §2.3.1): HTTP Basic, where the client_id and
+  secret are each form-urlencoded before being joined by ':' and base64-encoded.
+  The server MUST support it.
+- `client_secret_post` (RFC 6749 §2.3.1): `client_id` and `client_secret` in the
+  request body. Allowed, NOT RECOMMENDED by the RFC.
+A public client presents its `client_id` alone (`none`).
+
+RFC6749-2.3 MUST NOT: a client uses more than one method in one request.
+The secret is compared in constant time against its stored hash, and an
+unknown client costs the same hash as a known one.
+"""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from urllib.parse import unquote_plus
+
+from .errors import OAuthError
+from .policy import secrets
+from .store import Store
+from .store.records import Client
+
+BASIC = "client_secret_basic"
+POST = "client_secret_post"
+NONE = "none"
+METHODS_SUPPORTED = (BASIC, POST)
+
+# Compared against when the client is unknown, so failure takes the same time.
+_UNKNOWN_CLIENT_HASH = secrets.hash_secret(secrets.new_secret())
+
+
+@dataclass(frozen=True)
+class Credentials:
+    method: str
+    client_id: str | None
+    client_secret: str | None = None
+
+
+def _basic(authorization: str) -> Credentials:
+    scheme, _, encoded = authorization.partition(" ")
+    if scheme.lower() != "basic":
+        raise OAuthError("invalid_client", "The token endpoint accepts HTTP Basic client authentication only.")
+    try:
+        user_pass = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise OAuthError("invalid_client", "The Basic credentials are not valid base64 of UTF-8 text.") from None
+    client_id, colon, secret = user_pass.partition(":")
+    if not colon:
+        raise OAuthError("invalid_client", "The Basic credentials lack the ':' between client_id and secret.")
+    # RFC6749-2.3.1: both parts are application/x-www-form-urlencoded.
+    return Credentials(BASIC, unquote_plus(client_id), unquote_plus(secret))
+
+
+def presented(authorization: str | None, body_client_id: str | None, body_client_secret: str | None) -> Credentials:
+    """Which method the request used, and the credentials it carries."""
+    if authorization:
+        # RFC6749-2.3 MUST NOT: more than one authentication method in one request.
+        if body_client_secret is not None:
+            raise OAuthError(
+                "invalid_request", "The client authenticated twice (HTTP Basic and client_secret in the body); use one."
+            )
+        credentials = _basic(authorization)
+        if body_client_id is not None and body_client_id != credentials.client_id:
+            raise OAuthError("invalid_request", "The client_id in the body differs from the one in HTTP Basic.")
+        return credentials
+    if body_client_secret is not None:
+        return Credentials(POST, body_client_id, body_client_secret)
+    return Credentials(NONE, body_client_id)
+
+
+def authenticate(credentials: Credentials, store: Store) -> Client:
+    """The client the credentials prove, or OAuthError `invalid_client` (RFC 6749 §5.2)."""
+    if not credentials.client_id:
+        raise OAuthError("invalid_client", "No client credentials were presented.")
+    client = store.get_client(credentials.client_id)
+    if credentials.method == NONE:
+        if client is not None and not client.is_confidential:
+            raise OAuthError("unauthorized_client", "A public client cannot use this grant type.")
+        raise OAuthError("invalid_client", "The client must authenticate with its secret.")
+    stored_hash = client.secret_hash if client and client.secret_hash else _UNKNOWN_CLIENT_HASH
+    if not secrets.secret_matches(credentials.client_secret or "", stored_hash) or client is None or not client.secret_hash:
+        raise OAuthError("invalid_client")
+    return client

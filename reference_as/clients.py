@@ -1,0 +1,147 @@
+"""The client service: the seed's client administration, in one place.
+
+Create, list, show, edit, pause, resume, delete and rotate a secret. The CLI
+and the admin screens both call this module, so each rule lives once (the rules
+themselves are in `policy/rfc6749_clients.py`).
+
+A confidential client's secret is 256-bit random, returned in clear only by
+`create` and `rotate_secret`, and stored as a hash (see `policy/secrets.py`).
+"""
+
+import dataclasses
+import secrets as random
+
+from .clock import Clock
+from .config import Settings
+from .policy import rfc6749_clients as rules
+from .policy import secrets
+from .store import DuplicateClient, Store
+from .store.records import ACTIVE, CONFIDENTIAL, PAUSED, Client
+
+InvalidClientSettings = rules.InvalidClientSettings
+
+
+class ClientNotFound(LookupError):
+    def __init__(self, client_id: str):
+        super().__init__(f"no client with client_id {client_id!r}")
+
+
+class ClientService:
+    def __init__(self, store: Store, settings: Settings, clock: Clock):
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+
+    def create(
+        self,
+        *,
+        name: str,
+        client_type: str,
+        grant_types: tuple[str, ...],
+        scopes: tuple[str, ...],
+        redirect_uris: tuple[str, ...] = (),
+        client_id: str | None = None,
+    ) -> tuple[Client, str | None]:
+        """A new client and, for a confidential one, its secret (shown this once)."""
+        client_id = client_id or random.token_urlsafe(12)
+        rules.check_client_id(client_id)
+        rules.check_type_and_grants(client_type, grant_types)
+        self._check_editable(name, grant_types, scopes, redirect_uris)
+        secret = secrets.new_secret() if client_type == CONFIDENTIAL else None
+        now = self.clock.now()
+        client = Client(
+            client_id=client_id,
+            name=name,
+            client_type=client_type,
+            grant_types=tuple(grant_types),
+            scopes=tuple(scopes),
+            redirect_uris=tuple(redirect_uris),
+            status=ACTIVE,
+            secret_hash=secrets.hash_secret(secret) if secret else None,
+            secret_hint=secrets.hint(secret) if secret else None,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            self.store.add_client(client)
+        except DuplicateClient:
+            raise InvalidClientSettings(f"client_id: {client_id!r} is taken") from None
+        return client, secret
+
+    def list(self) -> list[Client]:
+        return self.store.list_clients()
+
+    def get(self, client_id: str) -> Client:
+        client = self.store.get_client(client_id)
+        if client is None:
+            raise ClientNotFound(client_id)
+        return client
+
+    def edit(
+        self,
+        client_id: str,
+        *,
+        name: str | None = None,
+        grant_types: tuple[str, ...] | None = None,
+        scopes: tuple[str, ...] | None = None,
+        redirect_uris: tuple[str, ...] | None = None,
+    ) -> Client:
+        """Change any field but the type and the client_id; None leaves a field as it is."""
+        client = self.get(client_id)
+        changed = dataclasses.replace(
+            client,
+            name=client.name if name is None else name,
+            grant_types=client.grant_types if grant_types is None else tuple(grant_types),
+            scopes=client.scopes if scopes is None else tuple(scopes),
+            redirect_uris=client.redirect_uris if redirect_uris is None else tuple(redirect_uris),
+        )
+        rules.check_type_and_grants(changed.client_type, changed.grant_types)
+        self._check_editable(changed.name, changed.grant_types, changed.scopes, changed.redirect_uris)
+        return self._save(changed)
+
+    def pause(self, client_id: str) -> Client:
+        """A paused client gets no tokens until resumed."""
+        return self._save(dataclasses.replace(self.get(client_id), status=PAUSED))
+
+    def resume(self, client_id: str) -> Client:
+        return self._save(dataclasses.replace(self.get(client_id), status=ACTIVE))
+
+    def rotate_secret(self, client_id: str) -> tuple[Client, str]:
+        """A new secret for a confidential client; the old one stops working at once."""
+        client = self.get(client_id)
+        if not client.is_confidential:
+            raise InvalidClientSettings("a public client has no secret to rotate")
+        secret = secrets.new_secret()
+        changed = dataclasses.replace(client, secret_hash=secrets.hash_secret(secret), secret_hint=secrets.hint(secret))
+        return self._save(changed), secret
+
+    def delete(self, client_id: str) -> None:
+        """Remove the client; its tokens are revoked in the same transaction."""
+        if not self.store.delete_client(client_id, self.clock.now()):
+            raise ClientNotFound(client_id)
+
+    def _check_editable(self, name, grant_types, scopes, redirect_uris) -> None:
+        rules.check_name(name)
+        rules.check_scopes(tuple(scopes), self.settings.scopes)
+        rules.check_redirect_uris(tuple(redirect_uris), tuple(grant_types))
+
+    def _save(self, client: Client) -> Client:
+        client = dataclasses.replace(client, updated_at=self.clock.now())
+        self.store.replace_client(client)
+        return client
+
+
+def describe(client: Client) -> dict:
+    """A client as shown by `list`, `show` and `--json`: the secret only masked."""
+    return {
+        "client_id": client.client_id,
+        "name": client.name,
+        "type": client.client_type,
+        "status": client.status,
+        "grant_types": list(client.grant_types),
+        "scopes": list(client.scopes),
+        "redirect_uris": list(client.redirect_uris),
+        "client_secret": secrets.mask(client.secret_hint) if client.is_confidential else None,
+        "created_at": client.created_at,
+        "updated_at": client.updated_at,
+    }

@@ -1,0 +1,133 @@
+"""Settings: every knob the server has, its default, and the rule behind it.
+
+Read in three layers, each overriding the one before:
+  1. `reference-as.toml` in the working directory (or `--config FILE`),
+  2. environment variables `REFERENCE_AS_<FIELD>` (upper case),
+  3. command-line flags.
+With nothing set, the server runs: first start needs no configuration.
+"""
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from pathlib import Path
+
+ENV_PREFIX = "REFERENCE_AS_"
+DEFAULT_CONFIG_FILE = "reference-as.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Where the server answers. RFC 8414 §2: the issuer is an https URL with no
+    # query or fragment; http is accepted for loopback development only.
+    # Empty means http://<host>:<port>, the address served.
+    issuer: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+
+    # Storage (see reference_as/store): memory:// or sqlite:///path.
+    store: str = "sqlite:///./var/reference_as.sqlite3"
+    # The 0600 file holding the master key that seals private keys at rest,
+    # used when REFERENCE_AS_SECRET_KEY is not set (see reference_as/secret_box.py).
+    secret_key_file: str = "./var/secret.key"
+
+    # RFC 9068 access tokens. `audience` empty means "<issuer>/api", the sample
+    # protected resource served beside the authorization server.
+    access_token_ttl: int = 3600
+    audience: str = ""
+    # RFC 7518 §3.1: RS256 is the algorithm every JWT library supports.
+    signing_alg: str = "RS256"
+
+    # RFC 6749 §3.3: the scopes the server knows. The seed's four levels under a prefix.
+    scope_prefix: str = "api:"
+    scope_levels: tuple[str, ...] = ("read", "write", "admin", "superuser")
+    # The seed's rule: "only one scope per request, and it must match the client
+    # configuration". Off by default: RFC 6749 §3.3 allows a list.
+    one_scope_per_request: bool = False
+
+    # The seed's route style, /index.php?module=OAuth2&action=token, beside /oauth2/token.
+    seed_routes: bool = True
+    # Largest request body read from a client, in bytes; larger is refused with 400.
+    max_body_bytes: int = 64 * 1024
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        return tuple(self.scope_prefix + level for level in self.scope_levels)
+
+    @property
+    def resource_audience(self) -> str:
+        return self.audience or self.issuer.rstrip("/") + "/api"
+
+
+FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
+
+
+class ConfigError(Exception):
+    """A setting has a value that cannot be used; the message names it."""
+
+
+def _convert(name: str, value, source: str):
+    kind = FIELDS[name].type
+    try:
+        if kind is int:
+            return int(value)
+        if kind is bool:
+            if isinstance(value, bool):
+                return value
+            if str(value).lower() in ("1", "true", "yes", "on"):
+                return True
+            if str(value).lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(value)
+        if kind == tuple[str, ...]:
+            return tuple(value) if isinstance(value, list) else tuple(str(value).replace(",", " ").split())
+        return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{source}: {name} = {value!r} is not a valid {getattr(kind, '__name__', kind)}") from None
+
+
+def load_settings(config_file: str | None = None, environ=None, overrides: dict | None = None) -> Settings:
+    """Settings from the TOML file, then the environment, then `overrides` (flags; None values ignored)."""
+    environ = os.environ if environ is None else environ
+    values: dict = {}
+    path = Path(config_file or DEFAULT_CONFIG_FILE)
+    if config_file or path.exists():
+        try:
+            table = tomllib.loads(path.read_text())
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"{path}: {error}") from None
+        for name, value in table.items():
+            if name not in FIELDS:
+                raise ConfigError(f"{path}: unknown setting {name!r}")
+            values[name] = _convert(name, value, str(path))
+    for name in FIELDS:
+        env_name = ENV_PREFIX + name.upper()
+        if env_name in environ:
+            values[name] = _convert(name, environ[env_name], env_name)
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            values[name] = _convert(name, value, "--" + name.replace("_", "-"))
+    settings = Settings(**values)
+    if not settings.issuer:
+        settings = dataclasses.replace(settings, issuer=f"http://{settings.host}:{settings.port}")
+    check(settings)
+    return settings
+
+
+def check(settings: Settings) -> None:
+    issuer = urlsplit(settings.issuer)
+    # RFC 8414 §2: "a URL that uses the https scheme and has no query or fragment components".
+    if issuer.scheme not in ("https", "http") or not issuer.hostname or issuer.query or issuer.fragment:
+        raise ConfigError(f"issuer {settings.issuer!r} must be an absolute https URL without query or fragment")
+    if issuer.scheme == "http" and issuer.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ConfigError(f"issuer {settings.issuer!r}: http is allowed only on loopback (RFC 8414 §2 asks for https)")
+    if settings.signing_alg not in ("RS256", "ES256", "EdDSA"):
+        raise ConfigError(f"signing_alg {settings.signing_alg!r}: choose RS256, ES256 or EdDSA")
+    for name in ("access_token_ttl", "workers", "max_body_bytes"):
+        if getattr(settings, name) <= 0:
+            raise ConfigError(f"{name} must be positive")
+    if not settings.scope_levels:
+        raise ConfigError("scope_levels must name at least one scope")

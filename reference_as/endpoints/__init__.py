@@ -1,0 +1,1 @@
+"""One module per endpoint; each turns a webob request into a webob response."""

@@ -1,0 +1,55 @@
+"""What the server publishes about itself: the JWKS (RFC 7517) and the
+authorization server metadata (RFC 8414).
+
+The metadata document is built here rather than by oauthlib's
+`MetadataEndpoint`, which refuses an `http` issuer behind a process-wide
+switch; our configuration already allows http on loopback only.
+Both documents are public and may be cached briefly.
+"""
+
+import json
+
+from webob import Request, Response
+
+from .. import client_auth
+from ..config import Settings
+from ..keys import Keyring
+from ..responses import json_response
+
+WELL_KNOWN = "/.well-known/oauth-authorization-server"
+
+
+def metadata(settings: Settings, grant_types: tuple[str, ...]) -> dict:
+    """RFC 8414 §2: every field that applies to this server."""
+    issuer = settings.issuer.rstrip("/")
+    return {
+        "issuer": settings.issuer,
+        "token_endpoint": issuer + "/oauth2/token",
+        "jwks_uri": issuer + "/oauth2/jwks",
+        "scopes_supported": list(settings.scopes),
+        # RFC8414-2 REQUIRED; this server has no authorization endpoint yet, so no response type.
+        "response_types_supported": [],
+        "grant_types_supported": list(grant_types),
+        "token_endpoint_auth_methods_supported": list(client_auth.METHODS_SUPPORTED),
+    }
+
+
+def _json(body: bytes, max_age: int) -> Response:
+    return json_response(body, headers={"Cache-Control": f"public, max-age={max_age}"})
+
+
+class MetadataEndpoint:
+    def __init__(self, document: dict):
+        self.body = json.dumps(document, indent=2).encode()
+
+    def __call__(self, request: Request) -> Response:
+        return _json(self.body, 3600)
+
+
+class JwksEndpoint:
+    def __init__(self, keyring: Keyring):
+        self.keyring = keyring
+
+    def __call__(self, request: Request) -> Response:
+        # A short cache: a rotated key must reach verifiers well within a token lifetime.
+        return _json(json.dumps(self.keyring.jwks(), indent=2).encode(), 60)

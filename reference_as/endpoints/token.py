@@ -1,0 +1,43 @@
+"""The token endpoint, `POST /oauth2/token` (RFC 6749 §3.2).
+
+The checks run in this order, each raising `OAuthError`:
+  1. RFC6749-3.2 MUST: the method is POST (the route table answers 405 otherwise).
+  2. The body is a well-formed form with no repeated parameter and nothing in
+     the query string (`form.read_form`: RFC6749-3.2, RFC6749-2.3.1).
+  3. RFC6749-4.4.2 / 4.1.3: `grant_type` is present (invalid_request) and one we
+     support (unsupported_grant_type).
+  4. oauthlib runs the grant: client authentication (`validator.authenticate_client`),
+     the client's allowed grant types, scope; then our issuer mints the token.
+The success response (RFC 6749 §5.1) is JSON with `Cache-Control: no-store`
+and `Pragma: no-cache`.
+"""
+
+from webob import Request, Response
+
+from ..errors import OAuthError, from_oauthlib
+from ..form import read_form
+from ..responses import NO_STORE, json_response
+
+
+class TokenEndpoint:
+    def __init__(self, oauthlib_endpoint, grant_types: tuple[str, ...], max_body_bytes: int):
+        self.oauthlib_endpoint = oauthlib_endpoint
+        self.grant_types = grant_types
+        self.max_body_bytes = max_body_bytes
+
+    def __call__(self, request: Request) -> Response:
+        params = read_form(request, self.max_body_bytes)
+        grant_type = params.get("grant_type")
+        if grant_type is None:
+            raise OAuthError("invalid_request", "The grant_type parameter is missing.")
+        if grant_type not in self.grant_types:
+            raise OAuthError("unsupported_grant_type", f"This server does not support the grant type {grant_type!r}.")
+        authorization = request.headers.get("Authorization")
+        headers = {"Authorization": authorization} if authorization else {}
+        # The URI is given without its query: read_form has already refused any.
+        _, body, status = self.oauthlib_endpoint.create_token_response(
+            request.path_url, http_method="POST", body=list(params.items()), headers=headers
+        )
+        if status != 200:
+            raise from_oauthlib(body)
+        return json_response(body.encode(), headers=NO_STORE)

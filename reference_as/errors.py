@@ -1,0 +1,82 @@
+"""OAuth error responses: one table of codes, one renderer.
+
+Every error the server sends goes through `render`, so the rules that apply to
+all of them are kept in one place:
+- the body is JSON with `error` and a readable `error_description`
+  (RFC 6749 §5.2);
+- the status comes from the table below (400 unless the RFC says otherwise);
+- `Cache-Control: no-store` and `Pragma: no-cache` (RFC 6749 §5.1 for token
+  responses; errors carry no secrets, but a cache has no business keeping them);
+- `invalid_client` answers 401 with `WWW-Authenticate: Basic`: RFC 6749 §5.2
+  asks for the scheme the client used, and Basic is the only HTTP scheme this
+  server accepts. (oauthlib would send `Bearer` here; we correct it.)
+Internal detail (tracebacks, SQL) is logged by the caller, never sent.
+"""
+
+import json
+from dataclasses import dataclass
+
+from webob import Response
+
+from .responses import NO_STORE, json_response
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    status: int
+    reference: str
+    default_description: str
+
+
+ERRORS = {
+    # RFC 6749 §5.2, token endpoint
+    "invalid_request": ErrorCode(400, "RFC 6749 §5.2", "The request is missing a parameter or is malformed."),
+    "invalid_client": ErrorCode(401, "RFC 6749 §5.2", "Client authentication failed."),
+    "invalid_grant": ErrorCode(400, "RFC 6749 §5.2", "The grant is invalid, expired or revoked."),
+    "unauthorized_client": ErrorCode(400, "RFC 6749 §5.2", "The client is not allowed to use this grant type."),
+    "unsupported_grant_type": ErrorCode(400, "RFC 6749 §5.2", "The grant type is not supported."),
+    "invalid_scope": ErrorCode(400, "RFC 6749 §5.2", "The requested scope is invalid or not allowed."),
+    # RFC 6749 §4.1.2.1, authorization endpoint
+    "access_denied": ErrorCode(400, "RFC 6749 §4.1.2.1", "The resource owner denied the request."),
+    "unsupported_response_type": ErrorCode(400, "RFC 6749 §4.1.2.1", "The response type is not supported."),
+    "server_error": ErrorCode(500, "RFC 6749 §4.1.2.1", "The server met an unexpected condition."),
+    "temporarily_unavailable": ErrorCode(503, "RFC 6749 §4.1.2.1", "The server is temporarily unavailable."),
+    # RFC 6750 §3.1, protected resources
+    "invalid_token": ErrorCode(401, "RFC 6750 §3.1", "The access token is invalid, expired or revoked."),
+    "insufficient_scope": ErrorCode(403, "RFC 6750 §3.1", "The access token lacks the required scope."),
+    # RFC 7009 §2.2.1
+    "unsupported_token_type": ErrorCode(400, "RFC 7009 §2.2.1", "The token type is not supported."),
+}
+
+BASIC_CHALLENGE = 'Basic realm="reference-as", charset="UTF-8"'
+
+
+class OAuthError(Exception):
+    """An error that is its own response. Raise it anywhere below an endpoint."""
+
+    def __init__(self, error: str, description: str | None = None, *, status: int | None = None, headers=None):
+        code = ERRORS[error]
+        super().__init__(description or code.default_description)
+        self.error = error
+        self.description = description or code.default_description
+        self.status = status or code.status
+        self.headers = dict(headers or {})
+
+
+def render(error: OAuthError) -> Response:
+    """The JSON error response of RFC 6749 §5.2, with the headers every error needs."""
+    headers = {**NO_STORE, **error.headers}
+    if error.error == "invalid_client":
+        headers["WWW-Authenticate"] = BASIC_CHALLENGE
+    body = json.dumps({"error": error.error, "error_description": error.description})
+    return json_response(body.encode(), error.status, headers)
+
+
+def from_oauthlib(body: str) -> OAuthError:
+    """oauthlib answers errors as a JSON body; read the code and description back
+    so the response is rendered by `render` like every other."""
+    fields = json.loads(body)
+    error = fields.get("error")
+    if error not in ERRORS:
+        return OAuthError("server_error")
+    return OAuthError(error, fields.get("error_description"))

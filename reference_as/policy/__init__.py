@@ -1,0 +1,1 @@
+"""Protocol rules as pure functions: no I/O, no HTTP, one module per RFC topic."""

@@ -1,0 +1,39 @@
+"""Access token scope (RFC 6749 §3.3).
+
+The scope is a space-delimited list of case-sensitive strings. If the client
+leaves it out, the server "MUST either process the request using a pre-defined
+default value or fail the request indicating an invalid scope": our default is
+everything the client is allowed. The seed's stricter rule (one scope per
+request, matching the client's configuration) is a setting.
+"""
+
+
+def parse(scope: str | None) -> tuple[str, ...]:
+    return tuple(scope.split(" ")) if scope else ()
+
+
+def default_scopes(allowed: tuple[str, ...], one_scope_per_request: bool) -> tuple[str, ...]:
+    """RFC6749-3.3: the pre-defined default when the request names no scope.
+    Under the one-scope rule a client with several scopes must choose one."""
+    if one_scope_per_request and len(allowed) != 1:
+        return ()
+    return allowed
+
+
+def problem(requested: tuple[str, ...], allowed: tuple[str, ...], one_scope_per_request: bool) -> str | None:
+    """Why the requested scope cannot be granted, or None if it can.
+
+    RFC6749-3.3: the server may refuse scopes the client is not allowed; we
+    refuse the whole request (`invalid_scope`) rather than silently narrow it,
+    so the client learns of its mistake.
+    """
+    if not requested:
+        return "No scope was requested and the client has no single default scope; name one."
+    if any(not scope for scope in requested):
+        return "The scope parameter is malformed: scopes are separated by single spaces."
+    if one_scope_per_request and len(requested) > 1:
+        return "This server grants one scope per request."
+    not_allowed = [scope for scope in requested if scope not in allowed]
+    if not_allowed:
+        return f"The client is not allowed the scope {not_allowed[0]!r}."
+    return None

@@ -1,0 +1,34 @@
+"""The route table: which path (in both route styles) reaches which endpoint.
+
+The seed document's servers answer at `/index.php?module=OAuth2&action=token`;
+`canonical_path` maps that style onto ours, so each endpoint is written once.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import urlencode
+
+from webob import Request, Response
+
+# (module, action) in the seed's query string -> our path
+SEED_ALIASES = {("OAuth2", "token"): "/oauth2/token", ("OAuth2", "authorize"): "/oauth2/authorize"}
+SEED_PATH = "/index.php"
+
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: Callable[[Request], Response]
+    methods: tuple[str, ...]
+
+
+def canonical_path(request: Request, seed_routes: bool) -> None:
+    """Rewrite a seed-style URL in place to its canonical path, dropping the two
+    routing parameters from the query string (the rest stays, to be judged by
+    the endpoint)."""
+    if not seed_routes or request.path_info != SEED_PATH:
+        return
+    target = SEED_ALIASES.get((request.GET.get("module"), request.GET.get("action")))
+    if target:
+        rest = [(k, v) for k, v in request.GET.items() if k not in ("module", "action")]
+        request.path_info = target
+        request.query_string = urlencode(rest)
