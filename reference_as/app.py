@@ -62,7 +62,10 @@ class App:
         if request.method not in route.methods:
             allowed = ", ".join(route.methods)
             raise OAuthError(
-                "invalid_request", f"{request.path_info} accepts {allowed} only.", status=405, headers={"Allow": allowed}
+                "invalid_request",
+                f"{request.path_info} accepts {allowed} only.",
+                status=405,
+                headers={"Allow": allowed},
             )
         return route.endpoint(request)
 
@@ -76,6 +79,8 @@ def make_app(settings: Settings, store: Store, clock: Clock | None = None, box: 
     routes = {
         WELL_KNOWN: Route(MetadataEndpoint(metadata(settings, server.GRANT_TYPES_SUPPORTED)), ("GET", "HEAD")),
         "/oauth2/jwks": Route(JwksEndpoint(keyring), ("GET", "HEAD")),
-        "/oauth2/token": Route(TokenEndpoint(oauthlib_token, server.GRANT_TYPES_SUPPORTED, settings.max_body_bytes), ("POST",)),
+        "/oauth2/token": Route(
+            TokenEndpoint(oauthlib_token, server.GRANT_TYPES_SUPPORTED, settings.max_body_bytes), ("POST",)
+        ),
     }
     return App(settings, store, keyring, routes)

@@ -29,7 +29,8 @@ class Context:
     def __init__(self, args):
         self.args = args
         self.settings = load_settings(
-            args.config, overrides={name: getattr(args, name, None) for name in ("store", "issuer", "host", "port", "workers")}
+            args.config,
+            overrides={name: getattr(args, name, None) for name in ("store", "issuer", "host", "port", "workers")},
         )
         self.store = open_store(self.settings.store)
         self.clock = SystemClock()
@@ -80,7 +81,14 @@ def cmd_serve(ctx: Context) -> None:
     settings = ctx.settings
     wsgi_app = app_module.make_app(settings, ctx.store, ctx.clock)
     print(f"reference-as: issuer {settings.issuer}, serving on http://{settings.host}:{settings.port}", flush=True)
-    run(wsgi_app, ctx.store, host=settings.host, port=settings.port, workers=settings.workers, access_log=ctx.args.access_log)
+    run(
+        wsgi_app,
+        ctx.store,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        access_log=ctx.args.access_log,
+    )
 
 
 # -- clients ----------------------------------------------------------------------------
@@ -179,7 +187,9 @@ def cmd_keys_rotate(ctx: Context) -> None:
     key = keyring.rotate()
     published = {k.kid for k in keyring.published()}
     rows = [_key_row(k, key.kid, published) for k in ctx.store.signing_keys()]
-    ctx.emit(rows, f"new active key {key.kid}; retired keys stay published for one token lifetime\n" + _keys_table(rows))
+    ctx.emit(
+        rows, f"new active key {key.kid}; retired keys stay published for one token lifetime\n" + _keys_table(rows)
+    )
 
 
 # -- demo -------------------------------------------------------------------------------
@@ -195,7 +205,9 @@ def cmd_demo(ctx: Context) -> None:
     for client_id, name, client_type, grants in DEMO_CLIENTS:
         if ctx.store.get_client(client_id):
             results.append({"client_id": client_id, "created": False})
-            lines.append(f"  {client_id}: exists already (a secret is shown only when made; rotate-secret makes a new one)")
+            lines.append(
+                f"  {client_id}: exists already (a secret is shown only when made; rotate-secret makes a new one)"
+            )
             continue
         client, secret = ctx.clients.create(
             client_id=client_id,
@@ -206,7 +218,9 @@ def cmd_demo(ctx: Context) -> None:
             redirect_uris=(DEMO_REDIRECT_URI,),
         )
         results.append({**_with_secret(client, secret), "created": True})
-        lines.append(f"  {client_id}: " + (f"client_secret {secret}  (shown this once)" if secret else "public, no secret"))
+        lines.append(
+            f"  {client_id}: " + (f"client_secret {secret}  (shown this once)" if secret else "public, no secret")
+        )
         if secret:
             token_url = ctx.settings.issuer.rstrip("/") + "/oauth2/token"
             lines.append(f"  try: curl -u {client_id}:{secret} -d grant_type=client_credentials {token_url}")
@@ -244,7 +258,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--access-log", action="store_true", help="log each request (path only, never the query)")
     serve.set_defaults(handler=cmd_serve)
 
-    clients = commands.add_parser("clients", help="administer OAuth clients").add_subparsers(dest="action", required=True)
+    clients = commands.add_parser("clients", help="administer OAuth clients").add_subparsers(
+        dest="action", required=True
+    )
     create = clients.add_parser("create", parents=[common], help="create a client; prints its secret once")
     _client_fields(create)
     create.set_defaults(handler=cmd_clients_create, name=None)
@@ -269,7 +285,9 @@ def parser() -> argparse.ArgumentParser:
     keys.add_parser("list", parents=[common], help="list signing keys").set_defaults(handler=cmd_keys_list)
     keys.add_parser("rotate", parents=[common], help="make a new signing key").set_defaults(handler=cmd_keys_rotate)
 
-    commands.add_parser("demo", parents=[common], help="create the demo clients if absent").set_defaults(handler=cmd_demo)
+    commands.add_parser("demo", parents=[common], help="create the demo clients if absent").set_defaults(
+        handler=cmd_demo
+    )
     return top
 
 

@@ -82,6 +82,10 @@ def authenticate(credentials: Credentials, store: Store) -> Client:
             raise OAuthError("unauthorized_client", "A public client cannot use this grant type.")
         raise OAuthError("invalid_client", "The client must authenticate with its secret.")
     stored_hash = client.secret_hash if client and client.secret_hash else _UNKNOWN_CLIENT_HASH
-    if not secrets.secret_matches(credentials.client_secret or "", stored_hash) or client is None or not client.secret_hash:
+    if (
+        not secrets.secret_matches(credentials.client_secret or "", stored_hash)
+        or client is None
+        or not client.secret_hash
+    ):
         raise OAuthError("invalid_client")
     return client

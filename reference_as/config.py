@@ -11,8 +11,8 @@ import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "REFERENCE_AS_"
 DEFAULT_CONFIG_FILE = "reference-as.toml"

@@ -4,8 +4,8 @@ The seed document's servers answer at `/index.php?module=OAuth2&action=token`;
 `canonical_path` maps that style onto ours, so each endpoint is written once.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from urllib.parse import urlencode
 
 from webob import Request, Response

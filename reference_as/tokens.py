@@ -50,7 +50,14 @@ class AccessTokenIssuer:
             private_key,
         )
         self.store.add_access_token(
-            AccessToken(jti=jti, client_id=client.client_id, subject=subject, scope=" ".join(scopes), issued_at=now, expires_at=now + lifetime)
+            AccessToken(
+                jti=jti,
+                client_id=client.client_id,
+                subject=subject,
+                scope=" ".join(scopes),
+                issued_at=now,
+                expires_at=now + lifetime,
+            )
         )
         # RFC6749-5.1: token_type and expires_in; scope is always echoed (REQUIRED when it
         # differs from the request, and harmless when not).

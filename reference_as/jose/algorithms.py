@@ -6,8 +6,8 @@ was made for, which is what makes `alg: none` and the RS256-to-HS256 confusion
 attack impossible (RFC 8725 §2.1 and §3.1).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes

@@ -19,7 +19,15 @@ def header(alg: str, kid: str) -> dict:
 
 
 def claims(
-    *, issuer: str, audience: str, subject: str, client_id: str, scopes: tuple[str, ...], now: int, lifetime: int, jti: str
+    *,
+    issuer: str,
+    audience: str,
+    subject: str,
+    client_id: str,
+    scopes: tuple[str, ...],
+    now: int,
+    lifetime: int,
+    jti: str,
 ) -> dict:
     token = {
         "iss": issuer,

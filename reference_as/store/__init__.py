@@ -1,8 +1,8 @@
 """Storage: one contract (`base.Store`), two backends, chosen by URL.
 
-    memory://                      MemoryStore, gone when the process ends
-    sqlite:///relative/path.db     SQLiteStore (three slashes: path relative to the working directory)
-    sqlite:////absolute/path.db    SQLiteStore (four slashes: absolute path)
+memory://                      MemoryStore, gone when the process ends
+sqlite:///relative/path.db     SQLiteStore (three slashes: path relative to the working directory)
+sqlite:////absolute/path.db    SQLiteStore (four slashes: absolute path)
 """
 
 from .base import DuplicateClient, Store

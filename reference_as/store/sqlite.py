@@ -133,7 +133,9 @@ class SQLiteStore:
 
     def add_client(self, client: Client) -> None:
         try:
-            self._db.execute(f"INSERT INTO clients ({CLIENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", _client_values(client))
+            self._db.execute(
+                f"INSERT INTO clients ({CLIENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", _client_values(client)
+            )
         except sqlite3.IntegrityError:
             raise DuplicateClient(client.client_id) from None
 
@@ -188,7 +190,15 @@ class SQLiteStore:
     def add_access_token(self, token: AccessToken) -> None:
         self._db.execute(
             f"INSERT INTO access_tokens ({TOKEN_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
-            (token.jti, token.client_id, token.subject, token.scope, token.issued_at, token.expires_at, token.revoked_at),
+            (
+                token.jti,
+                token.client_id,
+                token.subject,
+                token.scope,
+                token.issued_at,
+                token.expires_at,
+                token.revoked_at,
+            ),
         )
 
     def get_access_token(self, jti: str) -> AccessToken | None:

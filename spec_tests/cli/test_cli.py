@@ -1,0 +1,113 @@
+"""The `reference-as` command, run in-process in a fresh working directory with a real SQLite file."""
+
+import json
+import os
+import stat
+
+import pytest
+
+from reference_as.cli import main
+from reference_as.config import load_settings
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REFERENCE_AS_SECRET_KEY", raising=False)
+    for name in list(os.environ):
+        if name.startswith("REFERENCE_AS_"):
+            monkeypatch.delenv(name)
+    return tmp_path
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(capsys, *argv):
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_create_prints_the_secret_once_and_list_and_show_mask_it(workdir, capsys):
+    created = run_json(capsys, "clients", "create", "--name", "Billing", "--scope", "api:read")
+    secret = created["client_secret"]
+    assert len(secret) == 43
+    _, listed, _ = run(capsys, "clients", "list")
+    _, shown, _ = run(capsys, "clients", "show", created["client_id"])
+    shown_json = run_json(capsys, "clients", "show", created["client_id"])
+    assert "Billing" in listed and created["client_id"] in shown
+    for output in (listed, shown, json.dumps(shown_json)):
+        assert secret not in output
+    assert shown_json["client_secret"] == "…" + secret[-4:]
+
+
+def test_the_secret_never_reaches_the_database_file(workdir, capsys):
+    created = run_json(capsys, "clients", "create", "--name", "Billing")
+    rotated = run_json(capsys, "clients", "rotate-secret", created["client_id"])
+    database = b"".join(p.read_bytes() for p in (workdir / "var").glob("reference_as.sqlite3*"))
+    assert created["client_id"].encode() in database
+    for secret in (created["client_secret"], rotated["client_secret"]):
+        assert secret.encode() not in database
+
+
+def test_edit_pause_resume_delete(workdir, capsys):
+    client_id = run_json(capsys, "clients", "create", "--name", "A", "--client-id", "svc-a")["client_id"]
+    edited = run_json(
+        capsys, "clients", "edit", client_id, "--name", "B", "--scope", "api:read", "--scope", "api:write"
+    )
+    assert edited["name"] == "B" and edited["scopes"] == ["api:read", "api:write"]
+    assert run_json(capsys, "clients", "pause", client_id)["status"] == "paused"
+    assert run_json(capsys, "clients", "resume", client_id)["status"] == "active"
+    assert run_json(capsys, "clients", "delete", client_id)["deleted"] is True
+    code, _, err = run(capsys, "clients", "show", client_id)
+    assert code == 2 and "svc-a" in err
+
+
+def test_bad_input_is_a_clear_message_and_exit_code_2(workdir, capsys):
+    code, out, err = run(
+        capsys, "clients", "create", "--name", "x", "--type", "public", "--grant", "client_credentials"
+    )
+    assert code == 2 and "public" in err and out == ""
+    code, _, err = run(
+        capsys, "clients", "create", "--name", "x", "--grant", "authorization_code", "--redirect-uri", "https://a/cb#x"
+    )
+    assert code == 2 and "fragment" in err
+
+
+def test_keys_list_and_rotate(workdir, capsys):
+    first = run_json(capsys, "keys", "rotate")
+    assert [k["active"] for k in first] == [True]
+    second = run_json(capsys, "keys", "rotate")
+    assert [(k["active"], k["published"]) for k in second] == [(True, True), (False, True)]
+    listed = run_json(capsys, "keys", "list")
+    assert [k["kid"] for k in listed] == [k["kid"] for k in second]
+    key_file = workdir / "var" / "secret.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_demo_creates_its_clients_once(workdir, capsys):
+    first = run_json(capsys, "demo")
+    assert [(c["client_id"], c["created"]) for c in first] == [("demo-confidential", True), ("demo-public", True)]
+    assert first[0]["client_secret"] and first[1]["client_secret"] is None
+    again = run_json(capsys, "demo")
+    assert [c["created"] for c in again] == [False, False]
+    assert first[0]["client_secret"] not in json.dumps(again)
+
+
+def test_flags_override_environment_which_overrides_the_file(workdir, monkeypatch):
+    (workdir / "reference-as.toml").write_text('access_token_ttl = 100\nport = 9001\nscope_levels = ["read"]\n')
+    assert load_settings().access_token_ttl == 100
+    monkeypatch.setenv("REFERENCE_AS_ACCESS_TOKEN_TTL", "200")
+    monkeypatch.setenv("REFERENCE_AS_PORT", "9002")
+    settings = load_settings(overrides={"port": 9003})
+    assert (settings.access_token_ttl, settings.port, settings.scopes) == (200, 9003, ("api:read",))
+
+
+def test_a_bad_setting_names_itself(workdir, capsys):
+    (workdir / "reference-as.toml").write_text("acess_token_ttl = 100\n")
+    code, _, err = run(capsys, "clients", "list")
+    assert code == 2 and "acess_token_ttl" in err

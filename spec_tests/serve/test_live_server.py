@@ -1,0 +1,79 @@
+"""The reference server as a user runs it: `reference-as serve` on loopback,
+spoken to over real HTTP, tokens checked by PyJWT's `PyJWKClient`."""
+
+import jwt
+import requests
+
+CC = {"grant_type": "client_credentials"}
+
+
+def demo_secret(server) -> str:
+    return next(c for c in server.cli("demo") if c["client_id"] == "demo-confidential")["client_secret"]
+
+
+def get_token(server, secret, client_id="demo-confidential"):
+    return requests.post(server.url + "/oauth2/token", data=CC, auth=(client_id, secret), timeout=10)
+
+
+def verify(server, token):
+    metadata = requests.get(server.url + "/.well-known/oauth-authorization-server", timeout=10).json()
+    signing_key = jwt.PyJWKClient(metadata["jwks_uri"], cache_keys=False).get_signing_key_from_jwt(token)
+    return jwt.decode(
+        token,
+        signing_key.key,
+        algorithms=["RS256"],
+        audience=server.url + "/api",
+        issuer=metadata["issuer"],
+        options={"require": ["iss", "sub", "aud", "exp", "iat", "jti", "client_id"]},
+    )
+
+
+def test_the_demo_client_gets_a_token_that_pyjwt_verifies_against_the_served_jwks(live_server):
+    secret = demo_secret(live_server)
+    response = get_token(live_server, secret)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    token = response.json()["access_token"]
+    assert jwt.get_unverified_header(token)["typ"] == "at+jwt"
+    claims = verify(live_server, token)
+    assert claims["iss"] == live_server.url
+    assert claims["sub"] == claims["client_id"] == "demo-confidential"
+    assert claims["scope"] == "api:read api:write api:admin api:superuser"
+    assert claims["exp"] - claims["iat"] == 3600
+
+
+def test_rotation_by_the_cli_is_seen_by_the_running_server_and_old_tokens_still_verify(live_server):
+    secret = demo_secret(live_server)
+    before = get_token(live_server, secret).json()["access_token"]
+    new_kid = next(k["kid"] for k in live_server.cli("keys", "rotate") if k["active"])
+    after = get_token(live_server, secret).json()["access_token"]
+    assert jwt.get_unverified_header(after)["kid"] == new_kid != jwt.get_unverified_header(before)["kid"]
+    verify(live_server, before)
+    verify(live_server, after)
+
+
+def test_pause_resume_rotate_and_delete_by_the_cli_take_effect_at_once(live_server):
+    secret = demo_secret(live_server)
+    live_server.cli("clients", "pause", "demo-confidential")
+    assert get_token(live_server, secret).json()["error"] == "unauthorized_client"
+    live_server.cli("clients", "resume", "demo-confidential")
+    assert get_token(live_server, secret).status_code == 200
+    new_secret = live_server.cli("clients", "rotate-secret", "demo-confidential")["client_secret"]
+    assert get_token(live_server, secret).status_code == 401
+    assert get_token(live_server, new_secret).status_code == 200
+    live_server.cli("clients", "delete", "demo-confidential")
+    assert get_token(live_server, new_secret).status_code == 401
+
+
+def test_no_secret_or_token_reaches_the_log(live_server):
+    secret = demo_secret(live_server)
+    token = get_token(live_server, secret).json()["access_token"]
+    requests.post(live_server.url + f"/oauth2/token?client_secret={secret}", data=CC, timeout=10)
+    requests.post(
+        live_server.url + "/oauth2/token",
+        data={**CC, "client_id": "demo-confidential", "client_secret": secret + "x"},
+        timeout=10,
+    )
+    log = live_server.log.read_text()
+    assert "/oauth2/token" in log  # the access log is on, and shows paths
+    assert secret not in log and token not in log

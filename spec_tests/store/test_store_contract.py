@@ -1,0 +1,146 @@
+"""The Store contract, run against every backend (the `store` fixture is parametrised)."""
+
+import dataclasses
+import sqlite3
+
+import pytest
+
+from reference_as.store import DuplicateClient, SQLiteStore, open_store
+from reference_as.store.records import AccessToken, Client, SigningKey
+
+
+def a_client(client_id="c1", created_at=100) -> Client:
+    return Client(
+        client_id=client_id,
+        name="Client",
+        client_type="confidential",
+        grant_types=("client_credentials",),
+        scopes=("api:read",),
+        redirect_uris=("https://app.example/cb",),
+        status="active",
+        secret_hash="ab" * 32,
+        secret_hint="wxyz",
+        created_at=created_at,
+        updated_at=created_at,
+    )
+
+
+def a_token(jti="t1", client_id="c1") -> AccessToken:
+    return AccessToken(jti=jti, client_id=client_id, subject=client_id, scope="api:read", issued_at=100, expires_at=200)
+
+
+def a_key(kid, created_at) -> SigningKey:
+    return SigningKey(
+        kid=kid, alg="RS256", public_jwk="{}", private_key_sealed=b"sealed", created_at=created_at, retired_at=None
+    )
+
+
+def test_a_client_comes_back_as_it_went_in(store):
+    client = a_client()
+    store.add_client(client)
+    assert store.get_client("c1") == client
+    assert store.get_client("absent") is None
+
+
+def test_a_taken_client_id_is_refused(store):
+    store.add_client(a_client())
+    with pytest.raises(DuplicateClient):
+        store.add_client(a_client())
+
+
+def test_clients_are_listed_oldest_first(store):
+    store.add_client(a_client("late", 300))
+    store.add_client(a_client("early", 100))
+    assert [c.client_id for c in store.list_clients()] == ["early", "late"]
+
+
+def test_replace_overwrites_every_field(store):
+    store.add_client(a_client())
+    changed = dataclasses.replace(
+        a_client(), name="New", status="paused", scopes=("api:read", "api:write"), updated_at=5
+    )
+    store.replace_client(changed)
+    assert store.get_client("c1") == changed
+
+
+def test_deleting_a_client_revokes_its_tokens_and_only_its_tokens(store):
+    store.add_client(a_client("c1"))
+    store.add_client(a_client("c2"))
+    store.add_access_token(a_token("t1", "c1"))
+    store.add_access_token(a_token("t2", "c2"))
+    assert store.delete_client("c1", now=150) is True
+    assert store.get_client("c1") is None
+    assert store.get_access_token("t1").revoked_at == 150
+    assert store.get_access_token("t2").revoked_at is None
+    assert store.delete_client("c1", now=160) is False
+
+
+def test_the_active_signing_key_is_the_newest_not_retired(store):
+    assert store.active_signing_kid() is None
+    store.add_signing_key(a_key("k1", 100))
+    store.add_signing_key(a_key("k2", 200))
+    assert store.active_signing_kid() == "k2"
+    store.retire_signing_keys(now=250, except_kid="k2")
+    assert [(k.kid, k.retired_at) for k in store.signing_keys()] == [("k2", None), ("k1", 250)]
+    store.retire_signing_keys(now=300, except_kid="k2")
+    assert store.signing_keys()[1].retired_at == 250  # retirement time is not moved
+
+
+def test_access_token_records_round_trip(store):
+    store.add_access_token(a_token())
+    assert store.get_access_token("t1") == a_token()
+    assert store.get_access_token("nope") is None
+
+
+# -- SQLite specifics -------------------------------------------------------------------
+
+
+def test_sqlite_uses_wal_and_records_its_schema_version(tmp_path):
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    db = sqlite3.connect(tmp_path / "s.sqlite3")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("SELECT max(version) FROM schema_version").fetchone()[0] == store.schema_version() >= 1
+    store.close()
+
+
+def test_reopening_a_sqlite_store_keeps_the_data_and_does_not_migrate_twice(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    first = SQLiteStore(path)
+    first.add_client(a_client())
+    first.close()
+    second = SQLiteStore(path)
+    assert second.get_client("c1") == a_client()
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM schema_version").fetchone()[0] == second.schema_version()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * FROM clients WHERE client_id = 'x'",
+        "SELECT kid FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1",
+        "SELECT * FROM access_tokens WHERE jti = 'x'",
+        "UPDATE access_tokens SET revoked_at = 1 WHERE client_id = 'x' AND revoked_at IS NULL",
+    ],
+)
+def test_every_look_up_uses_an_index(tmp_path, query):
+    SQLiteStore(tmp_path / "s.sqlite3").close()
+    plan = " ".join(row[-1] for row in sqlite3.connect(tmp_path / "s.sqlite3").execute("EXPLAIN QUERY PLAN " + query))
+    assert "USING" in plan and "SCAN" not in plan.replace("SCAN CONSTANT ROW", ""), plan
+
+
+def test_a_failed_transaction_leaves_no_half_written_row(tmp_path):
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    store.add_client(a_client())
+    store.add_access_token(a_token())
+    with pytest.raises(RuntimeError):
+        with store._transaction() as db:
+            db.execute("DELETE FROM clients WHERE client_id = 'c1'")
+            raise RuntimeError("interrupted")
+    assert store.get_client("c1") == a_client()
+
+
+def test_store_urls_choose_the_backend(tmp_path):
+    assert type(open_store("memory://")).__name__ == "MemoryStore"
+    assert type(open_store(f"sqlite:///{tmp_path}/x.sqlite3")).__name__ == "SQLiteStore"
+    with pytest.raises(ValueError):
+        open_store("postgresql://nowhere/db")
