@@ -1,12 +1,13 @@
 """The WSGI application: the only module that sees `environ`.
 
-`make_app` builds every part once (keys, oauthlib's endpoint, the metadata
-document) and returns `App`, which for each request:
+`make_app` builds every part once (keys, oauthlib's endpoints, the metadata
+document, the templates) and returns `App`, which for each request:
   1. maps a seed-style URL to its canonical path (routes.canonical_path),
   2. finds the route, refusing unknown paths (404) and methods (405),
   3. calls the endpoint, which returns a response or raises `OAuthError`,
-  4. renders any `OAuthError` through `errors.render`; anything unexpected is
-     logged with its traceback and answered `server_error`, with no detail.
+  4. renders any `OAuthError`: as JSON (errors.render) for the protocol
+     endpoints, as an HTML page for the pages people see; anything unexpected
+     is logged with its traceback and answered `server_error`, with no detail.
 """
 
 import logging
@@ -18,14 +19,20 @@ from webob import Request, Response
 from . import server
 from .clock import Clock, SystemClock
 from .config import Settings
+from .endpoints.authorize import AuthorizationEndpoint
 from .endpoints.discovery import WELL_KNOWN, JwksEndpoint, MetadataEndpoint, metadata
+from .endpoints.login import LoginPages
+from .endpoints.static import stylesheet
 from .endpoints.token import TokenEndpoint
 from .errors import OAuthError, render
 from .keys import Keyring
+from .pages import page
 from .routes import Route, canonical_path
 from .secret_box import SecretBox, load_box
+from .sessions import Sessions
 from .store import Store
-from .tokens import AccessTokenIssuer
+from .tokens import TokenIssuer
+from .users import UserService
 from .validator import Validator
 
 log = logging.getLogger("reference_as")
@@ -34,6 +41,10 @@ log = logging.getLogger("reference_as")
 def secret_box(settings: Settings) -> SecretBox:
     """The master key: REFERENCE_AS_SECRET_KEY, else the key file (made on first use)."""
     return load_box(os.environ.get("REFERENCE_AS_SECRET_KEY"), Path(settings.secret_key_file))
+
+
+def render_page(error: OAuthError) -> Response:
+    return page("error.html", error.status, heading="Something is wrong with this request", message=error.description)
 
 
 class App:
@@ -45,18 +56,20 @@ class App:
 
     def __call__(self, environ, start_response):
         request = Request(environ)
+        route = None
         try:
-            response = self.respond(request)
+            canonical_path(request, self.settings.seed_routes)
+            route = self.routes.get(request.path_info)
+            response = self.respond(request, route)
         except OAuthError as error:
-            response = render(error)
+            response = render_page(error) if route and route.html else render(error)
         except Exception:
-            log.exception("unhandled error on %s %s", request.method, request.path)
+            log.exception("unhandled error on %s %s", request.method, request.path_info)
             response = render(OAuthError("server_error"))
         return response(environ, start_response)
 
-    def respond(self, request: Request) -> Response:
-        canonical_path(request, self.settings.seed_routes)
-        route = self.routes.get(request.path_info)
+    @staticmethod
+    def respond(request: Request, route: Route | None) -> Response:
         if route is None:
             raise OAuthError("invalid_request", f"Nothing is served at {request.path_info}.", status=404)
         if request.method not in route.methods:
@@ -72,15 +85,28 @@ class App:
 
 def make_app(settings: Settings, store: Store, clock: Clock | None = None, box: SecretBox | None = None) -> App:
     clock = clock or SystemClock()
-    keyring = Keyring(store, box or secret_box(settings), clock, settings)
+    box = box or secret_box(settings)
+    keyring = Keyring(store, box, clock, settings)
     keyring.ensure_active()
-    issuer = AccessTokenIssuer(settings, store, keyring, clock)
-    oauthlib_token = server.token_endpoint(Validator(store, settings), issuer)
+    validator = Validator(store, settings, clock)
+    oauthlib_authorization, oauthlib_token = server.build(
+        validator, TokenIssuer(settings, store, keyring, clock), settings
+    )
+    sessions = Sessions(store, clock, settings, box.derive_key("reference-as session cookie"))
+    pages = LoginPages(store, UserService(store, settings, clock), sessions, settings, clock)
+    grant_types = server.GRANT_TYPES_SUPPORTED
+    read, form, both = ("GET", "HEAD"), ("POST",), ("GET", "HEAD", "POST")
     routes = {
-        WELL_KNOWN: Route(MetadataEndpoint(metadata(settings, server.GRANT_TYPES_SUPPORTED)), ("GET", "HEAD")),
-        "/oauth2/jwks": Route(JwksEndpoint(keyring), ("GET", "HEAD")),
-        "/oauth2/token": Route(
-            TokenEndpoint(oauthlib_token, server.GRANT_TYPES_SUPPORTED, settings.max_body_bytes), ("POST",)
+        WELL_KNOWN: Route(MetadataEndpoint(metadata(settings, grant_types)), read),
+        "/oauth2/jwks": Route(JwksEndpoint(keyring), read),
+        "/oauth2/authorize": Route(
+            AuthorizationEndpoint(oauthlib_authorization, store, sessions, settings, clock), both, html=True
         ),
+        "/oauth2/token": Route(TokenEndpoint(oauthlib_token, grant_types, settings.max_body_bytes), form),
+        "/login": Route(pages.login, both, html=True),
+        "/logout": Route(pages.logout, both, html=True),
+        "/account": Route(pages.account, read, html=True),
+        "/account/consents/revoke": Route(pages.revoke_consent, form, html=True),
+        "/static/style.css": Route(stylesheet, read),
     }
     return App(settings, store, keyring, routes)

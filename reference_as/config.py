@@ -48,6 +48,31 @@ class Settings:
     # configuration". Off by default: RFC 6749 §3.3 allows a list.
     one_scope_per_request: bool = False
 
+    # Authorization codes (RFC 6749 §4.1.2: "a maximum authorization code lifetime
+    # of 10 minutes is RECOMMENDED"; a minute is plenty for a redirect).
+    code_ttl: int = 60
+    # PKCE (RFC 7636). RFC 9700 §2.1.1: required for public clients (always, here)
+    # and recommended for confidential ones (default on); S256 only unless plain is allowed.
+    pkce_required_for_confidential: bool = True
+    pkce_allow_plain: bool = False
+
+    # Refresh tokens (RFC 6749 §6), rotated on every use (RFC 9700 §4.14.2). The
+    # lifetime runs from the last rotation, so an unused grant expires.
+    refresh_token_ttl: int = 14 * 24 * 3600
+    # Seconds in which a just-rotated refresh token may be presented once more (0: never).
+    refresh_token_reuse_grace: int = 0
+
+    # Resource owners' browser sessions and the login form.
+    session_ttl: int = 8 * 3600
+    login_free_attempts: int = 5
+    # scrypt cost N for users' passwords (see policy/passwords.py); a power of two.
+    password_scrypt_n: int = 2**17
+
+    # TEST ONLY. When set to a username, every authorization request is approved
+    # as that user with no login and no consent page: the conformance suite's
+    # `auto` approval driver. Never set it on a server anyone else can reach.
+    auto_approve_user: str = ""
+
     # The seed's route style, /index.php?module=OAuth2&action=token, beside /oauth2/token.
     seed_routes: bool = True
     # Largest request body read from a client, in bytes; larger is refused with 400.
@@ -126,8 +151,11 @@ def check(settings: Settings) -> None:
         raise ConfigError(f"issuer {settings.issuer!r}: http is allowed only on loopback (RFC 8414 §2 asks for https)")
     if settings.signing_alg not in ("RS256", "ES256", "EdDSA"):
         raise ConfigError(f"signing_alg {settings.signing_alg!r}: choose RS256, ES256 or EdDSA")
-    for name in ("access_token_ttl", "workers", "max_body_bytes"):
+    for name in ("access_token_ttl", "workers", "max_body_bytes", "code_ttl", "refresh_token_ttl", "session_ttl"):
         if getattr(settings, name) <= 0:
             raise ConfigError(f"{name} must be positive")
+    n = settings.password_scrypt_n
+    if n < 2 or n & (n - 1):
+        raise ConfigError("password_scrypt_n must be a power of two")
     if not settings.scope_levels:
         raise ConfigError("scope_levels must name at least one scope")

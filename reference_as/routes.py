@@ -19,6 +19,7 @@ SEED_PATH = "/index.php"
 class Route:
     endpoint: Callable[[Request], Response]
     methods: tuple[str, ...]
+    html: bool = False  # a page people see: errors are rendered as HTML, not JSON
 
 
 def canonical_path(request: Request, seed_routes: bool) -> None:

@@ -19,7 +19,9 @@ import secrets
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 NONCE_BYTES = 12
 KEY_BYTES = 32
@@ -34,6 +36,12 @@ class SecretBox:
         if len(key) != KEY_BYTES:
             raise SecretKeyError(f"the master key must be {KEY_BYTES} bytes, got {len(key)}")
         self._aead = AESGCM(key)
+        self._key = key
+
+    def derive_key(self, purpose: str) -> bytes:
+        """A separate 256-bit key for another use (cookie signing, say), so the
+        master key itself is used for one thing only (HKDF, RFC 5869)."""
+        return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=purpose.encode()).derive(self._key)
 
     def seal(self, plaintext: bytes, associated_data: bytes) -> bytes:
         nonce = secrets.token_bytes(NONCE_BYTES)

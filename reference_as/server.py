@@ -1,19 +1,57 @@
 """The oauthlib side of the server, built once at start-up.
 
-oauthlib supplies the grant types' request validation (RFC 6749 §4.4 for now);
-we supply the validator (storage and policy), the token handler (RFC 9068
-JWTs), and our own error rendering. Nothing here runs per request.
+oauthlib supplies each grant type's request validation (RFC 6749 §4.1, §4.4,
+§6; RFC 7636); we supply the validator (storage and policy), the token handler
+(RFC 9068 JWTs), 256-bit codes, the PKCE methods we accept, and our own error
+rendering. Nothing here runs per request.
 """
 
-from oauthlib.oauth2 import ClientCredentialsGrant, TokenEndpoint
+from oauthlib.oauth2 import (
+    AuthorizationCodeGrant,
+    AuthorizationEndpoint,
+    ClientCredentialsGrant,
+    RefreshTokenGrant,
+    TokenEndpoint,
+)
 
-from .tokens import AccessTokenIssuer
+from .config import Settings
+from .policy import rfc7636_pkce, secrets
+from .tokens import TokenIssuer
 from .validator import Validator
 
-
-def token_endpoint(validator: Validator, issuer: AccessTokenIssuer) -> TokenEndpoint:
-    grant_types = {"client_credentials": ClientCredentialsGrant(validator)}
-    return TokenEndpoint(default_grant_type=None, default_token_type=issuer, grant_types=grant_types)
+GRANT_TYPES_SUPPORTED = ("authorization_code", "client_credentials", "refresh_token")
 
 
-GRANT_TYPES_SUPPORTED = ("client_credentials",)
+class CodeGrant(AuthorizationCodeGrant):
+    """oauthlib's authorization code grant with two corrections:
+    - codes are 256-bit random (oauthlib's are 30 characters of [A-Za-z0-9], ~178 bits);
+    - PKCE methods are ours: S256, and plain only when allowed. oauthlib reads a
+      missing code_challenge_method as plain, so with plain refused such a
+      request is refused too (RFC 7636 §4.3, RFC 9700 §2.1.1)."""
+
+    def __init__(self, validator: Validator, allow_plain: bool):
+        super().__init__(validator)
+        self._code_challenge_methods = {
+            method: (lambda verifier, challenge, method=method: rfc7636_pkce.matches(verifier, challenge, method))
+            for method in rfc7636_pkce.methods_allowed(allow_plain)
+        }
+
+    def create_authorization_code(self, request) -> dict:
+        grant = {"code": secrets.new_secret()}
+        if request.state:
+            grant["state"] = request.state
+        return grant
+
+
+def build(validator: Validator, issuer: TokenIssuer, settings: Settings) -> tuple[AuthorizationEndpoint, TokenEndpoint]:
+    code_grant = CodeGrant(validator, settings.pkce_allow_plain)
+    grant_types = {
+        "authorization_code": code_grant,
+        "client_credentials": ClientCredentialsGrant(validator),
+        "refresh_token": RefreshTokenGrant(validator),
+    }
+    authorization = AuthorizationEndpoint(
+        default_response_type="code", default_token_type=issuer, response_types={"code": code_grant}
+    )
+    token = TokenEndpoint(default_grant_type=None, default_token_type=issuer, grant_types=grant_types)
+    return authorization, token

@@ -2,35 +2,195 @@
 
 Each method is short: it names the clause it answers and delegates to the
 store or to a policy module. Errors we raise here (`OAuthError`) pass through
-oauthlib unchanged and are rendered by `errors.render`.
+oauthlib unchanged and are rendered by our own code: at the token endpoint by
+`errors.render`, at the authorization endpoint by a redirect to the client.
+
+oauthlib passes state between its steps on the request object. We add one
+attribute to it, `request.grant`: the authorization code or refresh token
+record the token request presented, read by `tokens.TokenIssuer`.
 """
+
+import secrets as random
 
 from oauthlib.oauth2 import RequestValidator
 
 from . import client_auth
+from .clock import Clock
 from .config import Settings
 from .errors import OAuthError
-from .policy import rfc6749_scope
+from .policy import rfc6749_redirect, rfc6749_scope, rfc7636_pkce, rfc9700_refresh, secrets
+from .policy.rfc9700_refresh import Verdict
 from .store import Store
+from .store.records import AuthorizationCode
 
 
 class Validator(RequestValidator):
-    def __init__(self, store: Store, settings: Settings):
+    def __init__(self, store: Store, settings: Settings, clock: Clock):
         self.store = store
         self.settings = settings
+        self.clock = clock
 
-    # -- RFC 6749 §2.3 client authentication ----------------------------------------
+    # -- RFC 6749 §2.3 client authentication (token endpoint) -----------------------
+
+    def client_authentication_required(self, request, *args, **kwargs) -> bool:
+        """RFC6749-3.2.1 MUST: confidential clients authenticate; a public client
+        presents its client_id alone."""
+        if request.headers.get("Authorization") or request.client_secret is not None:
+            return True
+        client = self.store.get_client(request.client_id or "")
+        return client is None or client.is_confidential
 
     def authenticate_client(self, request, *args, **kwargs) -> bool:
         """RFC6749-2.3.1: the client proves itself with its secret (Basic or body)."""
         credentials = client_auth.presented(
             request.headers.get("Authorization"), request.client_id, request.client_secret
         )
-        client = client_auth.authenticate(credentials, self.store)
+        request.client = self._active(client_auth.authenticate(credentials, self.store))
+        request.client_id = request.client.client_id
+        return True
+
+    def authenticate_client_id(self, client_id, request, *args, **kwargs) -> bool:
+        """RFC6749-3.2.1: a public client is identified by its client_id."""
+        client = self.store.get_client(client_id or "")
+        if client is None or client.is_confidential:
+            return False
+        request.client = self._active(client)
+        return True
+
+    @staticmethod
+    def _active(client):
         if not client.is_active:
             raise OAuthError("unauthorized_client", "The client is paused; an administrator can resume it.")
-        request.client, request.client_id = client, client.client_id
+        return client
+
+    # -- RFC 6749 §4.1.1 authorization request --------------------------------------
+
+    def validate_client_id(self, client_id, request, *args, **kwargs) -> bool:
+        """RFC6749-4.1.2.1: an unknown client_id is shown to the user, never redirected."""
+        request.client = self.store.get_client(client_id)
+        return request.client is not None
+
+    def validate_redirect_uri(self, client_id, redirect_uri, request, *args, **kwargs) -> bool:
+        """RFC6749-3.1.2.3, RFC9700-4.1.3: exact match; RFC8252-7.3: loopback may vary the port."""
+        return rfc6749_redirect.registered(redirect_uri, request.client.redirect_uris)
+
+    def get_default_redirect_uri(self, client_id, request, *args, **kwargs) -> None:
+        """No default: the request must name its redirect URI (RFC 9700 §2.1 favours
+        explicit, exactly matched URIs), so a missing one gets the error page."""
+        return None
+
+    def validate_response_type(self, client_id, response_type, client, request, *args, **kwargs) -> bool:
+        """RFC6749-4.1.1: response_type is `code`; the client must be allowed the grant."""
+        if response_type != "code":
+            raise OAuthError("unsupported_response_type", "This server supports response_type=code only.")
+        self._active(client)
+        if "authorization_code" not in client.grant_types:
+            raise OAuthError("unauthorized_client", "The client is not allowed the authorization code grant.")
         return True
+
+    def is_pkce_required(self, client_id, request) -> bool:
+        """RFC7636-4.4.1, RFC9700-2.1.1: PKCE for public clients always, for confidential ones by default."""
+        client = request.client or self.store.get_client(client_id)
+        return client is None or not client.is_confidential or self.settings.pkce_required_for_confidential
+
+    def save_authorization_code(self, client_id, code, request, *args, **kwargs) -> None:
+        """RFC6749-4.1.2: the code is stored by its hash, bound to client, redirect URI,
+        challenge, user and scope, and lives `code_ttl` seconds."""
+        now = self.clock.now()
+        self.store.add_code(
+            AuthorizationCode(
+                code_hash=secrets.hash_secret(code["code"]),
+                grant_id=random.token_urlsafe(16),
+                client_id=client_id,
+                user_id=request.user.user_id,
+                redirect_uri=request.redirect_uri,
+                scope=" ".join(request.scopes),
+                code_challenge=request.code_challenge,
+                code_challenge_method=request.code_challenge_method,
+                issued_at=now,
+                expires_at=now + self.settings.code_ttl,
+            )
+        )
+
+    # -- RFC 6749 §4.1.3 access token request -----------------------------------------
+
+    def validate_code(self, client_id, code, client, request, *args, **kwargs) -> bool:
+        """Take the code, atomically: of two redemptions exactly one gets it.
+        RFC6749-4.1.2 MUST: a code used twice is refused, and the tokens issued
+        from it are revoked. RFC6749-4.1.3 MUST: it was issued to this client and
+        has not expired."""
+        now = self.clock.now()
+        taken = self.store.take_code(secrets.hash_secret(code), now)
+        if taken is None:
+            return False
+        if taken.used_at is not None:
+            self.store.revoke_grant(taken.grant_id, now)
+            raise OAuthError("invalid_grant", "The authorization code was used before; the tokens it gave are revoked.")
+        if taken.client_id != client.client_id or taken.expires_at <= now:
+            return False
+        request.grant = taken
+        request.scopes = rfc6749_scope.parse(taken.scope)
+        return True
+
+    def get_code_challenge(self, code, request) -> str | None:
+        """RFC9700-4.8.2 MUST: a verifier for a code issued without a challenge is refused
+        (PKCE downgrade); RFC7636-4.1: a verifier has 43-128 unreserved characters."""
+        verifier = request.code_verifier
+        if verifier is not None and request.grant.code_challenge is None:
+            raise OAuthError(
+                "invalid_grant", "A code_verifier was sent, but the authorization request had no code_challenge."
+            )
+        if verifier is not None and not rfc7636_pkce.well_formed(verifier):
+            raise OAuthError(
+                "invalid_request", "The code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~."
+            )
+        return request.grant.code_challenge
+
+    def get_code_challenge_method(self, code, request) -> str | None:
+        return request.grant.code_challenge_method
+
+    def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request, *args, **kwargs) -> bool:
+        """RFC6749-4.1.3 MUST: redirect_uri equals the authorization request's; a
+        difference is invalid_grant (§5.2), not invalid_request."""
+        if redirect_uri != request.grant.redirect_uri:
+            raise OAuthError("invalid_grant", "The redirect_uri differs from the one of the authorization request.")
+        return True
+
+    def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs) -> None:
+        """Nothing left to do: `validate_code` spent the code as it took it."""
+
+    # -- RFC 6749 §6 refreshing an access token ---------------------------------------
+
+    def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs) -> bool:
+        """RFC 9700 §4.14.2: rotate on use; reuse revokes the family. RFC6749-6: bound to
+        the client; narrowing the scope is allowed, widening is invalid_scope. The scope
+        is checked before the token is spent, so a refused request costs the client nothing."""
+        token_hash = secrets.hash_secret(refresh_token)
+        now = self.clock.now()
+        record = self.store.get_refresh_token(token_hash)
+        verdict = rfc9700_refresh.judge(record, client.client_id, now, self.settings.refresh_token_reuse_grace)
+        if verdict is Verdict.DEAD:
+            return False
+        original = rfc6749_scope.parse(record.scope)
+        widened = [scope for scope in rfc6749_scope.parse(request.scope) if scope not in original]
+        if verdict is not Verdict.REUSED and widened:
+            raise OAuthError("invalid_scope", f"The scope {widened[0]!r} was not granted to this refresh token.")
+        spent = (
+            verdict is Verdict.REUSED
+            or (verdict is Verdict.VALID and self.store.rotate_refresh_token(token_hash, now).rotated_at is not None)
+            or (verdict is Verdict.GRACE and not self.store.use_refresh_grace(token_hash))
+        )
+        if spent:
+            self.store.revoke_grant(record.grant_id, now)
+            raise OAuthError("invalid_grant", "The refresh token was used before; every token of its grant is revoked.")
+        request.grant = record
+        return True
+
+    def get_original_scopes(self, refresh_token, request, *args, **kwargs) -> list[str]:
+        return list(rfc6749_scope.parse(request.grant.scope))
+
+    def is_within_original_scope(self, request_scopes, refresh_token, request, *args, **kwargs) -> bool:
+        return False
 
     # -- RFC 6749 §4.4 and §5.2 grant type --------------------------------------------
 
@@ -54,4 +214,4 @@ class Validator(RequestValidator):
     # -- tokens -----------------------------------------------------------------------
 
     def save_token(self, token, request, *args, **kwargs) -> None:
-        """Nothing left to do: `tokens.AccessTokenIssuer` records each token as it mints it."""
+        """Nothing left to do: `tokens.TokenIssuer` records each token as it mints it."""

@@ -36,7 +36,8 @@ def clock():
 
 @pytest.fixture
 def settings():
-    return Settings(issuer=ISSUER)
+    # A low scrypt cost keeps the many test logins fast; production uses 2**17.
+    return Settings(issuer=ISSUER, password_scrypt_n=2**10)
 
 
 @pytest.fixture
@@ -68,3 +69,48 @@ def confidential(clients):
         grant_types=("client_credentials",),
         scopes=("api:read", "api:write"),
     )
+
+
+@pytest.fixture
+def users(store, settings, clock):
+    from reference_as.users import UserService
+
+    return UserService(store, settings, clock)
+
+
+@pytest.fixture
+def alice(users):
+    """A resource owner: (user, password)."""
+    return users.create("alice", "correct horse battery")
+
+
+@pytest.fixture
+def web_client(clients):
+    """A confidential client of the authorization code grant with refresh tokens: (client, secret)."""
+    return clients.create(
+        name="Photo app",
+        client_type="confidential",
+        grant_types=("authorization_code", "refresh_token"),
+        scopes=("api:read", "api:write"),
+        redirect_uris=("https://app.example/cb", "http://127.0.0.1:8001/callback"),
+    )
+
+
+@pytest.fixture
+def public_client(clients):
+    client, _ = clients.create(
+        name="Phone app",
+        client_type="public",
+        grant_types=("authorization_code", "refresh_token"),
+        scopes=("api:read",),
+        redirect_uris=("http://127.0.0.1:8001/callback",),
+    )
+    return client
+
+
+@pytest.fixture
+def flow(web, alice):
+    """Drives the authorization code flow through the real pages, as a browser would."""
+    from spec_tests.helpers import Flow
+
+    return Flow(web, *alice)

@@ -35,3 +35,91 @@ def verify_with_pyjwt(token: str, jwks: dict, settings):
         issuer=settings.issuer,
         options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]},
     )
+
+
+class Flow:
+    """The user's side of the authorization code flow, through the real pages:
+    sign in, open the authorization URL, answer the consent form. The TestApp
+    keeps cookies, as a browser would."""
+
+    def __init__(self, web, user, password):
+        import base64 as _b64
+        import hashlib
+        import secrets as _secrets
+
+        self.web = web
+        self.user = user
+        self.password = password
+        self.verifier = _secrets.token_urlsafe(48)
+        self.challenge = _b64.urlsafe_b64encode(hashlib.sha256(self.verifier.encode()).digest()).rstrip(b"=").decode()
+
+    def login(self):
+        form = self.web.get("/login").forms[0]
+        form["username"], form["password"] = self.user.username, self.password
+        response = form.submit()
+        assert response.status_int == 303, response.text
+        return response
+
+    def params(self, client, **overrides) -> dict:
+        params = {
+            "response_type": "code",
+            "client_id": client.client_id,
+            "redirect_uri": client.redirect_uris[0],
+            "scope": "api:read",
+            "state": "xyz-state",
+            "code_challenge": self.challenge,
+            "code_challenge_method": "S256",
+        }
+        params.update(overrides)
+        return {name: value for name, value in params.items() if value is not None}
+
+    def authorize(self, client, **overrides):
+        """GET the authorization endpoint; returns the response (consent page, error page or redirect)."""
+        from urllib.parse import urlencode
+
+        return self.web.get("/oauth2/authorize?" + urlencode(self.params(client, **overrides)), expect_errors=True)
+
+    def consent(self, page, decision="allow", remember=False):
+        form = page.forms[0]
+        if remember:
+            form["remember"] = "yes"
+        return form.submit("decision", value=decision, expect_errors=True)
+
+    def code(self, client, **overrides) -> str:
+        """Sign in if needed, authorize, allow: the code from the redirect."""
+        response = self.authorize(client, **overrides)
+        if response.status_int == 303 and response.location.startswith("/login"):
+            self.login()
+            response = self.authorize(client, **overrides)
+        if response.status_int == 200:
+            response = self.consent(response)
+        return redirect_params(response)["code"]
+
+    def exchange(self, client, code, secret=None, **overrides):
+        params = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": client.redirect_uris[0],
+            "code_verifier": self.verifier,
+        }
+        params.update(overrides)
+        params = {name: value for name, value in params.items() if value is not None}
+        if secret is None:
+            params["client_id"] = client.client_id
+            return token_request(self.web, params)
+        return token_request(self.web, params, basic(client.client_id, secret))
+
+
+def redirect_params(response) -> dict:
+    """The query parameters of a redirect's Location."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    assert response.status_int in (302, 303), (response.status, response.text[:500])
+    return dict(parse_qsl(urlsplit(response.location).query))
+
+
+def refresh(web, client, refresh_token, secret=None, **params):
+    body = {"grant_type": "refresh_token", "refresh_token": refresh_token, **params}
+    if secret is None:
+        return token_request(web, {**body, "client_id": client.client_id})
+    return token_request(web, body, basic(client.client_id, secret))

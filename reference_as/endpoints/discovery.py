@@ -14,6 +14,7 @@ from webob import Request, Response
 from .. import client_auth
 from ..config import Settings
 from ..keys import Keyring
+from ..policy import rfc7636_pkce
 from ..responses import json_response
 
 WELL_KNOWN = "/.well-known/oauth-authorization-server"
@@ -24,13 +25,18 @@ def metadata(settings: Settings, grant_types: tuple[str, ...]) -> dict:
     issuer = settings.issuer.rstrip("/")
     return {
         "issuer": settings.issuer,
+        "authorization_endpoint": issuer + "/oauth2/authorize",
         "token_endpoint": issuer + "/oauth2/token",
         "jwks_uri": issuer + "/oauth2/jwks",
         "scopes_supported": list(settings.scopes),
-        # RFC8414-2 REQUIRED; this server has no authorization endpoint yet, so no response type.
-        "response_types_supported": [],
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
         "grant_types_supported": list(grant_types),
         "token_endpoint_auth_methods_supported": list(client_auth.METHODS_SUPPORTED),
+        # RFC 7636 §6.2 (registered by RFC 8414 §2)
+        "code_challenge_methods_supported": list(rfc7636_pkce.methods_allowed(settings.pkce_allow_plain)),
+        # RFC 9207 §3: the authorization response carries `iss`.
+        "authorization_response_iss_parameter_supported": True,
     }
 
 

@@ -37,3 +37,18 @@ def problem(requested: tuple[str, ...], allowed: tuple[str, ...], one_scope_per_
     if not_allowed:
         return f"The client is not allowed the scope {not_allowed[0]!r}."
     return None
+
+
+# What each of the seed's levels lets a client do, in the words the consent page uses.
+LEVEL_WORDS = {
+    "read": "Read your data",
+    "write": "Create and change your data",
+    "admin": "Administer your settings",
+    "superuser": "Act with full superuser rights",
+}
+
+
+def plain_words(scope: str, prefix: str) -> str:
+    """A scope as the consent page names it (RFC 6749 §10.2 and §3.3: the user must
+    know what they grant)."""
+    return LEVEL_WORDS.get(scope.removeprefix(prefix), scope)

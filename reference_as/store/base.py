@@ -9,11 +9,15 @@ injectable clock), and operations that must be atomic are single methods
 
 from typing import Protocol
 
-from .records import AccessToken, Client, SigningKey
+from .records import AccessToken, AuthorizationCode, Client, Consent, RefreshToken, Session, SigningKey, User
 
 
 class DuplicateClient(Exception):
     """A client with that client_id exists already."""
+
+
+class DuplicateUser(Exception):
+    """A user with that username exists already."""
 
 
 class Store(Protocol):
@@ -30,7 +34,8 @@ class Store(Protocol):
         """Overwrite the client with the same client_id."""
 
     def delete_client(self, client_id: str, now: int) -> bool:
-        """Remove the client and revoke its tokens, atomically. False if absent."""
+        """Remove the client, revoke its access and refresh tokens and spend its codes,
+        atomically. False if absent."""
 
     # Signing keys (RFC 7517)
     def add_signing_key(self, key: SigningKey) -> None: ...
@@ -48,5 +53,67 @@ class Store(Protocol):
     def add_access_token(self, token: AccessToken) -> None: ...
 
     def get_access_token(self, jti: str) -> AccessToken | None: ...
+
+    def revoke_grant(self, grant_id: str, now: int) -> None:
+        """Revoke every access and refresh token of one grant family, atomically
+        (code replay: RFC 6749 §4.1.2; refresh token reuse: RFC 9700 §4.14.2)."""
+
+    # Resource owners (RFC 6749 §1.1)
+    def add_user(self, user: User) -> None:
+        """Insert; raise DuplicateUser if the username is taken."""
+
+    def get_user(self, user_id: str) -> User | None: ...
+
+    def get_user_by_name(self, username: str) -> User | None: ...
+
+    def list_users(self) -> list[User]: ...
+
+    def replace_user(self, user: User) -> None: ...
+
+    def delete_user(self, user_id: str, now: int) -> bool:
+        """Remove the user with their sessions and consents; revoke their tokens, spend their codes."""
+
+    # Browser sessions
+    def add_session(self, session: Session) -> None: ...
+
+    def get_session(self, session_hash: str) -> Session | None: ...
+
+    def delete_session(self, session_hash: str) -> None: ...
+
+    # Consents
+    def add_consent(self, consent: Consent) -> None:
+        """Insert, or refresh the time of an identical consent."""
+
+    def consents_of(self, user_id: str) -> list[Consent]: ...
+
+    def delete_consents(self, user_id: str, client_id: str) -> None: ...
+
+    # Authorization codes (RFC 6749 §4.1.2)
+    def add_code(self, code: AuthorizationCode) -> None: ...
+
+    def take_code(self, code_hash: str, now: int) -> AuthorizationCode | None:
+        """Mark the code used and return it *as it was before*: `used_at` None means
+        this call won it; a value means it had been used (a replay). Atomic: of
+        concurrent callers, exactly one sees `used_at` None."""
+
+    # Refresh tokens (RFC 6749 §6, RFC 9700 §4.14)
+    def add_refresh_token(self, token: RefreshToken) -> None: ...
+
+    def get_refresh_token(self, token_hash: str) -> RefreshToken | None: ...
+
+    def rotate_refresh_token(self, token_hash: str, now: int) -> RefreshToken | None:
+        """Mark the token rotated and return it as it was before, like `take_code`."""
+
+    def use_refresh_grace(self, token_hash: str) -> bool:
+        """Spend the one extra presentation a rotated token may have; True if this call did."""
+
+    # Failed logins, counted per key ('user:…', 'addr:…')
+    def record_login_failure(self, key: str, now: int) -> int:
+        """Count one more failure; return the count."""
+
+    def login_failures(self, key: str) -> tuple[int, int] | None:
+        """(count, time of the last failure), or None."""
+
+    def clear_login_failures(self, key: str) -> None: ...
 
     def close(self) -> None: ...

@@ -1,19 +1,27 @@
-"""MemoryStore: the Store contract in a dict, for tests and throw-away runs
+"""MemoryStore: the Store contract in dicts, for tests and throw-away runs
 (`--store memory://`). One lock makes each method atomic, as a transaction would."""
 
-import dataclasses
 import threading
+from dataclasses import replace
 
-from .base import DuplicateClient
-from .records import AccessToken, Client, SigningKey
+from .base import DuplicateClient, DuplicateUser
+from .records import AccessToken, AuthorizationCode, Client, Consent, RefreshToken, Session, SigningKey, User
 
 
 class MemoryStore:
     def __init__(self):
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._clients: dict[str, Client] = {}
         self._keys: dict[str, SigningKey] = {}
         self._tokens: dict[str, AccessToken] = {}
+        self._users: dict[str, User] = {}
+        self._sessions: dict[str, Session] = {}
+        self._consents: dict[tuple[str, str, str], Consent] = {}
+        self._codes: dict[str, AuthorizationCode] = {}
+        self._refresh: dict[str, RefreshToken] = {}
+        self._failures: dict[str, tuple[int, int]] = {}
+
+    # -- clients ----------------------------------------------------------------------
 
     def add_client(self, client: Client) -> None:
         with self._lock:
@@ -35,10 +43,17 @@ class MemoryStore:
         with self._lock:
             if self._clients.pop(client_id, None) is None:
                 return False
-            for jti, token in self._tokens.items():
-                if token.client_id == client_id and token.revoked_at is None:
-                    self._tokens[jti] = dataclasses.replace(token, revoked_at=now)
+            self._revoke_where(lambda record: record.client_id == client_id, now)
             return True
+
+    def _revoke_where(self, matches, now: int) -> None:
+        """Revoke access and refresh tokens and spend codes that `matches`."""
+        for table, column in ((self._tokens, "revoked_at"), (self._refresh, "revoked_at"), (self._codes, "used_at")):
+            for key, record in table.items():
+                if matches(record) and getattr(record, column) is None:
+                    table[key] = replace(record, **{column: now})
+
+    # -- signing keys -----------------------------------------------------------------
 
     def add_signing_key(self, key: SigningKey) -> None:
         with self._lock:
@@ -55,7 +70,9 @@ class MemoryStore:
         with self._lock:
             for kid, key in self._keys.items():
                 if kid != except_kid and key.retired_at is None:
-                    self._keys[kid] = dataclasses.replace(key, retired_at=now)
+                    self._keys[kid] = replace(key, retired_at=now)
+
+    # -- access tokens and grants -----------------------------------------------------
 
     def add_access_token(self, token: AccessToken) -> None:
         with self._lock:
@@ -63,6 +80,122 @@ class MemoryStore:
 
     def get_access_token(self, jti: str) -> AccessToken | None:
         return self._tokens.get(jti)
+
+    def revoke_grant(self, grant_id: str, now: int) -> None:
+        with self._lock:
+            self._revoke_where(lambda record: getattr(record, "grant_id", None) == grant_id, now)
+
+    # -- users ------------------------------------------------------------------------
+
+    def add_user(self, user: User) -> None:
+        with self._lock:
+            if self.get_user_by_name(user.username) or user.user_id in self._users:
+                raise DuplicateUser(user.username)
+            self._users[user.user_id] = user
+
+    def get_user(self, user_id: str) -> User | None:
+        return self._users.get(user_id)
+
+    def get_user_by_name(self, username: str) -> User | None:
+        return next((u for u in self._users.values() if u.username == username), None)
+
+    def list_users(self) -> list[User]:
+        return sorted(self._users.values(), key=lambda u: (u.created_at, u.username))
+
+    def replace_user(self, user: User) -> None:
+        with self._lock:
+            self._users[user.user_id] = user
+
+    def delete_user(self, user_id: str, now: int) -> bool:
+        with self._lock:
+            if self._users.pop(user_id, None) is None:
+                return False
+            self._sessions = {k: s for k, s in self._sessions.items() if s.user_id != user_id}
+            self._consents = {k: c for k, c in self._consents.items() if c.user_id != user_id}
+            self._revoke_where(lambda r: getattr(r, "user_id", getattr(r, "subject", None)) == user_id, now)
+            return True
+
+    # -- sessions ---------------------------------------------------------------------
+
+    def add_session(self, session: Session) -> None:
+        with self._lock:
+            self._sessions[session.session_hash] = session
+
+    def get_session(self, session_hash: str) -> Session | None:
+        return self._sessions.get(session_hash)
+
+    def delete_session(self, session_hash: str) -> None:
+        with self._lock:
+            self._sessions.pop(session_hash, None)
+
+    # -- consents ---------------------------------------------------------------------
+
+    def add_consent(self, consent: Consent) -> None:
+        with self._lock:
+            self._consents[(consent.user_id, consent.client_id, consent.scope)] = consent
+
+    def consents_of(self, user_id: str) -> list[Consent]:
+        return sorted(
+            (c for c in self._consents.values() if c.user_id == user_id), key=lambda c: (c.client_id, c.scope)
+        )
+
+    def delete_consents(self, user_id: str, client_id: str) -> None:
+        with self._lock:
+            self._consents = {
+                k: c for k, c in self._consents.items() if (c.user_id, c.client_id) != (user_id, client_id)
+            }
+
+    # -- authorization codes ----------------------------------------------------------
+
+    def add_code(self, code: AuthorizationCode) -> None:
+        with self._lock:
+            self._codes[code.code_hash] = code
+
+    def take_code(self, code_hash: str, now: int) -> AuthorizationCode | None:
+        with self._lock:
+            code = self._codes.get(code_hash)
+            if code is not None and code.used_at is None:
+                self._codes[code_hash] = replace(code, used_at=now)
+            return code
+
+    # -- refresh tokens ---------------------------------------------------------------
+
+    def add_refresh_token(self, token: RefreshToken) -> None:
+        with self._lock:
+            self._refresh[token.token_hash] = token
+
+    def get_refresh_token(self, token_hash: str) -> RefreshToken | None:
+        return self._refresh.get(token_hash)
+
+    def rotate_refresh_token(self, token_hash: str, now: int) -> RefreshToken | None:
+        with self._lock:
+            token = self._refresh.get(token_hash)
+            if token is not None and token.rotated_at is None:
+                self._refresh[token_hash] = replace(token, rotated_at=now)
+            return token
+
+    def use_refresh_grace(self, token_hash: str) -> bool:
+        with self._lock:
+            token = self._refresh.get(token_hash)
+            if token is None or token.grace_used:
+                return False
+            self._refresh[token_hash] = replace(token, grace_used=True)
+            return True
+
+    # -- failed logins ----------------------------------------------------------------
+
+    def record_login_failure(self, key: str, now: int) -> int:
+        with self._lock:
+            count = self._failures.get(key, (0, now))[0] + 1
+            self._failures[key] = (count, now)
+            return count
+
+    def login_failures(self, key: str) -> tuple[int, int] | None:
+        return self._failures.get(key)
+
+    def clear_login_failures(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
 
     def close(self) -> None:
         pass

@@ -58,3 +58,74 @@ class AccessToken:
     issued_at: int
     expires_at: int
     revoked_at: int | None = None
+    grant_id: str | None = None  # the authorization grant it came from; None for client credentials
+
+
+@dataclass(frozen=True)
+class User:
+    """A resource owner (RFC 6749 §1.1). `password_hash` is scrypt (policy/passwords.py)."""
+
+    user_id: str
+    username: str
+    password_hash: str
+    is_admin: bool
+    created_at: int
+
+
+@dataclass(frozen=True)
+class AuthorizationCode:
+    """An issued code (RFC 6749 §4.1.2), stored by its hash, bound to everything
+    the token request must match (client, redirect URI, PKCE challenge) and to
+    what it grants (user, scope). `grant_id` names the family of tokens it will
+    give, so a replay can revoke them all (RFC 6749 §4.1.2, §10.5)."""
+
+    code_hash: str
+    grant_id: str
+    client_id: str
+    user_id: str
+    redirect_uri: str
+    scope: str
+    code_challenge: str | None
+    code_challenge_method: str | None
+    issued_at: int
+    expires_at: int
+    used_at: int | None = None
+
+
+@dataclass(frozen=True)
+class RefreshToken:
+    """A refresh token (RFC 6749 §1.5, §6), stored by its hash. Rotated on each use
+    (RFC 9700 §4.14.2): `rotated_at` marks a used one; presenting it again is
+    reuse, and revokes every token of its `grant_id`."""
+
+    token_hash: str
+    grant_id: str
+    client_id: str
+    user_id: str
+    scope: str
+    issued_at: int
+    expires_at: int
+    rotated_at: int | None = None
+    revoked_at: int | None = None
+    grace_used: bool = False
+
+
+@dataclass(frozen=True)
+class Session:
+    """A browser session, stored by the hash of its id. `user_id` None: not logged in
+    yet (the session exists to carry the login form's CSRF token)."""
+
+    session_hash: str
+    user_id: str | None
+    created_at: int
+    expires_at: int
+
+
+@dataclass(frozen=True)
+class Consent:
+    """A user's remembered approval of a client for a set of scopes."""
+
+    user_id: str
+    client_id: str
+    scope: str  # space-separated, sorted
+    granted_at: int

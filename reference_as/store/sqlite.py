@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from .base import DuplicateClient
-from .records import AccessToken, Client, SigningKey
+from .base import DuplicateClient, DuplicateUser
+from .records import AccessToken, AuthorizationCode, Client, Consent, RefreshToken, Session, SigningKey, User
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -77,7 +77,29 @@ CLIENT_COLUMNS = (
     "created_at, updated_at"
 )
 KEY_COLUMNS = "kid, alg, public_jwk, private_key_sealed, created_at, retired_at"
-TOKEN_COLUMNS = "jti, client_id, subject, scope, issued_at, expires_at, revoked_at"
+TOKEN_COLUMNS = "jti, client_id, subject, scope, issued_at, expires_at, revoked_at, grant_id"
+USER_COLUMNS = "user_id, username, password_hash, is_admin, created_at"
+SESSION_COLUMNS = "session_hash, user_id, created_at, expires_at"
+CONSENT_COLUMNS = "user_id, client_id, scope, granted_at"
+CODE_COLUMNS = (
+    "code_hash, grant_id, client_id, user_id, redirect_uri, scope, code_challenge, code_challenge_method, "
+    "issued_at, expires_at, used_at"
+)
+REFRESH_COLUMNS = (
+    "token_hash, grant_id, client_id, user_id, scope, issued_at, expires_at, rotated_at, revoked_at, grace_used"
+)
+
+
+def _placeholders(columns: str) -> str:
+    return ",".join("?" * len(columns.split(",")))
+
+
+def _user(row) -> User:
+    return User(row[0], row[1], row[2], bool(row[3]), row[4])
+
+
+def _refresh(row) -> RefreshToken:
+    return RefreshToken(*row[:9], grace_used=bool(row[9]))
 
 
 class SQLiteStore:
@@ -134,7 +156,8 @@ class SQLiteStore:
     def add_client(self, client: Client) -> None:
         try:
             self._db.execute(
-                f"INSERT INTO clients ({CLIENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", _client_values(client)
+                f"INSERT INTO clients ({CLIENT_COLUMNS}) VALUES ({_placeholders(CLIENT_COLUMNS)})",
+                _client_values(client),
             )
         except sqlite3.IntegrityError:
             raise DuplicateClient(client.client_id) from None
@@ -156,17 +179,25 @@ class SQLiteStore:
         with self._transaction() as db:
             deleted = db.execute("DELETE FROM clients WHERE client_id = ?", (client_id,)).rowcount
             if deleted:
-                db.execute(
-                    "UPDATE access_tokens SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL",
-                    (now, client_id),
-                )
+                self._revoke_where(db, "client_id = ?", (client_id,), now)
             return bool(deleted)
+
+    @staticmethod
+    def _revoke_where(db, condition: str, args: tuple, now: int, subject_column: str | None = None) -> None:
+        """Revoke access and refresh tokens and spend codes matching `condition`
+        (on access tokens, `subject_column` replaces a `user_id` condition)."""
+        token_condition = condition.replace("user_id", subject_column) if subject_column else condition
+        db.execute(
+            f"UPDATE access_tokens SET revoked_at = ? WHERE {token_condition} AND revoked_at IS NULL", (now, *args)
+        )
+        db.execute(f"UPDATE refresh_tokens SET revoked_at = ? WHERE {condition} AND revoked_at IS NULL", (now, *args))
+        db.execute(f"UPDATE authorization_codes SET used_at = ? WHERE {condition} AND used_at IS NULL", (now, *args))
 
     # -- signing keys -----------------------------------------------------------------
 
     def add_signing_key(self, key: SigningKey) -> None:
         self._db.execute(
-            f"INSERT INTO signing_keys ({KEY_COLUMNS}) VALUES (?,?,?,?,?,?)",
+            f"INSERT INTO signing_keys ({KEY_COLUMNS}) VALUES ({_placeholders(KEY_COLUMNS)})",
             (key.kid, key.alg, key.public_jwk, key.private_key_sealed, key.created_at, key.retired_at),
         )
 
@@ -187,20 +218,159 @@ class SQLiteStore:
 
     # -- access tokens ----------------------------------------------------------------
 
-    def add_access_token(self, token: AccessToken) -> None:
+    def add_access_token(self, t: AccessToken) -> None:
         self._db.execute(
-            f"INSERT INTO access_tokens ({TOKEN_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
-            (
-                token.jti,
-                token.client_id,
-                token.subject,
-                token.scope,
-                token.issued_at,
-                token.expires_at,
-                token.revoked_at,
-            ),
+            f"INSERT INTO access_tokens ({TOKEN_COLUMNS}) VALUES ({_placeholders(TOKEN_COLUMNS)})",
+            (t.jti, t.client_id, t.subject, t.scope, t.issued_at, t.expires_at, t.revoked_at, t.grant_id),
         )
 
     def get_access_token(self, jti: str) -> AccessToken | None:
         row = self._db.execute(f"SELECT {TOKEN_COLUMNS} FROM access_tokens WHERE jti = ?", (jti,)).fetchone()
         return AccessToken(*row) if row else None
+
+    def revoke_grant(self, grant_id: str, now: int) -> None:
+        with self._transaction() as db:
+            self._revoke_where(db, "grant_id = ?", (grant_id,), now)
+
+    # -- users ------------------------------------------------------------------------
+
+    def add_user(self, user: User) -> None:
+        try:
+            self._db.execute(
+                f"INSERT INTO users ({USER_COLUMNS}) VALUES ({_placeholders(USER_COLUMNS)})",
+                (user.user_id, user.username, user.password_hash, int(user.is_admin), user.created_at),
+            )
+        except sqlite3.IntegrityError:
+            raise DuplicateUser(user.username) from None
+
+    def get_user(self, user_id: str) -> User | None:
+        row = self._db.execute(f"SELECT {USER_COLUMNS} FROM users WHERE user_id = ?", (user_id,)).fetchone()
+        return _user(row) if row else None
+
+    def get_user_by_name(self, username: str) -> User | None:
+        row = self._db.execute(f"SELECT {USER_COLUMNS} FROM users WHERE username = ?", (username,)).fetchone()
+        return _user(row) if row else None
+
+    def list_users(self) -> list[User]:
+        return [
+            _user(row) for row in self._db.execute(f"SELECT {USER_COLUMNS} FROM users ORDER BY created_at, username")
+        ]
+
+    def replace_user(self, user: User) -> None:
+        self._db.execute(
+            "UPDATE users SET username = ?, password_hash = ?, is_admin = ? WHERE user_id = ?",
+            (user.username, user.password_hash, int(user.is_admin), user.user_id),
+        )
+
+    def delete_user(self, user_id: str, now: int) -> bool:
+        with self._transaction() as db:
+            deleted = db.execute("DELETE FROM users WHERE user_id = ?", (user_id,)).rowcount
+            if deleted:
+                self._revoke_where(db, "user_id = ?", (user_id,), now, subject_column="subject")
+            return bool(deleted)
+
+    # -- sessions ---------------------------------------------------------------------
+
+    def add_session(self, s: Session) -> None:
+        self._db.execute(
+            f"INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ({_placeholders(SESSION_COLUMNS)})",
+            (s.session_hash, s.user_id, s.created_at, s.expires_at),
+        )
+
+    def get_session(self, session_hash: str) -> Session | None:
+        row = self._db.execute(
+            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE session_hash = ?", (session_hash,)
+        ).fetchone()
+        return Session(*row) if row else None
+
+    def delete_session(self, session_hash: str) -> None:
+        self._db.execute("DELETE FROM sessions WHERE session_hash = ?", (session_hash,))
+
+    # -- consents ---------------------------------------------------------------------
+
+    def add_consent(self, c: Consent) -> None:
+        self._db.execute(
+            f"INSERT OR REPLACE INTO consents ({CONSENT_COLUMNS}) VALUES ({_placeholders(CONSENT_COLUMNS)})",
+            (c.user_id, c.client_id, c.scope, c.granted_at),
+        )
+
+    def consents_of(self, user_id: str) -> list[Consent]:
+        rows = self._db.execute(
+            f"SELECT {CONSENT_COLUMNS} FROM consents WHERE user_id = ? ORDER BY client_id, scope", (user_id,)
+        )
+        return [Consent(*row) for row in rows]
+
+    def delete_consents(self, user_id: str, client_id: str) -> None:
+        self._db.execute("DELETE FROM consents WHERE user_id = ? AND client_id = ?", (user_id, client_id))
+
+    # -- authorization codes ----------------------------------------------------------
+
+    def add_code(self, c: AuthorizationCode) -> None:
+        self._db.execute(
+            f"INSERT INTO authorization_codes ({CODE_COLUMNS}) VALUES ({_placeholders(CODE_COLUMNS)})",
+            (
+                c.code_hash, c.grant_id, c.client_id, c.user_id, c.redirect_uri, c.scope, c.code_challenge,
+                c.code_challenge_method, c.issued_at, c.expires_at, c.used_at,
+            ),
+        )  # fmt: skip
+
+    def take_code(self, code_hash: str, now: int) -> AuthorizationCode | None:
+        # BEGIN IMMEDIATE takes the write lock first, so the read and the mark
+        # cannot interleave with another process's: exactly one sees used_at NULL.
+        with self._transaction() as db:
+            row = db.execute(
+                f"SELECT {CODE_COLUMNS} FROM authorization_codes WHERE code_hash = ?", (code_hash,)
+            ).fetchone()
+            if row and row[-1] is None:
+                db.execute("UPDATE authorization_codes SET used_at = ? WHERE code_hash = ?", (now, code_hash))
+        return AuthorizationCode(*row) if row else None
+
+    # -- refresh tokens ---------------------------------------------------------------
+
+    def add_refresh_token(self, t: RefreshToken) -> None:
+        self._db.execute(
+            f"INSERT INTO refresh_tokens ({REFRESH_COLUMNS}) VALUES ({_placeholders(REFRESH_COLUMNS)})",
+            (
+                t.token_hash, t.grant_id, t.client_id, t.user_id, t.scope, t.issued_at, t.expires_at, t.rotated_at,
+                t.revoked_at, int(t.grace_used),
+            ),
+        )  # fmt: skip
+
+    def get_refresh_token(self, token_hash: str) -> RefreshToken | None:
+        row = self._db.execute(
+            f"SELECT {REFRESH_COLUMNS} FROM refresh_tokens WHERE token_hash = ?", (token_hash,)
+        ).fetchone()
+        return _refresh(row) if row else None
+
+    def rotate_refresh_token(self, token_hash: str, now: int) -> RefreshToken | None:
+        with self._transaction() as db:
+            row = db.execute(
+                f"SELECT {REFRESH_COLUMNS} FROM refresh_tokens WHERE token_hash = ?", (token_hash,)
+            ).fetchone()
+            if row and row[7] is None:
+                db.execute("UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ?", (now, token_hash))
+        return _refresh(row) if row else None
+
+    def use_refresh_grace(self, token_hash: str) -> bool:
+        updated = self._db.execute(
+            "UPDATE refresh_tokens SET grace_used = 1 WHERE token_hash = ? AND grace_used = 0", (token_hash,)
+        )
+        return updated.rowcount == 1
+
+    # -- failed logins ----------------------------------------------------------------
+
+    def record_login_failure(self, key: str, now: int) -> int:
+        row = self._db.execute(
+            "INSERT INTO login_failures (key, count, last_failure_at) VALUES (?, 1, ?) "
+            "ON CONFLICT (key) DO UPDATE SET count = count + 1, last_failure_at = excluded.last_failure_at "
+            "RETURNING count",
+            (key, now),
+        ).fetchone()
+        return row[0]
+
+    def login_failures(self, key: str) -> tuple[int, int] | None:
+        row = self._db.execute("SELECT count, last_failure_at FROM login_failures WHERE key = ?", (key,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def clear_login_failures(self, key: str) -> None:
+        self._db.execute("DELETE FROM login_failures WHERE key = ?", (key,))

@@ -22,12 +22,19 @@ def test_the_issuer_is_the_configured_one(web, settings):
 @pytest.mark.requirement("RFC8414-2")
 def test_every_field_that_applies_is_present(web, settings):
     document = web.get(WELL_KNOWN).json
+    assert document["authorization_endpoint"] == settings.issuer + "/oauth2/authorize"
     assert document["token_endpoint"] == settings.issuer + "/oauth2/token"
     assert document["jwks_uri"] == settings.issuer + "/oauth2/jwks"
     assert document["scopes_supported"] == list(settings.scopes)
-    assert "response_types_supported" in document  # REQUIRED
-    assert document["grant_types_supported"] == ["client_credentials"]
+    assert document["response_types_supported"] == ["code"]
+    assert document["grant_types_supported"] == ["authorization_code", "client_credentials", "refresh_token"]
     assert document["token_endpoint_auth_methods_supported"] == ["client_secret_basic", "client_secret_post"]
+    assert document["code_challenge_methods_supported"] == ["S256"]
+
+
+@pytest.mark.requirement("RFC9207-3")
+def test_the_iss_parameter_is_advertised(web):
+    assert web.get(WELL_KNOWN).json["authorization_response_iss_parameter_supported"] is True
 
 
 @pytest.mark.requirement("RFC8414-2")

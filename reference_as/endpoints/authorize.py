@@ -1,0 +1,153 @@
+"""The authorization endpoint, `GET,POST /oauth2/authorize` (RFC 6749 §3.1, §4.1.1, §4.1.2).
+
+The steps, in order:
+  1. Read the request's parameters (query for GET, form body for POST; RFC6749-3.1
+     MUST support GET, MAY support POST).
+  2. oauthlib validates it. Two kinds of failure:
+     - the client_id is unknown or the redirect_uri is missing or not registered
+       (RFC6749-4.1.2.1 MUST NOT redirect, RFC6749-3.1.2.4): an error page for the user;
+     - anything else (`invalid_request`, `unsupported_response_type`, `invalid_scope`,
+       `unauthorized_client`, PKCE errors): redirected to the client with
+       `error`, `error_description`, `state` and `iss`.
+  3. Nobody signed in: to the login page, which comes back here.
+  4. A consent decision posted from our consent page (CSRF-checked): deny gives
+     `access_denied`; allow (optionally remembered) issues the code. A remembered
+     consent covering the scopes issues the code without asking again.
+  5. Otherwise: the consent page, naming the client and each scope in plain words.
+The success redirect carries `code`, the unchanged `state`, and `iss` (RFC 9207).
+"""
+
+from urllib.parse import urlencode, urlsplit
+
+from oauthlib.common import add_params_to_uri
+from oauthlib.oauth2 import FatalClientError, OAuth2Error
+from webob import Request, Response
+
+from ..clock import Clock
+from ..config import Settings
+from ..errors import ERRORS, OAuthError
+from ..form import read_form
+from ..pages import page, redirect
+from ..policy import rfc6749_scope
+from ..sessions import Sessions
+from ..store import Store
+from ..store.records import Consent
+
+# Parameters of our consent form that are not part of the authorization request.
+CONSENT_FIELDS = ("csrf_token", "decision", "remember")
+AUTHORIZATION_PARAMS = (
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+)
+
+
+class AuthorizationEndpoint:
+    def __init__(self, oauthlib_endpoint, store: Store, sessions: Sessions, settings: Settings, clock: Clock):
+        self.oauthlib_endpoint = oauthlib_endpoint
+        self.store = store
+        self.sessions = sessions
+        self.settings = settings
+        self.clock = clock
+        self.endpoint_url = settings.issuer.rstrip("/") + "/oauth2/authorize"
+
+    def __call__(self, request: Request) -> Response:
+        pairs = self._pairs(request)
+        params = dict(pairs)
+        oauth_pairs = [(name, value) for name, value in pairs if name not in CONSENT_FIELDS]
+        uri = self.endpoint_url + "?" + urlencode(oauth_pairs)
+        try:
+            scopes, _ = self.oauthlib_endpoint.validate_authorization_request(uri, http_method="GET")
+        except FatalClientError as error:
+            return self._error_page(error.error, error.description)
+        except OAuth2Error as error:
+            return self._error_redirect(params, error.error, error.description)
+        except OAuthError as error:
+            return self._error_redirect(params, error.error, error.description)
+
+        user, current = self._user(request)
+        if user is None:
+            return redirect("/login?" + urlencode({"next": "/oauth2/authorize?" + urlencode(oauth_pairs)}))
+
+        decision = params.get("decision") if request.method == "POST" else None
+        if decision is not None:
+            if not self.sessions.csrf_ok(current, params.get("csrf_token")):
+                return self._error_page(
+                    "access_denied", "The consent form expired or did not come from this server.", 403
+                )
+            if decision != "allow":
+                return self._error_redirect(params, "access_denied", "The user denied the request.")
+            if params.get("remember") == "yes":
+                self.store.add_consent(Consent(user.user_id, params["client_id"], _scope_key(scopes), self.clock.now()))
+        elif not (self.settings.auto_approve_user or self._remembered(user.user_id, params["client_id"], scopes)):
+            return self._consent_page(params, scopes, user, current)
+        return self._issue(uri, scopes, user)
+
+    def _pairs(self, request: Request) -> list[tuple[str, str]]:
+        if request.method == "POST":
+            return list(read_form(request, self.settings.max_body_bytes).items())
+        try:
+            return [(name, value) for name, value in request.GET.items() if value]
+        except UnicodeDecodeError:
+            raise OAuthError("invalid_request", "The query string is not valid UTF-8.") from None
+
+    def _user(self, request: Request):
+        if self.settings.auto_approve_user:
+            return self.store.get_user_by_name(self.settings.auto_approve_user), None
+        current = self.sessions.current(request)
+        user = self.store.get_user(current.user_id) if current and current.user_id else None
+        return user, current
+
+    def _remembered(self, user_id: str, client_id: str, scopes) -> bool:
+        wanted = set(scopes)
+        return any(c.client_id == client_id and wanted <= set(c.scope.split()) for c in self.store.consents_of(user_id))
+
+    def _issue(self, uri: str, scopes, user) -> Response:
+        headers, _, _ = self.oauthlib_endpoint.create_authorization_response(
+            uri, http_method="GET", scopes=scopes, credentials={"user": user}
+        )
+        # RFC9207-2 MUST (when advertised): the issuer identifies who sent the response.
+        return redirect(add_params_to_uri(headers["Location"], [("iss", self.settings.issuer)]))
+
+    def _error_redirect(self, params: dict, error: str, description: str | None) -> Response:
+        """RFC6749-4.1.2.1: the error goes back to the client's (validated) redirect URI."""
+        reply = [("error", error), ("error_description", description or ERRORS[error].default_description)]
+        if params.get("state"):
+            reply.append(("state", params["state"]))  # RFC6749-4.1.2.1 MUST: state, unchanged
+        reply.append(("iss", self.settings.issuer))  # RFC9207-2
+        return redirect(add_params_to_uri(params["redirect_uri"], reply))
+
+    def _error_page(self, error: str, description: str | None, status: int = 400) -> Response:
+        """RFC6749-4.1.2.1 MUST NOT redirect: the redirect URI cannot be trusted, so tell the user."""
+        return page(
+            "error.html",
+            status,
+            heading="This sign-in request cannot be completed",
+            message=description or ERRORS.get(error, ERRORS["invalid_request"]).default_description,
+            error=error,
+            reference="RFC 6749 §4.1.2.1",
+            advice="The application that sent you here is misconfigured: its client_id or redirect URI is not "
+            "registered exactly as sent. You were not sent back to it.",
+        )
+
+    def _consent_page(self, params: dict, scopes, user, current) -> Response:
+        client = self.store.get_client(params["client_id"])
+        response = page(
+            "consent.html",
+            client_name=client.name,
+            client_id=client.client_id,
+            scopes=[(scope, rfc6749_scope.plain_words(scope, self.settings.scope_prefix)) for scope in scopes],
+            redirect_host=urlsplit(params["redirect_uri"]).netloc or params["redirect_uri"],
+            request_params=[(name, params[name]) for name in AUTHORIZATION_PARAMS if name in params],
+            csrf_token=current.csrf_token,
+            username=user.username,
+        )
+        return response
+
+
+def _scope_key(scopes) -> str:
+    return " ".join(sorted(scopes))

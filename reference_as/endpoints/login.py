@@ -1,0 +1,135 @@
+"""The resource owner's pages: sign in, sign out, and the account page where
+remembered consents are listed and revoked.
+
+Every form carries the session's CSRF token and every change is a POST.
+Failed sign-ins are counted per username and per address and slowed down
+(`policy/login_throttle.py`); the answer never says which of username or
+password was wrong.
+"""
+
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from webob import Request, Response
+
+from ..clock import Clock
+from ..config import Settings
+from ..form import read_form
+from ..pages import page, redirect
+from ..policy import login_throttle
+from ..sessions import Current, Sessions
+from ..store import Store
+from ..users import UserService
+
+HOME = "/account"
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this server: never an open redirect (RFC 9700 §4.11)."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return HOME
+
+
+class LoginPages:
+    def __init__(self, store: Store, users: UserService, sessions: Sessions, settings: Settings, clock: Clock):
+        self.store = store
+        self.users = users
+        self.sessions = sessions
+        self.settings = settings
+        self.clock = clock
+
+    # -- /login -----------------------------------------------------------------------
+
+    def login(self, request: Request) -> Response:
+        if request.method == "GET":
+            response = Response()
+            current = self.sessions.ensure(request, response)
+            return self._form(response, current, next_=safe_next(request.GET.get("next")))
+        form = read_form(request, self.settings.max_body_bytes)
+        next_, username = safe_next(form.get("next")), form.get("username", "")
+        current = self.sessions.current(request)
+        if not self.sessions.csrf_ok(current, form.get("csrf_token")):
+            response = Response()
+            fresh = self.sessions.start(request, response, None)
+            return self._form(response, fresh, next_, username, "The sign-in form expired. Please try again.", 400)
+
+        keys = ("user:" + username, "addr:" + (request.remote_addr or "unknown"))
+        now = self.clock.now()
+        wait = max(
+            login_throttle.wait_seconds(self.store.login_failures(key), now, self.settings.login_free_attempts)
+            for key in keys
+        )
+        if wait:
+            response = self._form(
+                Response(), current, next_, username, f"Too many failed sign-ins. Try again in {wait} seconds.", 429
+            )
+            response.headers["Retry-After"] = str(wait)
+            return response
+
+        user = self.users.check_password(username, form.get("password", ""))
+        if user is None:
+            for key in keys:
+                self.store.record_login_failure(key, now)
+            return self._form(Response(), current, next_, username, "Wrong username or password.", 400)
+        self.store.clear_login_failures(keys[0])
+        response = redirect(next_)
+        self.sessions.start(request, response, user.user_id)  # a new session id: no fixation
+        return response
+
+    def _form(self, response: Response, current: Current, next_: str, username="", error=None, status=200) -> Response:
+        return page(
+            "login.html",
+            status,
+            response,
+            csrf_token=current.csrf_token,
+            next=next_,
+            entered_username=username,
+            error=error,
+        )
+
+    # -- /logout ----------------------------------------------------------------------
+
+    def logout(self, request: Request) -> Response:
+        current = self.sessions.current(request)
+        if request.method == "GET":
+            return page("logout.html", csrf_token=current.csrf_token if current else "")
+        form = read_form(request, self.settings.max_body_bytes)
+        response = redirect("/login")
+        if self.sessions.csrf_ok(current, form.get("csrf_token")):
+            self.sessions.end(request, response)
+        return response
+
+    # -- /account ---------------------------------------------------------------------
+
+    def account(self, request: Request) -> Response:
+        current, user = self._signed_in(request)
+        if user is None:
+            return redirect("/login?" + urlencode({"next": HOME}))
+        consents = []
+        for consent in self.store.consents_of(user.user_id):
+            client = self.store.get_client(consent.client_id)
+            consents.append(
+                {
+                    "client_id": consent.client_id,
+                    "client_name": client.name if client else consent.client_id,
+                    "scope": consent.scope,
+                    "granted": datetime.fromtimestamp(consent.granted_at, UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                }
+            )
+        return page("account.html", consents=consents, csrf_token=current.csrf_token, username=user.username)
+
+    def revoke_consent(self, request: Request) -> Response:
+        current, user = self._signed_in(request)
+        form = read_form(request, self.settings.max_body_bytes)
+        if user is None or not self.sessions.csrf_ok(current, form.get("csrf_token")):
+            return page(
+                "error.html", 403, heading="Not allowed", message="The form expired or did not come from this server."
+            )
+        self.store.delete_consents(user.user_id, form.get("client_id", ""))
+        return redirect(HOME)
+
+    def _signed_in(self, request: Request):
+        current = self.sessions.current(request)
+        user = self.store.get_user(current.user_id) if current and current.user_id else None
+        return current, user

@@ -1,0 +1,46 @@
+"""HTML pages for people: the login form, the consent page, error pages.
+
+Templates are files in `templates/`, rendered by Jinja2 with autoescaping on,
+so every value is escaped unless a template says otherwise (none does). Every
+page is sent with headers that keep it from being framed (clickjacking,
+RFC 6749 §10.13, RFC 9700 §4.16), sniffed, cached or leaking its URL:
+"""
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from webob import Response
+
+PAGE_HEADERS = {
+    # No script at all, styles from our own file, and never inside a frame.
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+_templates = Environment(
+    loader=PackageLoader("reference_as", "templates"),
+    autoescape=select_autoescape(default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def page(template: str, status: int = 200, response: Response | None = None, **context) -> Response:
+    """Render `template` into `response` (a new one if not given: pass one that
+    already carries a cookie, say)."""
+    response = response or Response()
+    response.status = status
+    response.content_type, response.charset = "text/html", "utf-8"
+    response.body = _templates.get_template(template).render(**context).encode()
+    response.headers.update(PAGE_HEADERS)
+    return response
+
+
+def redirect(location: str) -> Response:
+    """303 See Other: after a form post, the browser follows with a GET."""
+    response = Response(status=303, location=location)
+    response.headers.update(PAGE_HEADERS)
+    return response
