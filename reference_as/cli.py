@@ -19,6 +19,8 @@ from .policy.rfc6749_clients import CLIENT_TYPES, GRANT_TYPES
 from .secret_box import SecretKeyError
 from .store import open_store
 from .store.records import CONFIDENTIAL, PUBLIC
+from .users import UserError, UserService
+from .users import describe as describe_user
 
 DEMO_REDIRECT_URI = "http://127.0.0.1:8001/callback"
 
@@ -35,6 +37,7 @@ class Context:
         self.store = open_store(self.settings.store)
         self.clock = SystemClock()
         self.clients = ClientService(self.store, self.settings, self.clock)
+        self.users = UserService(self.store, self.settings, self.clock)
 
     def keyring(self) -> Keyring:
         return Keyring(self.store, app_module.secret_box(self.settings), self.clock, self.settings)
@@ -152,6 +155,40 @@ def cmd_clients_rotate_secret(ctx: Context) -> None:
     )
 
 
+# -- users ------------------------------------------------------------------------------
+
+
+def _password_input(args) -> str | None:
+    """--password-stdin reads one line; otherwise None, and a password is generated.
+    (Never a flag with the password itself: it would show in `ps` and shell history.)"""
+    return sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+
+
+def cmd_users_create(ctx: Context) -> None:
+    user, password = ctx.users.create(ctx.args.username, _password_input(ctx.args), is_admin=ctx.args.admin)
+    shown = {**describe_user(user), "password": None if ctx.args.password_stdin else password}
+    text = f"user {user.username} created" + ("" if ctx.args.password_stdin else f"\npassword: {password}  (shown this once)")
+    ctx.emit(shown, text)
+
+
+def cmd_users_list(ctx: Context) -> None:
+    users = [describe_user(u) for u in ctx.users.list()]
+    rows = [f"{u['username']:<24} {'admin' if u['is_admin'] else '-':<6} {_date(u['created_at'])}" for u in users]
+    ctx.emit(users, "\n".join([f"{'USERNAME':<24} {'ROLE':<6} CREATED", *rows]))
+
+
+def cmd_users_delete(ctx: Context) -> None:
+    ctx.users.delete(ctx.args.username)
+    ctx.emit({"username": ctx.args.username, "deleted": True}, f"{ctx.args.username}: deleted, its tokens revoked")
+
+
+def cmd_users_set_password(ctx: Context) -> None:
+    password = ctx.users.set_password(ctx.args.username, _password_input(ctx.args))
+    shown = None if ctx.args.password_stdin else password
+    text = "password changed" + ("" if ctx.args.password_stdin else f"\npassword: {password}  (shown this once)")
+    ctx.emit({"username": ctx.args.username, "password": shown}, text)
+
+
 # -- keys -------------------------------------------------------------------------------
 
 
@@ -200,8 +237,11 @@ DEMO_CLIENTS = (
 )
 
 
+DEMO_USER = "demo"
+
+
 def cmd_demo(ctx: Context) -> None:
-    results, lines = [], ["Demo clients:"]
+    results, lines = [], ["Demo clients and user:"]
     for client_id, name, client_type, grants in DEMO_CLIENTS:
         if ctx.store.get_client(client_id):
             results.append({"client_id": client_id, "created": False})
@@ -224,6 +264,13 @@ def cmd_demo(ctx: Context) -> None:
         if secret:
             token_url = ctx.settings.issuer.rstrip("/") + "/oauth2/token"
             lines.append(f"  try: curl -u {client_id}:{secret} -d grant_type=client_credentials {token_url}")
+    if ctx.store.get_user_by_name(DEMO_USER):
+        results.append({"username": DEMO_USER, "created": False})
+        lines.append(f"  user {DEMO_USER}: exists already (`reference-as users set-password {DEMO_USER}` makes a new password)")
+    else:
+        user, password = ctx.users.create(DEMO_USER)
+        results.append({**describe_user(user), "password": password, "created": True})
+        lines.append(f"  user {DEMO_USER}: password {password}  (shown this once; sign in at /login)")
     ctx.emit(results, "\n".join(lines))
 
 
@@ -281,6 +328,21 @@ def parser() -> argparse.ArgumentParser:
             _client_fields(sub)
         sub.set_defaults(handler=handler)
 
+    users = commands.add_parser("users", help="resource owners").add_subparsers(dest="action", required=True)
+    for action, handler, text in (
+        ("create", cmd_users_create, "create a user; prints a generated password once"),
+        ("delete", cmd_users_delete, "delete a user and revoke their tokens"),
+        ("set-password", cmd_users_set_password, "set a new password (generated unless --password-stdin)"),
+    ):
+        sub = users.add_parser(action, parents=[common], help=text)
+        sub.add_argument("username")
+        if action != "delete":
+            sub.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+        if action == "create":
+            sub.add_argument("--admin", action="store_true", help="give the admin role")
+        sub.set_defaults(handler=handler)
+    users.add_parser("list", parents=[common], help="list users").set_defaults(handler=cmd_users_list)
+
     keys = commands.add_parser("keys", help="signing keys").add_subparsers(dest="action", required=True)
     keys.add_parser("list", parents=[common], help="list signing keys").set_defaults(handler=cmd_keys_list)
     keys.add_parser("rotate", parents=[common], help="make a new signing key").set_defaults(handler=cmd_keys_rotate)
@@ -297,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         args.name = args.client_id or "unnamed client"
     try:
         args.handler(Context(args))
-    except (ConfigError, InvalidClientSettings, ClientNotFound, SecretKeyError, ValueError) as error:
+    except (ConfigError, InvalidClientSettings, ClientNotFound, SecretKeyError, UserError, ValueError) as error:
         print(f"reference-as: {error}", file=sys.stderr)
         return 2
     return 0

@@ -15,6 +15,7 @@ from oauthlib.oauth2 import (
 )
 
 from .config import Settings
+from .errors import OAuthError
 from .policy import rfc7636_pkce, secrets
 from .tokens import TokenIssuer
 from .validator import Validator
@@ -30,7 +31,7 @@ class CodeGrant(AuthorizationCodeGrant):
       request is refused too (RFC 7636 §4.3, RFC 9700 §2.1.1)."""
 
     def __init__(self, validator: Validator, allow_plain: bool):
-        super().__init__(validator)
+        super().__init__(validator, pre_auth=[check_challenge_syntax])
         self._code_challenge_methods = {
             method: (lambda verifier, challenge, method=method: rfc7636_pkce.matches(verifier, challenge, method))
             for method in rfc7636_pkce.methods_allowed(allow_plain)
@@ -41,6 +42,14 @@ class CodeGrant(AuthorizationCodeGrant):
         if request.state:
             grant["state"] = request.state
         return grant
+
+
+def check_challenge_syntax(request) -> dict:
+    """RFC7636-4.2: a code_challenge is 43 to 128 unreserved characters (runs after the
+    client and redirect URI checks, so its error is redirected to the client)."""
+    if request.code_challenge is not None and not rfc7636_pkce.well_formed(request.code_challenge):
+        raise OAuthError("invalid_request", "The code_challenge must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~.")
+    return {}
 
 
 def build(validator: Validator, issuer: TokenIssuer, settings: Settings) -> tuple[AuthorizationEndpoint, TokenEndpoint]:

@@ -89,13 +89,36 @@ def test_keys_list_and_rotate(workdir, capsys):
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
 
 
-def test_demo_creates_its_clients_once(workdir, capsys):
+def test_demo_creates_its_clients_and_user_once(workdir, capsys):
     first = run_json(capsys, "demo")
-    assert [(c["client_id"], c["created"]) for c in first] == [("demo-confidential", True), ("demo-public", True)]
-    assert first[0]["client_secret"] and first[1]["client_secret"] is None
+    assert [(c.get("client_id") or c["username"], c["created"]) for c in first] == [
+        ("demo-confidential", True),
+        ("demo-public", True),
+        ("demo", True),
+    ]
+    assert first[0]["client_secret"] and first[1]["client_secret"] is None and first[2]["password"]
+    assert first[2]["is_admin"] is False
     again = run_json(capsys, "demo")
-    assert [c["created"] for c in again] == [False, False]
-    assert first[0]["client_secret"] not in json.dumps(again)
+    assert [c["created"] for c in again] == [False, False, False]
+    assert first[0]["client_secret"] not in json.dumps(again) and first[2]["password"] not in json.dumps(again)
+
+
+def test_users_create_list_set_password_delete(workdir, capsys, monkeypatch):
+    import io
+
+    created = run_json(capsys, "users", "create", "carol", "--admin")
+    assert created["is_admin"] is True and len(created["password"]) >= 16
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    changed = run_json(capsys, "users", "set-password", "carol", "--password-stdin")
+    assert changed["password"] is None  # given on stdin: not echoed
+    _, listed, _ = run(capsys, "users", "list")
+    assert "carol" in listed and "admin" in listed and created["password"] not in listed
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    code, _, err = run(capsys, "users", "create", "dave", "--password-stdin")
+    assert code == 2 and "8 characters" in err
+    assert run_json(capsys, "users", "delete", "carol")["deleted"] is True
+    code, _, err = run(capsys, "users", "delete", "carol")
+    assert code == 2 and "carol" in err
 
 
 def test_flags_override_environment_which_overrides_the_file(workdir, monkeypatch):
