@@ -167,7 +167,9 @@ def _password_input(args) -> str | None:
 def cmd_users_create(ctx: Context) -> None:
     user, password = ctx.users.create(ctx.args.username, _password_input(ctx.args), is_admin=ctx.args.admin)
     shown = {**describe_user(user), "password": None if ctx.args.password_stdin else password}
-    text = f"user {user.username} created" + ("" if ctx.args.password_stdin else f"\npassword: {password}  (shown this once)")
+    text = f"user {user.username} created" + (
+        "" if ctx.args.password_stdin else f"\npassword: {password}  (shown this once)"
+    )
     ctx.emit(shown, text)
 
 
@@ -266,7 +268,9 @@ def cmd_demo(ctx: Context) -> None:
             lines.append(f"  try: curl -u {client_id}:{secret} -d grant_type=client_credentials {token_url}")
     if ctx.store.get_user_by_name(DEMO_USER):
         results.append({"username": DEMO_USER, "created": False})
-        lines.append(f"  user {DEMO_USER}: exists already (`reference-as users set-password {DEMO_USER}` makes a new password)")
+        lines.append(
+            f"  user {DEMO_USER}: exists already (`reference-as users set-password {DEMO_USER}` makes a new password)"
+        )
     else:
         user, password = ctx.users.create(DEMO_USER)
         results.append({**describe_user(user), "password": password, "created": True})

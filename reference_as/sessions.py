@@ -65,7 +65,7 @@ class Sessions:
 
     def start(self, request: Request, response: Response, user_id: str | None) -> Current:
         """A new session (replacing the request's one, if any), set on `response`."""
-        self.end(request, response)
+        self._forget(request)
         session_id = random.token_urlsafe(32)
         now = self.clock.now()
         session = Session(secrets.hash_secret(session_id), user_id, now, now + self.settings.session_ttl)
@@ -81,10 +81,13 @@ class Sessions:
         return self.current(request) or self.start(request, response, None)
 
     def end(self, request: Request, response: Response) -> None:
+        self._forget(request)
+        response.delete_cookie(COOKIE, path="/")
+
+    def _forget(self, request: Request) -> None:
         current = self.current(request)
         if current:
             self.store.delete_session(current.session.session_hash)
-        response.delete_cookie(COOKIE, path="/")
 
     @staticmethod
     def csrf_ok(current: Current | None, presented: str | None) -> bool:

@@ -85,7 +85,7 @@ def alice(users):
 
 
 @pytest.fixture
-def web_client(clients):
+def web_app(clients):
     """A confidential client of the authorization code grant with refresh tokens: (client, secret)."""
     return clients.create(
         name="Photo app",
@@ -94,6 +94,16 @@ def web_client(clients):
         scopes=("api:read", "api:write"),
         redirect_uris=("https://app.example/cb", "http://127.0.0.1:8001/callback"),
     )
+
+
+@pytest.fixture
+def web_client(web_app):
+    return web_app[0]
+
+
+@pytest.fixture
+def web_secret(web_app):
+    return web_app[1]
 
 
 @pytest.fixture

@@ -87,8 +87,10 @@ class Flow:
 
     def code(self, client, **overrides) -> str:
         """Sign in if needed, authorize, allow: the code from the redirect."""
+        from urllib.parse import urlsplit
+
         response = self.authorize(client, **overrides)
-        if response.status_int == 303 and response.location.startswith("/login"):
+        if response.status_int == 303 and urlsplit(response.location).path == "/login":
             self.login()
             response = self.authorize(client, **overrides)
         if response.status_int == 200:

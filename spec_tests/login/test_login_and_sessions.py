@@ -1,0 +1,128 @@
+"""Signing in and out: the session cookie, CSRF on the forms, slowed-down guessing."""
+
+import dataclasses
+
+import pytest
+from webtest import TestApp
+
+from reference_as.app import make_app
+from reference_as.sessions import COOKIE
+
+
+def sign_in(web, username, password, next_=None):
+    page = web.get("/login" + (f"?next={next_}" if next_ else ""))
+    form = page.forms[0]
+    form["username"], form["password"] = username, password
+    return form.submit(expect_errors=True)
+
+
+def session_cookie_header(response) -> str:
+    return next(h for h in response.headers.getall("Set-Cookie") if h.startswith(COOKIE + "="))
+
+
+def test_the_session_cookie_is_httponly_samesite_lax_and_expires(web, alice, settings):
+    response = sign_in(web, alice[0].username, alice[1])
+    header = session_cookie_header(response).lower()
+    assert "httponly" in header and "samesite=lax" in header and f"max-age={settings.session_ttl}" in header
+    assert "secure" not in header  # the issuer is http on loopback
+
+
+def test_the_session_cookie_is_secure_when_the_issuer_is_https(store, clock, box, settings, alice):
+    web = TestApp(make_app(dataclasses.replace(settings, issuer="https://auth.example.com"), store, clock, box))
+    response = sign_in(web, alice[0].username, alice[1])
+    assert "secure" in session_cookie_header(response).lower()
+
+
+def test_signing_in_replaces_the_session_id(web, alice):
+    before = web.cookies[COOKIE] if web.get("/login") and COOKIE in web.cookies else None
+    sign_in(web, alice[0].username, alice[1])
+    assert before and web.cookies[COOKIE] != before
+
+
+def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(web, alice):
+    wrong = sign_in(web, alice[0].username, "not the password")
+    unknown = sign_in(web, "mallory", "not the password")
+    assert wrong.status_int == unknown.status_int == 400
+    assert "Wrong username or password." in wrong.text and "Wrong username or password." in unknown.text
+
+
+def test_a_forged_or_altered_cookie_is_not_a_session(web, alice):
+    sign_in(web, alice[0].username, alice[1])
+    session_id, signature = web.cookies[COOKIE].split(".")
+    web.set_cookie(COOKIE, session_id + "." + "0" * len(signature))
+    assert web.get("/account").status_int == 303  # to the login page
+
+
+@pytest.mark.requirement("RFC6749-10.12")
+def test_a_login_post_without_the_forms_csrf_token_is_refused(web, alice):
+    web.get("/login")
+    response = web.post("/login", {"username": alice[0].username, "password": alice[1]}, expect_errors=True)
+    assert response.status_int == 400
+    assert web.get("/account").status_int == 303  # not signed in
+
+
+@pytest.mark.requirement("RFC6749-10.10")
+def test_failed_sign_ins_are_slowed_down_per_user(web, alice, clock, settings):
+    for _ in range(settings.login_free_attempts):
+        assert sign_in(web, alice[0].username, "wrong guess").status_int == 400
+    throttled = sign_in(web, alice[0].username, alice[1])  # even the right password waits
+    assert throttled.status_int == 429 and int(throttled.headers["Retry-After"]) >= 1
+    clock.advance(int(throttled.headers["Retry-After"]))
+    assert sign_in(web, alice[0].username, alice[1]).status_int == 303
+
+
+@pytest.mark.requirement("RFC6749-10.10")
+def test_failed_sign_ins_are_counted_per_address_across_usernames(web, alice, settings):
+    for n in range(settings.login_free_attempts):
+        sign_in(web, f"guess{n}", "wrong guess")
+    assert sign_in(web, "someone-else", "wrong guess").status_int == 429
+
+
+def test_the_wait_grows_with_each_failure(web, alice, clock, settings):
+    waits = []
+    for _ in range(3):
+        for _ in range(settings.login_free_attempts if not waits else 1):
+            sign_in(web, alice[0].username, "wrong guess")
+        response = sign_in(web, alice[0].username, "wrong guess")
+        waits.append(int(response.headers["Retry-After"]))
+        clock.advance(waits[-1])
+    assert waits[0] < waits[1] < waits[2]
+
+
+@pytest.mark.requirement("RFC9700-4.11")
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+def test_after_sign_in_only_local_paths_are_followed(web, alice, target):
+    from urllib.parse import quote
+
+    response = sign_in(web, alice[0].username, alice[1], next_=quote(target, safe=""))
+    assert response.location.endswith("/account")
+
+
+def test_signing_out_ends_the_session(web, alice):
+    sign_in(web, alice[0].username, alice[1])
+    account = web.get("/account")
+    account.forms[len(account.forms) - 1].submit()  # Sign out
+    assert web.get("/account").status_int == 303
+
+
+def test_a_session_ends_when_it_expires(web, alice, clock, settings):
+    sign_in(web, alice[0].username, alice[1])
+    assert web.get("/account").status_int == 200
+    clock.advance(settings.session_ttl)
+    assert web.get("/account").status_int == 303
+
+
+def test_pages_are_escaped(web, clients, flow):
+    client, _ = clients.create(
+        name="<script>alert(1)</script>", client_type="confidential", grant_types=("authorization_code",),
+        scopes=("api:read",), redirect_uris=("https://x.example/cb",),
+    )  # fmt: skip
+    flow.login()
+    page = flow.authorize(client)
+    assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert "script-src" not in page.headers["Content-Security-Policy"]  # and no script may run anyway
+
+
+def test_the_stylesheet_is_served_by_the_app(web):
+    response = web.get("/static/style.css")
+    assert response.content_type == "text/css" and b"body" in response.body
