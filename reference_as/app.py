@@ -17,11 +17,14 @@ from pathlib import Path
 from webob import Request, Response
 
 from . import server
+from .access_tokens import AccessTokenValidator
 from .clock import Clock, SystemClock
 from .config import Settings
 from .endpoints.authorize import AuthorizationEndpoint
 from .endpoints.discovery import WELL_KNOWN, JwksEndpoint, MetadataEndpoint, metadata
 from .endpoints.login import LoginPages
+from .endpoints.protocol import FormEndpoint
+from .endpoints.resource import ProtectedResource
 from .endpoints.static import stylesheet
 from .endpoints.token import TokenEndpoint
 from .errors import OAuthError, render
@@ -88,21 +91,22 @@ def make_app(settings: Settings, store: Store, clock: Clock | None = None, box: 
     box = box or secret_box(settings)
     keyring = Keyring(store, box, clock, settings)
     keyring.ensure_active()
-    validator = Validator(store, settings, clock)
-    oauthlib_authorization, oauthlib_token = server.build(
-        validator, TokenIssuer(settings, store, keyring, clock), settings
-    )
+    access_tokens = AccessTokenValidator(settings, store, keyring, clock)
+    validator = Validator(store, settings, clock, access_tokens)
+    oauthlib = server.OAuthlibEndpoints(validator, TokenIssuer(settings, store, keyring, clock), settings)
     sessions = Sessions(store, clock, settings, box.derive_key("reference-as session cookie"))
     pages = LoginPages(store, UserService(store, settings, clock), sessions, settings, clock)
-    grant_types = server.GRANT_TYPES_SUPPORTED
+    grant_types, limit = server.GRANT_TYPES_SUPPORTED, settings.max_body_bytes
     read, form, both = ("GET", "HEAD"), ("POST",), ("GET", "HEAD", "POST")
+    authorization = AuthorizationEndpoint(oauthlib.authorization, store, sessions, settings, clock)
     routes = {
         WELL_KNOWN: Route(MetadataEndpoint(metadata(settings, grant_types)), read),
         "/oauth2/jwks": Route(JwksEndpoint(keyring), read),
-        "/oauth2/authorize": Route(
-            AuthorizationEndpoint(oauthlib_authorization, store, sessions, settings, clock), both, html=True
-        ),
-        "/oauth2/token": Route(TokenEndpoint(oauthlib_token, grant_types, settings.max_body_bytes), form),
+        "/oauth2/authorize": Route(authorization, both, html=True),
+        "/oauth2/token": Route(TokenEndpoint(oauthlib.token, grant_types, limit), form),
+        "/oauth2/revoke": Route(FormEndpoint(oauthlib.revocation.create_revocation_response, limit), form),
+        "/oauth2/introspect": Route(FormEndpoint(oauthlib.introspection.create_introspect_response, limit), form),
+        "/api/me": Route(ProtectedResource(access_tokens, store, settings.scope_prefix + "read"), read),
         "/login": Route(pages.login, both, html=True),
         "/logout": Route(pages.logout, both, html=True),
         "/account": Route(pages.account, read, html=True),

@@ -11,11 +11,14 @@ import sys
 from datetime import UTC, datetime
 
 from . import app as app_module
+from . import serve
 from .clients import ClientNotFound, ClientService, InvalidClientSettings, describe
 from .clock import SystemClock
 from .config import ConfigError, load_settings
 from .keys import Keyring
 from .policy.rfc6749_clients import CLIENT_TYPES, GRANT_TYPES
+from .policy.rfc7662_introspection import PERMISSIONS
+from .purge import purge
 from .secret_box import SecretKeyError
 from .store import open_store
 from .store.records import CONFIDENTIAL, PUBLIC
@@ -59,6 +62,7 @@ def _client_text(client: dict, secret: str | None = None) -> str:
         f"grant types:   {' '.join(client['grant_types'])}",
         f"scopes:        {' '.join(client['scopes'])}",
         f"redirect URIs: {' '.join(client['redirect_uris']) or '-'}",
+        f"permissions:   {' '.join(client['permissions']) or '-'}",
     ]
     if secret:
         lines.append(f"client_secret: {secret}")
@@ -79,19 +83,10 @@ def _with_secret(client, secret: str | None) -> dict:
 
 
 def cmd_serve(ctx: Context) -> None:
-    from .serve import run
-
     settings = ctx.settings
     wsgi_app = app_module.make_app(settings, ctx.store, ctx.clock)
     print(f"reference-as: issuer {settings.issuer}, serving on http://{settings.host}:{settings.port}", flush=True)
-    run(
-        wsgi_app,
-        ctx.store,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        access_log=ctx.args.access_log,
-    )
+    serve.run(wsgi_app, ctx.store, settings, ctx.clock, access_log=ctx.args.access_log)
 
 
 # -- clients ----------------------------------------------------------------------------
@@ -106,6 +101,7 @@ def cmd_clients_create(ctx: Context) -> None:
         scopes=tuple(a.scope or ctx.settings.scopes),
         redirect_uris=tuple(a.redirect_uri or ()),
         client_id=a.client_id,
+        permissions=tuple(a.permission or ()),
     )
     ctx.emit(_with_secret(client, secret), _client_text(describe(client), secret))
 
@@ -129,6 +125,7 @@ def cmd_clients_edit(ctx: Context) -> None:
         grant_types=tuple(a.grant) if a.grant else None,
         scopes=tuple(a.scope) if a.scope else None,
         redirect_uris=tuple(a.redirect_uri) if a.redirect_uri else None,
+        permissions=tuple(a.permission) if a.permission else None,
     )
     ctx.emit(describe(client), _client_text(describe(client)))
 
@@ -231,6 +228,14 @@ def cmd_keys_rotate(ctx: Context) -> None:
     )
 
 
+# -- purge ------------------------------------------------------------------------------
+
+
+def cmd_purge(ctx: Context) -> None:
+    counts = purge(ctx.store, ctx.settings, ctx.clock)
+    ctx.emit(counts, "deleted: " + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items()))
+
+
 # -- demo -------------------------------------------------------------------------------
 
 DEMO_CLIENTS = (
@@ -295,6 +300,9 @@ def _client_fields(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--grant", action="append", choices=GRANT_TYPES, help="allowed grant type (repeat for several)")
     parser.add_argument("--scope", action="append", help="allowed scope (repeat for several)")
     parser.add_argument("--redirect-uri", action="append", help="redirect URI (repeat for several)")
+    parser.add_argument(
+        "--permission", action="append", choices=PERMISSIONS, help="introspect: may introspect every client's tokens"
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -351,6 +359,9 @@ def parser() -> argparse.ArgumentParser:
     keys.add_parser("list", parents=[common], help="list signing keys").set_defaults(handler=cmd_keys_list)
     keys.add_parser("rotate", parents=[common], help="make a new signing key").set_defaults(handler=cmd_keys_rotate)
 
+    commands.add_parser("purge", parents=[common], help="delete expired codes, tokens and sessions").set_defaults(
+        handler=cmd_purge
+    )
     commands.add_parser("demo", parents=[common], help="create the demo clients if absent").set_defaults(
         handler=cmd_demo
     )

@@ -41,11 +41,13 @@ class ClientService:
         scopes: tuple[str, ...],
         redirect_uris: tuple[str, ...] = (),
         client_id: str | None = None,
+        permissions: tuple[str, ...] = (),
     ) -> tuple[Client, str | None]:
         """A new client and, for a confidential one, its secret (shown this once)."""
         client_id = client_id or random.token_urlsafe(12)
         rules.check_client_id(client_id)
         rules.check_type_and_grants(client_type, grant_types)
+        rules.check_permissions(tuple(permissions), client_type)
         self._check_editable(name, grant_types, scopes, redirect_uris)
         secret = secrets.new_secret() if client_type == CONFIDENTIAL else None
         now = self.clock.now()
@@ -61,6 +63,7 @@ class ClientService:
             secret_hint=secrets.hint(secret) if secret else None,
             created_at=now,
             updated_at=now,
+            permissions=tuple(permissions),
         )
         try:
             self.store.add_client(client)
@@ -85,6 +88,7 @@ class ClientService:
         grant_types: tuple[str, ...] | None = None,
         scopes: tuple[str, ...] | None = None,
         redirect_uris: tuple[str, ...] | None = None,
+        permissions: tuple[str, ...] | None = None,
     ) -> Client:
         """Change any field but the type and the client_id; None leaves a field as it is."""
         client = self.get(client_id)
@@ -94,8 +98,10 @@ class ClientService:
             grant_types=client.grant_types if grant_types is None else tuple(grant_types),
             scopes=client.scopes if scopes is None else tuple(scopes),
             redirect_uris=client.redirect_uris if redirect_uris is None else tuple(redirect_uris),
+            permissions=client.permissions if permissions is None else tuple(permissions),
         )
         rules.check_type_and_grants(changed.client_type, changed.grant_types)
+        rules.check_permissions(changed.permissions, changed.client_type)
         self._check_editable(changed.name, changed.grant_types, changed.scopes, changed.redirect_uris)
         return self._save(changed)
 
@@ -141,6 +147,7 @@ def describe(client: Client) -> dict:
         "grant_types": list(client.grant_types),
         "scopes": list(client.scopes),
         "redirect_uris": list(client.redirect_uris),
+        "permissions": list(client.permissions),
         "client_secret": secrets.mask(client.secret_hint) if client.is_confidential else None,
         "created_at": client.created_at,
         "updated_at": client.updated_at,

@@ -68,6 +68,12 @@ class Settings:
     # scrypt cost N for users' passwords (see policy/passwords.py); a power of two.
     password_scrypt_n: int = 2**17
 
+    # Expired codes and tokens are deleted this long after they expire (kept a while
+    # so that a late replay is still recognised), by a task every `purge_interval`
+    # seconds in each server process and by `reference-as purge`.
+    purge_grace: int = 24 * 3600
+    purge_interval: int = 3600
+
     # TEST ONLY. When set to a username, every authorization request is approved
     # as that user with no login and no consent page: the conformance suite's
     # `auto` approval driver. Never set it on a server anyone else can reach.
@@ -151,7 +157,15 @@ def check(settings: Settings) -> None:
         raise ConfigError(f"issuer {settings.issuer!r}: http is allowed only on loopback (RFC 8414 §2 asks for https)")
     if settings.signing_alg not in ("RS256", "ES256", "EdDSA"):
         raise ConfigError(f"signing_alg {settings.signing_alg!r}: choose RS256, ES256 or EdDSA")
-    for name in ("access_token_ttl", "workers", "max_body_bytes", "code_ttl", "refresh_token_ttl", "session_ttl"):
+    for name in (
+        "access_token_ttl",
+        "workers",
+        "max_body_bytes",
+        "code_ttl",
+        "refresh_token_ttl",
+        "session_ttl",
+        "purge_interval",
+    ):
         if getattr(settings, name) <= 0:
             raise ConfigError(f"{name} must be positive")
     n = settings.password_scrypt_n

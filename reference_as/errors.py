@@ -72,6 +72,23 @@ def render(error: OAuthError) -> Response:
     return json_response(body.encode(), error.status, headers)
 
 
+def bearer_challenge(realm: str, error: OAuthError | None = None, scope: str | None = None) -> str:
+    """RFC 6750 §3: `WWW-Authenticate: Bearer realm=..., error=..., error_description=..., scope=...`.
+    With no error (the request carried no token at all) only the realm (RFC6750-3 SHOULD NOT
+    include an error code then)."""
+    params = [("realm", realm)]
+    if error is not None:
+        params += [("error", error.error), ("error_description", _challenge_text(error.description))]
+    if scope:
+        params.append(("scope", scope))
+    return "Bearer " + ", ".join(f'{name}="{value}"' for name, value in params)
+
+
+def _challenge_text(text: str) -> str:
+    """RFC 6750 §3: error_description is printable ASCII without '"' or '\\'."""
+    return "".join(ch if " " <= ch <= "~" and ch not in '"\\' else "?" for ch in text)
+
+
 def from_oauthlib(body: str) -> OAuthError:
     """oauthlib answers errors as a JSON body; read the code and description back
     so the response is rendered by `render` like every other."""

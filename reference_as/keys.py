@@ -31,7 +31,7 @@ class Keyring:
         self.box = box
         self.clock = clock
         self.settings = settings
-        self._private: dict[str, tuple[Algorithm, object]] = {}
+        self._opened: dict[str, tuple[Algorithm, object, object]] = {}  # kid -> (algorithm, private, public)
 
     def ensure_active(self) -> str:
         """The active kid; on first start (or after a change of `signing_alg`) a new key."""
@@ -65,12 +65,25 @@ class Keyring:
         kid = self.store.active_signing_kid()
         if kid is None:
             raise RuntimeError("no active signing key: start the server with `reference-as serve` to make one")
-        if kid not in self._private:
+        algorithm, private_key, _ = self._open(kid)
+        return kid, algorithm, private_key
+
+    def verification_key(self, kid: str) -> tuple[Algorithm, object] | None:
+        """(algorithm, public key) of the *published* key with this kid, or None.
+        A retired key verifies only while it is still published (see `published`)."""
+        if all(key.kid != kid for key in self.published()):
+            return None
+        algorithm, _, public_key = self._open(kid)
+        return algorithm, public_key
+
+    def _open(self, kid: str) -> tuple[Algorithm, object, object]:
+        """Decrypt a key once and keep it."""
+        if kid not in self._opened:
             record = self._record(kid)
             der = self.box.open(record.private_key_sealed, kid.encode())
-            self._private[kid] = (ALGORITHMS[record.alg], serialization.load_der_private_key(der, password=None))
-        algorithm, private_key = self._private[kid]
-        return kid, algorithm, private_key
+            private_key = serialization.load_der_private_key(der, password=None)
+            self._opened[kid] = (ALGORITHMS[record.alg], private_key, private_key.public_key())
+        return self._opened[kid]
 
     def published(self) -> list[SigningKey]:
         """Keys in the JWKS: the active one, and retired ones whose tokens may still be live."""

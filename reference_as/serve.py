@@ -11,6 +11,11 @@ query string, so no parameter (a secret sent where it should not be) reaches a l
 
 from gunicorn.app.base import BaseApplication
 
+from .clock import Clock
+from .config import Settings
+from .purge import start_periodic
+from .store import Store
+
 # %(U)s is the path without its query string.
 ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
@@ -29,10 +34,10 @@ class GunicornServer(BaseApplication):
         return self.application
 
 
-def run(app, store, *, host: str, port: int, workers: int, access_log: bool) -> None:
+def run(app, store: Store, settings: Settings, clock: Clock, access_log: bool) -> None:
     options = {
-        "bind": f"{host}:{port}",
-        "workers": workers,
+        "bind": f"{settings.host}:{settings.port}",
+        "workers": settings.workers,
         # gthread keeps connections alive between requests (sync workers close each one).
         "worker_class": "gthread",
         "threads": 4,
@@ -43,6 +48,8 @@ def run(app, store, *, host: str, port: int, workers: int, access_log: bool) -> 
         "loglevel": "info",
         "proc_name": "reference-as",
         "control_socket_disable": True,
+        # Each worker purges expired rows now and then (see purge.py).
+        "post_worker_init": lambda worker: start_periodic(store, settings, clock),
     }
     store.close()
     GunicornServer(app, options).run()

@@ -10,7 +10,9 @@ from oauthlib.oauth2 import (
     AuthorizationCodeGrant,
     AuthorizationEndpoint,
     ClientCredentialsGrant,
+    IntrospectEndpoint,
     RefreshTokenGrant,
+    RevocationEndpoint,
     TokenEndpoint,
 )
 
@@ -52,15 +54,19 @@ def check_challenge_syntax(request) -> dict:
     return {}
 
 
-def build(validator: Validator, issuer: TokenIssuer, settings: Settings) -> tuple[AuthorizationEndpoint, TokenEndpoint]:
-    code_grant = CodeGrant(validator, settings.pkce_allow_plain)
-    grant_types = {
-        "authorization_code": code_grant,
-        "client_credentials": ClientCredentialsGrant(validator),
-        "refresh_token": RefreshTokenGrant(validator),
-    }
-    authorization = AuthorizationEndpoint(
-        default_response_type="code", default_token_type=issuer, response_types={"code": code_grant}
-    )
-    token = TokenEndpoint(default_grant_type=None, default_token_type=issuer, grant_types=grant_types)
-    return authorization, token
+class OAuthlibEndpoints:
+    """The four oauthlib endpoints our HTTP endpoints hand requests to."""
+
+    def __init__(self, validator: Validator, issuer: TokenIssuer, settings: Settings):
+        code_grant = CodeGrant(validator, settings.pkce_allow_plain)
+        grant_types = {
+            "authorization_code": code_grant,
+            "client_credentials": ClientCredentialsGrant(validator),
+            "refresh_token": RefreshTokenGrant(validator),
+        }
+        self.authorization = AuthorizationEndpoint(
+            default_response_type="code", default_token_type=issuer, response_types={"code": code_grant}
+        )
+        self.token = TokenEndpoint(default_grant_type=None, default_token_type=issuer, grant_types=grant_types)
+        self.revocation = RevocationEndpoint(validator)
+        self.introspection = IntrospectEndpoint(validator)

@@ -15,20 +15,25 @@ import secrets as random
 from oauthlib.oauth2 import RequestValidator
 
 from . import client_auth
+from .access_tokens import AccessTokenValidator, InvalidToken
 from .clock import Clock
 from .config import Settings
 from .errors import OAuthError
-from .policy import rfc6749_redirect, rfc6749_scope, rfc7636_pkce, rfc9700_refresh, secrets
+from .jose import jws
+from .policy import rfc6749_redirect, rfc6749_scope, rfc7636_pkce, rfc7662_introspection, rfc9700_refresh, secrets
 from .policy.rfc9700_refresh import Verdict
 from .store import Store
 from .store.records import AuthorizationCode
 
+ACCESS, REFRESH = "access_token", "refresh_token"
+
 
 class Validator(RequestValidator):
-    def __init__(self, store: Store, settings: Settings, clock: Clock):
+    def __init__(self, store: Store, settings: Settings, clock: Clock, access_tokens: AccessTokenValidator):
         self.store = store
         self.settings = settings
         self.clock = clock
+        self.access_tokens = access_tokens
 
     # -- RFC 6749 §2.3 client authentication (token endpoint) -----------------------
 
@@ -211,7 +216,85 @@ class Validator(RequestValidator):
             raise OAuthError("invalid_scope", problem)
         return True
 
+    # -- RFC 7009 revocation ----------------------------------------------------------
+
+    def revoke_token(self, token, token_type_hint, request, *args, **kwargs) -> None:
+        """RFC7009-2.1: the hint is tried first but not trusted (the other type is tried
+        too); a token of another client is left alone; revoking a refresh token revokes
+        its whole grant, access tokens included; an access token is revoked by its jti.
+        Unknown, expired or foreign tokens change nothing: the answer is 200 either way."""
+        now, client_id = self.clock.now(), request.client.client_id
+        for kind in _search_order(token_type_hint):
+            if kind == REFRESH:
+                record = self.store.get_refresh_token(secrets.hash_secret(token))
+                if record and record.client_id == client_id:
+                    self.store.revoke_grant(record.grant_id, now)
+                    return
+            else:
+                record = self.store.get_access_token(_jti(token))
+                if record and record.client_id == client_id:
+                    self.store.revoke_access_token(record.jti, now)
+                    return
+
+    # -- RFC 7662 introspection -------------------------------------------------------
+
+    def introspect_token(self, token, token_type_hint, request, *args, **kwargs) -> dict | None:
+        """RFC7662-2.2: the claims of an active token the caller may see
+        (policy/rfc7662_introspection.py); None, answered `{"active": false}`, for
+        anything else: unknown, expired, revoked, malformed, foreign, or of a paused
+        or deleted client."""
+        caller = request.client
+        if not caller.is_confidential:
+            raise OAuthError("invalid_client", "Introspection requires client authentication (RFC 7662 §2.1).")
+        for kind in _search_order(token_type_hint):
+            claims = self._access_claims(token) if kind == ACCESS else self._refresh_claims(token)
+            if claims is not None:
+                if rfc7662_introspection.may_see(caller.client_id, caller.permissions, claims["client_id"]):
+                    return claims
+                return None
+        return None
+
+    def _access_claims(self, token: str) -> dict | None:
+        try:
+            claims = self.access_tokens.validate(token).claims
+        except InvalidToken:
+            return None
+        shown = ("scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti")
+        return {**{name: claims[name] for name in shown if name in claims}, "token_type": "Bearer"}
+
+    def _refresh_claims(self, token: str) -> dict | None:
+        record = self.store.get_refresh_token(secrets.hash_secret(token))
+        now = self.clock.now()
+        if record is None or rfc9700_refresh.judge(record, record.client_id, now, 0) is not Verdict.VALID:
+            return None
+        client = self.store.get_client(record.client_id)
+        if client is None or not client.is_active:
+            return None
+        return {
+            "scope": record.scope,
+            "client_id": record.client_id,
+            "sub": record.user_id,
+            "exp": record.expires_at,
+            "iat": record.issued_at,
+            "iss": self.settings.issuer,
+            "token_type": "refresh_token",
+        }
+
     # -- tokens -----------------------------------------------------------------------
 
     def save_token(self, token, request, *args, **kwargs) -> None:
         """Nothing left to do: `tokens.TokenIssuer` records each token as it mints it."""
+
+
+def _search_order(token_type_hint: str | None) -> tuple[str, str]:
+    """RFC7009-2.1 / RFC7662-2.1: the hinted type first; then the other, always."""
+    return (REFRESH, ACCESS) if token_type_hint == REFRESH else (ACCESS, REFRESH)
+
+
+def _jti(token: str) -> str:
+    """The jti of something shaped like a JWT, unverified (the record it names must
+    still belong to the revoking client); '' for anything else."""
+    try:
+        return str(jws.decode_unverified(token)[1].get("jti", ""))
+    except ValueError:
+        return ""

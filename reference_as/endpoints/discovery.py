@@ -37,6 +37,12 @@ def metadata(settings: Settings, grant_types: tuple[str, ...]) -> dict:
         "code_challenge_methods_supported": list(rfc7636_pkce.methods_allowed(settings.pkce_allow_plain)),
         # RFC 9207 §3: the authorization response carries `iss`.
         "authorization_response_iss_parameter_supported": True,
+        # RFC 7009 (registered by RFC 8414 §2): public clients revoke with their client_id.
+        "revocation_endpoint": issuer + "/oauth2/revoke",
+        "revocation_endpoint_auth_methods_supported": [*client_auth.METHODS_SUPPORTED, "none"],
+        # RFC 7662 §4: introspection needs an authenticated (confidential) client.
+        "introspection_endpoint": issuer + "/oauth2/introspect",
+        "introspection_endpoint_auth_methods_supported": list(client_auth.METHODS_SUPPORTED),
     }
 
 

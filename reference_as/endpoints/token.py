@@ -14,9 +14,9 @@ and `Pragma: no-cache`.
 
 from webob import Request, Response
 
-from ..errors import OAuthError, from_oauthlib
+from ..errors import OAuthError
 from ..form import read_form
-from ..responses import NO_STORE, json_response
+from .protocol import call_oauthlib
 
 
 class TokenEndpoint:
@@ -32,12 +32,4 @@ class TokenEndpoint:
             raise OAuthError("invalid_request", "The grant_type parameter is missing.")
         if grant_type not in self.grant_types:
             raise OAuthError("unsupported_grant_type", f"This server does not support the grant type {grant_type!r}.")
-        authorization = request.headers.get("Authorization")
-        headers = {"Authorization": authorization} if authorization else {}
-        # The URI is given without its query: read_form has already refused any.
-        _, body, status = self.oauthlib_endpoint.create_token_response(
-            request.path_url, http_method="POST", body=list(params.items()), headers=headers
-        )
-        if status != 200:
-            raise from_oauthlib(body)
-        return json_response(body.encode(), headers=NO_STORE)
+        return call_oauthlib(request, params, self.oauthlib_endpoint.create_token_response)

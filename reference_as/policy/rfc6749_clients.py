@@ -14,6 +14,7 @@ import re
 from urllib.parse import urlsplit
 
 from ..store.records import CONFIDENTIAL, PUBLIC
+from .rfc7662_introspection import PERMISSIONS
 
 GRANT_TYPES = ("authorization_code", "client_credentials", "refresh_token")
 CLIENT_TYPES = (CONFIDENTIAL, PUBLIC)
@@ -86,3 +87,11 @@ def check_redirect_uris(redirect_uris: tuple[str, ...], grant_types: tuple[str, 
     # RFC6749-3.1.2.2 MUST: clients of the authorization code grant register a redirect URI.
     if "authorization_code" in grant_types and not redirect_uris:
         raise InvalidClientSettings("redirect URIs: authorization_code needs at least one (RFC 6749 §3.1.2.2)")
+
+
+def check_permissions(permissions: tuple[str, ...], client_type: str) -> None:
+    for permission in permissions:
+        if permission not in PERMISSIONS:
+            raise InvalidClientSettings(f"permissions: {permission!r} is not one of {', '.join(PERMISSIONS)}")
+    if permissions and client_type == PUBLIC:
+        raise InvalidClientSettings("permissions: a public client cannot authenticate, so it holds none")

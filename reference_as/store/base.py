@@ -54,6 +54,9 @@ class Store(Protocol):
 
     def get_access_token(self, jti: str) -> AccessToken | None: ...
 
+    def revoke_access_token(self, jti: str, now: int) -> None:
+        """Mark one access token revoked (RFC 7009 §2.1)."""
+
     def revoke_grant(self, grant_id: str, now: int) -> None:
         """Revoke every access and refresh token of one grant family, atomically
         (code replay: RFC 6749 §4.1.2; refresh token reuse: RFC 9700 §4.14.2)."""
@@ -115,5 +118,11 @@ class Store(Protocol):
         """(count, time of the last failure), or None."""
 
     def clear_login_failures(self, key: str) -> None: ...
+
+    # Housekeeping
+    def purge(self, expired_before: int, now: int, failures_before: int) -> dict[str, int]:
+        """Delete codes, access and refresh tokens that expired before `expired_before`,
+        sessions expired at `now`, failed-login counts last touched before
+        `failures_before`. Returns the number of rows deleted per kind."""
 
     def close(self) -> None: ...

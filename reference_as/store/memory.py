@@ -81,6 +81,12 @@ class MemoryStore:
     def get_access_token(self, jti: str) -> AccessToken | None:
         return self._tokens.get(jti)
 
+    def revoke_access_token(self, jti: str, now: int) -> None:
+        with self._lock:
+            token = self._tokens.get(jti)
+            if token is not None and token.revoked_at is None:
+                self._tokens[jti] = replace(token, revoked_at=now)
+
     def revoke_grant(self, grant_id: str, now: int) -> None:
         with self._lock:
             self._revoke_where(lambda record: getattr(record, "grant_id", None) == grant_id, now)
@@ -196,6 +202,30 @@ class MemoryStore:
     def clear_login_failures(self, key: str) -> None:
         with self._lock:
             self._failures.pop(key, None)
+
+    # -- housekeeping -----------------------------------------------------------------
+
+    def purge(self, expired_before: int, now: int, failures_before: int) -> dict[str, int]:
+        with self._lock:
+            counts = {}
+            for kind, table in (
+                ("codes", self._codes),
+                ("access_tokens", self._tokens),
+                ("refresh_tokens", self._refresh),
+            ):
+                expired = [key for key, record in table.items() if record.expires_at < expired_before]
+                for key in expired:
+                    del table[key]
+                counts[kind] = len(expired)
+            sessions = [key for key, session in self._sessions.items() if session.expires_at <= now]
+            for key in sessions:
+                del self._sessions[key]
+            counts["sessions"] = len(sessions)
+            failures = [key for key, (_, last) in self._failures.items() if last < failures_before]
+            for key in failures:
+                del self._failures[key]
+            counts["login_failures"] = len(failures)
+            return counts
 
     def close(self) -> None:
         pass

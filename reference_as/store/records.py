@@ -24,6 +24,7 @@ class Client:
     secret_hint: str | None
     created_at: int
     updated_at: int
+    permissions: tuple[str, ...] = ()
 
     @property
     def is_confidential(self) -> bool:

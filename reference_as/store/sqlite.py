@@ -53,6 +53,7 @@ def _client(row) -> Client:
         secret_hint=row[8],
         created_at=row[9],
         updated_at=row[10],
+        permissions=tuple(row[11].split()),
     )
 
 
@@ -69,12 +70,13 @@ def _client_values(c: Client) -> tuple:
         c.secret_hint,
         c.created_at,
         c.updated_at,
+        " ".join(c.permissions),
     )
 
 
 CLIENT_COLUMNS = (
     "client_id, name, client_type, grant_types, scopes, redirect_uris, status, secret_hash, secret_hint, "
-    "created_at, updated_at"
+    "created_at, updated_at, permissions"
 )
 KEY_COLUMNS = "kid, alg, public_jwk, private_key_sealed, created_at, retired_at"
 TOKEN_COLUMNS = "jti, client_id, subject, scope, issued_at, expires_at, revoked_at, grant_id"
@@ -228,6 +230,9 @@ class SQLiteStore:
         row = self._db.execute(f"SELECT {TOKEN_COLUMNS} FROM access_tokens WHERE jti = ?", (jti,)).fetchone()
         return AccessToken(*row) if row else None
 
+    def revoke_access_token(self, jti: str, now: int) -> None:
+        self._db.execute("UPDATE access_tokens SET revoked_at = ? WHERE jti = ? AND revoked_at IS NULL", (now, jti))
+
     def revoke_grant(self, grant_id: str, now: int) -> None:
         with self._transaction() as db:
             self._revoke_where(db, "grant_id = ?", (grant_id,), now)
@@ -374,3 +379,22 @@ class SQLiteStore:
 
     def clear_login_failures(self, key: str) -> None:
         self._db.execute("DELETE FROM login_failures WHERE key = ?", (key,))
+
+    # -- housekeeping -----------------------------------------------------------------
+
+    def purge(self, expired_before: int, now: int, failures_before: int) -> dict[str, int]:
+        """One transaction; each DELETE walks an expiry index."""
+        with self._transaction() as db:
+            counts = {
+                kind: db.execute(f"DELETE FROM {table} WHERE expires_at < ?", (expired_before,)).rowcount
+                for kind, table in (
+                    ("codes", "authorization_codes"),
+                    ("access_tokens", "access_tokens"),
+                    ("refresh_tokens", "refresh_tokens"),
+                )
+            }
+            counts["sessions"] = db.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,)).rowcount
+            counts["login_failures"] = db.execute(
+                "DELETE FROM login_failures WHERE last_failure_at < ?", (failures_before,)
+            ).rowcount
+        return counts

@@ -1,0 +1,100 @@
+"""Validating a JWT access token, top to bottom, as a resource server must.
+
+RFC 9068 §4 lists what a resource server checks before it trusts an access
+token; RFC 8725 (JWT Best Current Practices) says how to avoid the classic
+mistakes. This module does each, in order, and stops at the first failure:
+
+  1. It is a compact JWS: three base64url parts, a JSON header and payload.
+  2. RFC9068-4 MUST: the header `typ` is `at+jwt` (or `application/at+jwt`),
+     so that an ID token or any other JWT is not accepted as an access token.
+  3. The `kid` names a key this server publishes (RFC 7517); an unknown kid fails.
+  4. RFC8725-3.1 MUST: the `alg` is the one that key was made for. The
+     allow-list is therefore one algorithm long, so `alg: none` and the
+     HS256-signed-with-the-public-key confusion can never verify.
+  5. The signature verifies with that key.
+  6. RFC9068-4 MUST: `iss` is this server; `aud` contains the expected audience;
+     `exp` is in the future; `nbf`, if present, is not.
+  7. The token was not revoked (its `jti` is recorded and not marked), and its
+     client still exists and is not paused.
+The `/api/me` resource and the introspection endpoint both call `validate`.
+"""
+
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+
+from .clock import Clock
+from .config import Settings
+from .jose import jws
+from .keys import Keyring
+from .store import Store
+
+ACCEPTED_TYPES = ("at+jwt", "application/at+jwt")
+
+
+class InvalidToken(Exception):
+    """The token must not be trusted; the message says why (safe to show)."""
+
+
+@dataclass(frozen=True)
+class ValidToken:
+    claims: dict
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        return tuple(self.claims.get("scope", "").split())
+
+
+class AccessTokenValidator:
+    def __init__(self, settings: Settings, store: Store, keyring: Keyring, clock: Clock):
+        self.settings = settings
+        self.store = store
+        self.keyring = keyring
+        self.clock = clock
+
+    def validate(self, token: str) -> ValidToken:
+        # 1. A compact JWS with JSON objects inside.
+        try:
+            header, claims, signing_input, signature = jws.decode_unverified(token)
+        except ValueError:  # bad base64, bad JSON, bad UTF-8 all are ValueErrors
+            raise InvalidToken("The token is not a well-formed JWT.") from None
+        # 2. An access token, not another kind of JWT.
+        if str(header.get("typ", "")).lower() not in ACCEPTED_TYPES:
+            raise InvalidToken("The token is not an access token (typ is not at+jwt).")
+        # 3. A key we publish.
+        key = self.keyring.verification_key(str(header.get("kid", "")))
+        if key is None:
+            raise InvalidToken("The token was not signed by a key of this server.")
+        algorithm, public_key = key
+        # 4. The key's own algorithm, and no other.
+        if header.get("alg") != algorithm.name:
+            raise InvalidToken("The token's algorithm is not the one of its key.")
+        # 5. The signature.
+        try:
+            algorithm.verify(public_key, signature, signing_input)
+        except InvalidSignature:
+            raise InvalidToken("The token's signature does not verify.") from None
+        # 6. The claims.
+        self._check_claims(claims)
+        # 7. Still alive in the store.
+        record = self.store.get_access_token(str(claims.get("jti", "")))
+        if record is None or record.revoked_at is not None:
+            raise InvalidToken("The token was revoked.")
+        client = self.store.get_client(record.client_id)
+        if client is None or not client.is_active:
+            raise InvalidToken("The token's client is paused or deleted.")
+        return ValidToken(claims)
+
+    def _check_claims(self, claims: dict) -> None:
+        now = self.clock.now()
+        if claims.get("iss") != self.settings.issuer:
+            raise InvalidToken("The token was issued by another server.")
+        audience = claims.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        if self.settings.resource_audience not in audiences:
+            raise InvalidToken("The token is meant for another audience.")
+        exp, nbf = claims.get("exp"), claims.get("nbf")
+        if not isinstance(exp, int) or exp <= now:
+            raise InvalidToken("The token has expired.")
+        if nbf is not None and (not isinstance(nbf, int) or nbf > now):
+            raise InvalidToken("The token is not valid yet.")
