@@ -124,3 +124,9 @@ def flow(web, alice):
     from spec_tests.helpers import Flow
 
     return Flow(web, *alice)
+
+
+@pytest.fixture
+def grant(flow, web_client, web_secret):
+    """A user's token response (access + refresh) for the confidential web client."""
+    return flow.exchange(web_client, flow.code(web_client, scope="api:read api:write"), web_secret).json

@@ -125,3 +125,20 @@ def refresh(web, client, refresh_token, secret=None, **params):
     if secret is None:
         return token_request(web, {**body, "client_id": client.client_id})
     return token_request(web, body, basic(client.client_id, secret))
+
+
+def revoke(web, client, secret, token, **params):
+    body = {"token": token, **params}
+    if secret is None:
+        return web.post("/oauth2/revoke", {**body, "client_id": client.client_id}, expect_errors=True)
+    return web.post("/oauth2/revoke", body, headers=basic(client.client_id, secret), expect_errors=True)
+
+
+def introspect(web, client, secret, token, **params):
+    return web.post(
+        "/oauth2/introspect", {"token": token, **params}, headers=basic(client.client_id, secret), expect_errors=True
+    )
+
+
+def call_api(web, token, **headers):
+    return web.get("/api/me", headers={"Authorization": "Bearer " + token, **headers}, expect_errors=True)

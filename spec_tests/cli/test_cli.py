@@ -134,3 +134,17 @@ def test_a_bad_setting_names_itself(workdir, capsys):
     (workdir / "reference-as.toml").write_text("acess_token_ttl = 100\n")
     code, _, err = run(capsys, "clients", "list")
     assert code == 2 and "acess_token_ttl" in err
+
+
+def test_purge_reports_what_it_deleted(workdir, capsys):
+    counts = run_json(capsys, "purge")
+    assert set(counts) == {"codes", "access_tokens", "refresh_tokens", "sessions", "login_failures"}
+    _, text, _ = run(capsys, "purge")
+    assert text.startswith("deleted: ")
+
+
+def test_introspect_permission_from_the_cli(workdir, capsys):
+    created = run_json(capsys, "clients", "create", "--name", "API", "--permission", "introspect")
+    assert created["permissions"] == ["introspect"]
+    edited = run_json(capsys, "clients", "edit", created["client_id"], "--permission", "introspect")
+    assert edited["permissions"] == ["introspect"]

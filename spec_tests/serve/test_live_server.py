@@ -77,3 +77,34 @@ def test_no_secret_or_token_reaches_the_log(live_server):
     log = live_server.log.read_text()
     assert "/oauth2/token" in log  # the access log is on, and shows paths
     assert secret not in log and token not in log
+
+
+def test_an_independent_verifier_accepts_a_real_token_and_refuses_each_forgery(live_server):
+    """RFC 9068 §4 as PyJWT does it with PyJWKClient against the served JWKS, plus the
+    `typ` check RFC 9068 adds (PyJWT leaves that to its caller)."""
+    from reference_as.app import secret_box
+    from reference_as.clock import SystemClock
+    from reference_as.config import load_settings
+    from reference_as.keys import Keyring
+    from reference_as.store import SQLiteStore
+    from spec_tests.forgery import FORGERIES
+
+    secret = demo_secret(live_server)
+    real = get_token(live_server, secret).json()["access_token"]
+    settings = load_settings(environ={}, overrides={"secret_key_file": str(live_server.workdir / "var" / "secret.key")})
+    store = SQLiteStore(live_server.workdir / "var" / "reference_as.sqlite3")
+    keyring = Keyring(store, secret_box(settings), SystemClock(), settings)  # the test's own server's keys
+
+    def pyjwt_accepts(token) -> bool:
+        try:
+            if jwt.get_unverified_header(token).get("typ") != "at+jwt":
+                return False
+            verify(live_server, token)
+            return True
+        except jwt.PyJWTError:
+            return False
+
+    assert pyjwt_accepts(real)
+    for forge in FORGERIES:
+        assert not pyjwt_accepts(forge(real, keyring)), forge.__name__
+    store.close()

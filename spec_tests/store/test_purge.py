@@ -1,0 +1,41 @@
+"""Expired rows are purged, exactly: nothing alive is touched (both stores)."""
+
+from reference_as.purge import purge
+from reference_as.store.records import AccessToken, AuthorizationCode, RefreshToken, Session
+
+
+def fill(store, now, expired: int, live: int, grace: int):
+    for n in range(expired):
+        store.add_access_token(AccessToken(f"old{n}", "c1", "s", "api:read", now - 7200, now - grace - 1))
+    for n in range(live):
+        store.add_access_token(AccessToken(f"live{n}", "c1", "s", "api:read", now, now + 3600))
+    # expired but inside the grace period: kept, so that a late replay is still recognised
+    store.add_access_token(AccessToken("recent", "c1", "s", "api:read", now - 3700, now - 100))
+
+
+def test_purge_removes_exactly_the_expired_rows(store, settings, clock):
+    now = clock.now()
+    fill(store, now, expired=500, live=50, grace=settings.purge_grace)
+    store.add_code(
+        AuthorizationCode(
+            "oldcode", "g", "c1", "u1", "https://a/cb", "api:read", None, None, 0, now - settings.purge_grace - 1
+        )
+    )
+    store.add_code(AuthorizationCode("newcode", "g", "c1", "u1", "https://a/cb", "api:read", None, None, now, now + 60))
+    store.add_refresh_token(RefreshToken("oldrt", "g", "c1", "u1", "api:read", 0, now - settings.purge_grace - 1))
+    store.add_refresh_token(RefreshToken("newrt", "g", "c1", "u1", "api:read", now, now + 100))
+    store.add_session(Session("oldsession", None, 0, now))
+    store.add_session(Session("newsession", None, now, now + 100))
+    store.record_login_failure("user:old", now - 2 * 86400)
+    store.record_login_failure("user:new", now)
+
+    counts = purge(store, settings, clock)
+
+    assert counts == {"codes": 1, "access_tokens": 500, "refresh_tokens": 1, "sessions": 1, "login_failures": 1}
+    assert all(store.get_access_token(f"live{n}") for n in range(50))
+    assert store.get_access_token("recent") and store.get_access_token("old0") is None
+    assert store.take_code("newcode", now) and store.take_code("oldcode", now) is None
+    assert store.get_refresh_token("newrt") and store.get_refresh_token("oldrt") is None
+    assert store.get_session("newsession") and store.get_session("oldsession") is None
+    assert store.login_failures("user:new") and store.login_failures("user:old") is None
+    assert purge(store, settings, clock) == dict.fromkeys(counts, 0)  # idempotent
