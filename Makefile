@@ -30,6 +30,7 @@ lint: install
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PYTHON) bench/token_endpoint.py
+	$(PYTHON) bench/purge.py
 
 clean:
 	rm -rf $(VENV) var *.egg-info .pytest_cache
