@@ -18,6 +18,8 @@ from webob import Request, Response
 
 from . import server
 from .access_tokens import AccessTokenValidator
+from .admin.pages import AdminPages
+from .clients import ClientService
 from .clock import Clock, SystemClock
 from .config import Settings
 from .endpoints.authorize import AuthorizationEndpoint
@@ -25,12 +27,12 @@ from .endpoints.discovery import WELL_KNOWN, JwksEndpoint, MetadataEndpoint, met
 from .endpoints.login import LoginPages
 from .endpoints.protocol import FormEndpoint
 from .endpoints.resource import ProtectedResource
-from .endpoints.static import stylesheet
+from .endpoints.static import StaticFile
 from .endpoints.token import TokenEndpoint
 from .errors import OAuthError, render
 from .keys import Keyring
-from .pages import page
-from .routes import Route, canonical_path
+from .pages import page, redirect
+from .routes import Route, canonical_path, find
 from .secret_box import SecretBox, load_box
 from .sessions import Sessions
 from .store import Store
@@ -62,7 +64,7 @@ class App:
         route = None
         try:
             canonical_path(request, self.settings.seed_routes)
-            route = self.routes.get(request.path_info)
+            route = find(self.routes, request.path_info)
             response = self.respond(request, route)
         except OAuthError as error:
             response = render_page(error) if route and route.html else render(error)
@@ -111,6 +113,11 @@ def make_app(settings: Settings, store: Store, clock: Clock | None = None, box: 
         "/logout": Route(pages.logout, both, html=True),
         "/account": Route(pages.account, read, html=True),
         "/account/consents/revoke": Route(pages.revoke_consent, form, html=True),
-        "/static/style.css": Route(stylesheet, read),
+        "/admin": Route(lambda request: redirect("/admin/"), read),
+        "/admin/": Route(
+            AdminPages(store, ClientService(store, settings, clock), keyring, sessions, settings), both, html=True
+        ),
+        "/static/style.css": Route(StaticFile("style.css", "text/css"), read),
+        "/static/copy.js": Route(StaticFile("copy.js", "text/javascript"), read),
     }
     return App(settings, store, keyring, routes)

@@ -244,7 +244,8 @@ DEMO_CLIENTS = (
 )
 
 
-DEMO_USER = "demo"
+DEMO_USER = "demo"  # a resource owner, not an administrator
+DEMO_ADMIN = "admin"  # may open /admin/
 
 
 def cmd_demo(ctx: Context) -> None:
@@ -271,15 +272,16 @@ def cmd_demo(ctx: Context) -> None:
         if secret:
             token_url = ctx.settings.issuer.rstrip("/") + "/oauth2/token"
             lines.append(f"  try: curl -u {client_id}:{secret} -d grant_type=client_credentials {token_url}")
-    if ctx.store.get_user_by_name(DEMO_USER):
-        results.append({"username": DEMO_USER, "created": False})
-        lines.append(
-            f"  user {DEMO_USER}: exists already (`reference-as users set-password {DEMO_USER}` makes a new password)"
-        )
-    else:
-        user, password = ctx.users.create(DEMO_USER)
+    for username, is_admin, where in ((DEMO_USER, False, "/login"), (DEMO_ADMIN, True, "/admin/")):
+        if ctx.store.get_user_by_name(username):
+            results.append({"username": username, "created": False})
+            lines.append(
+                f"  user {username}: exists already (`reference-as users set-password {username}` makes a new password)"
+            )
+            continue
+        user, password = ctx.users.create(username, is_admin=is_admin)
         results.append({**describe_user(user), "password": password, "created": True})
-        lines.append(f"  user {DEMO_USER}: password {password}  (shown this once; sign in at /login)")
+        lines.append(f"  user {username}: password {password}  (shown this once; sign in at {where})")
     ctx.emit(results, "\n".join(lines))
 
 

@@ -23,6 +23,20 @@ MAX_FIELDS = 100
 
 def read_form(request: Request, max_bytes: int) -> dict[str, str]:
     """The body parameters of a POST, or OAuthError `invalid_request`."""
+    params: dict[str, str] = {}
+    seen: set[str] = set()
+    for name, value in read_pairs(request, max_bytes):
+        if name in seen:
+            raise OAuthError("invalid_request", f"The parameter {name!r} is repeated.")
+        seen.add(name)
+        if value:
+            params[name] = value
+    return params
+
+
+def read_pairs(request: Request, max_bytes: int) -> list[tuple[str, str]]:
+    """Every (name, value) of a form body in order, repeats kept: for the admin
+    forms, whose checkboxes repeat a name. The same checks as `read_form`."""
     if request.query_string:
         raise OAuthError(
             "invalid_request", "Parameters go in the request body; this endpoint takes no query parameters."
@@ -43,12 +57,4 @@ def read_form(request: Request, max_bytes: int) -> dict[str, str]:
         raise OAuthError("invalid_request", "The body is not valid form encoding of UTF-8 text.") from None
     except ValueError:
         raise OAuthError("invalid_request", f"The body has more than {MAX_FIELDS} parameters.") from None
-    params: dict[str, str] = {}
-    seen: set[str] = set()
-    for name, value in pairs:
-        if name in seen:
-            raise OAuthError("invalid_request", f"The parameter {name!r} is repeated.")
-        seen.add(name)
-        if value:
-            params[name] = value
-    return params
+    return pairs

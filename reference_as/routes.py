@@ -22,6 +22,14 @@ class Route:
     html: bool = False  # a page people see: errors are rendered as HTML, not JSON
 
 
+def find(routes: dict[str, Route], path: str) -> Route | None:
+    """The route of `path`: an exact entry, or one ending in '/' that `path` starts with
+    (the admin pages, which dispatch the rest of the path themselves)."""
+    if path in routes:
+        return routes[path]
+    return next((route for prefix, route in routes.items() if prefix.endswith("/") and path.startswith(prefix)), None)
+
+
 def canonical_path(request: Request, seed_routes: bool) -> None:
     """Rewrite a seed-style URL in place to its canonical path, dropping the two
     routing parameters from the query string (the rest stays, to be judged by

@@ -54,6 +54,9 @@ class Store(Protocol):
 
     def get_access_token(self, jti: str) -> AccessToken | None: ...
 
+    def last_issued(self) -> dict[str, int]:
+        """client_id -> when it was last issued an access token (the admin list's "last used")."""
+
     def revoke_access_token(self, jti: str, now: int) -> None:
         """Mark one access token revoked (RFC 7009 §2.1)."""
 

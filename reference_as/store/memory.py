@@ -81,6 +81,12 @@ class MemoryStore:
     def get_access_token(self, jti: str) -> AccessToken | None:
         return self._tokens.get(jti)
 
+    def last_issued(self) -> dict[str, int]:
+        last: dict[str, int] = {}
+        for token in self._tokens.values():
+            last[token.client_id] = max(last.get(token.client_id, 0), token.issued_at)
+        return last
+
     def revoke_access_token(self, jti: str, now: int) -> None:
         with self._lock:
             token = self._tokens.get(jti)

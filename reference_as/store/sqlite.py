@@ -230,6 +230,10 @@ class SQLiteStore:
         row = self._db.execute(f"SELECT {TOKEN_COLUMNS} FROM access_tokens WHERE jti = ?", (jti,)).fetchone()
         return AccessToken(*row) if row else None
 
+    def last_issued(self) -> dict[str, int]:
+        rows = self._db.execute("SELECT client_id, max(issued_at) FROM access_tokens GROUP BY client_id")
+        return dict(rows.fetchall())
+
     def revoke_access_token(self, jti: str, now: int) -> None:
         self._db.execute("UPDATE access_tokens SET revoked_at = ? WHERE jti = ? AND revoked_at IS NULL", (now, jti))
 

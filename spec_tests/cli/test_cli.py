@@ -95,11 +95,12 @@ def test_demo_creates_its_clients_and_user_once(workdir, capsys):
         ("demo-confidential", True),
         ("demo-public", True),
         ("demo", True),
+        ("admin", True),
     ]
     assert first[0]["client_secret"] and first[1]["client_secret"] is None and first[2]["password"]
-    assert first[2]["is_admin"] is False
+    assert first[2]["is_admin"] is False and first[3]["is_admin"] is True
     again = run_json(capsys, "demo")
-    assert [c["created"] for c in again] == [False, False, False]
+    assert [c["created"] for c in again] == [False, False, False, False]
     assert first[0]["client_secret"] not in json.dumps(again) and first[2]["password"] not in json.dumps(again)
 
 

@@ -1,0 +1,186 @@
+"""`/admin/…`: clients (list, create, edit, pause, resume, rotate secret, delete) and signing keys.
+
+- Only signed-in users with the admin role; anyone else gets a 403 page, and
+  someone not signed in goes to the login page and back.
+- Every change is a POST carrying the session's CSRF token; a missing or wrong
+  token changes nothing (403).
+- A secret is shown once, in the response to the POST that made it (never in
+  a URL, never on a page that can be fetched again).
+- Every value is escaped by the templates; pages send the headers of
+  `pages.PAGE_HEADERS` (CSP without inline script, no framing, no sniffing,
+  no referrer).
+"""
+
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from webob import Request, Response
+
+from ..clients import ClientNotFound, ClientService, InvalidClientSettings, describe
+from ..config import Settings
+from ..errors import OAuthError
+from ..form import read_pairs
+from ..keys import Keyring
+from ..pages import page, redirect
+from ..policy.rfc6749_clients import CLIENT_TYPES, GRANT_TYPES
+from ..policy.rfc7662_introspection import PERMISSIONS
+from ..sessions import Current, Sessions
+from ..store import Store
+from ..store.records import CONFIDENTIAL
+
+PREFIX = "/admin/"
+
+
+def _date(timestamp: int | None) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M") if timestamp else "never"
+
+
+class Forbidden(Exception):
+    """Signed in, but not an administrator, or a form without the right CSRF token."""
+
+
+class AdminPages:
+    def __init__(self, store: Store, clients: ClientService, keyring: Keyring, sessions: Sessions, settings: Settings):
+        self.store = store
+        self.clients = clients
+        self.keyring = keyring
+        self.sessions = sessions
+        self.settings = settings
+
+    def __call__(self, request: Request) -> Response:
+        current = self.sessions.current(request)
+        user = self.store.get_user(current.user_id) if current and current.user_id else None
+        if user is None:
+            return redirect("/login?" + urlencode({"next": request.path_info}))
+        if not user.is_admin:
+            return self._forbidden(user, "Only administrators may open these pages.")
+        parts = request.path_info.removeprefix(PREFIX).strip("/").split("/")
+        form = None
+        if request.method == "POST":
+            form = self._form(request, current)
+            if form is None:
+                return self._forbidden(user, "The form expired or did not come from this server; nothing was changed.")
+        context = {"username": user.username, "csrf_token": current.csrf_token}
+        try:
+            return self._dispatch(parts, request.method, form, context)
+        except ClientNotFound as missing:
+            raise OAuthError("invalid_request", str(missing), status=404) from None
+
+    def _form(self, request: Request, current: Current) -> dict[str, list[str]] | None:
+        fields: dict[str, list[str]] = {}
+        for name, value in read_pairs(request, self.settings.max_body_bytes):
+            fields.setdefault(name, []).append(value)
+        token = fields.pop("csrf_token", [None])[0]
+        return fields if self.sessions.csrf_ok(current, token) else None
+
+    def _dispatch(self, parts: list[str], method: str, form, context: dict) -> Response:
+        match parts, method:
+            case [""], "GET":
+                return self.client_list(context)
+            case ["clients", "new"], "GET":
+                return self.client_form(context, None, {})
+            case ["clients", "new"], "POST":
+                return self.create(context, form)
+            case ["clients", client_id, "edit"], "GET":
+                return self.client_form(context, self.clients.get(client_id), {})
+            case ["clients", client_id, "edit"], "POST":
+                return self.edit(context, client_id, form)
+            case ["clients", client_id, ("pause" | "resume") as action], "POST":
+                getattr(self.clients, action)(client_id)
+                return redirect(PREFIX)
+            case ["clients", client_id, ("rotate-secret" | "delete") as action], "GET":
+                return page(
+                    "admin/confirm.html", client=describe(self.clients.get(client_id)), action=action, **context
+                )
+            case ["clients", client_id, "rotate-secret"], "POST":
+                client, secret = self.clients.rotate_secret(client_id)
+                return page("admin/secret.html", client=describe(client), secret=secret, rotated=True, **context)
+            case ["clients", client_id, "delete"], "POST":
+                self.clients.delete(client_id)
+                return redirect(PREFIX)
+            case ["keys"], "GET":
+                return self.key_list(context)
+            case ["keys", "rotate"], "POST":
+                self.keyring.rotate()
+                return redirect(PREFIX + "keys")
+        raise OAuthError("invalid_request", "No such administration page.", status=404)
+
+    # -- clients ----------------------------------------------------------------------
+
+    def client_list(self, context: dict) -> Response:
+        last_used = self.store.last_issued()
+        clients = [
+            {**describe(c), "created": _date(c.created_at), "last_used": _date(last_used.get(c.client_id))}
+            for c in self.clients.list()
+        ]
+        return page("admin/clients.html", clients=clients, **context)
+
+    def client_form(self, context: dict, client, values: dict, error: str | None = None, status: int = 200) -> Response:
+        shown = (
+            describe(client) if client else {"type": CONFIDENTIAL, "grant_types": [], "scopes": [], "redirect_uris": []}
+        )
+        shown.update(values)
+        return page(
+            "admin/client_form.html",
+            status,
+            client=shown,
+            editing=client is not None,
+            error=error,
+            client_types=CLIENT_TYPES,
+            grant_types=GRANT_TYPES,
+            scopes=self.settings.scopes,
+            permissions=PERMISSIONS,
+            **context,
+        )
+
+    def create(self, context: dict, form: dict[str, list[str]]) -> Response:
+        values = _client_values(form)
+        try:
+            client, secret = self.clients.create(client_type=_one(form, "type"), **values)
+        except InvalidClientSettings as error:
+            return self.client_form(context, None, {**values, "type": _one(form, "type")}, str(error), 400)
+        return page("admin/secret.html", client=describe(client), secret=secret, rotated=False, **context)
+
+    def edit(self, context: dict, client_id: str, form: dict[str, list[str]]) -> Response:
+        values = _client_values(form)
+        try:
+            self.clients.edit(client_id, **values)
+        except InvalidClientSettings as error:
+            return self.client_form(context, self.clients.get(client_id), values, str(error), 400)
+        return redirect(PREFIX)
+
+    # -- keys -------------------------------------------------------------------------
+
+    def key_list(self, context: dict) -> Response:
+        active = self.store.active_signing_kid()
+        published = {key.kid for key in self.keyring.published()}
+        keys = [
+            {
+                "kid": key.kid,
+                "alg": key.alg,
+                "created": _date(key.created_at),
+                "retired": _date(key.retired_at) if key.retired_at else "",
+                "state": "active" if key.kid == active else ("published" if key.kid in published else "retired"),
+            }
+            for key in self.store.signing_keys()
+        ]
+        return page("admin/keys.html", keys=keys, **context)
+
+    def _forbidden(self, user, message: str) -> Response:
+        return page("error.html", 403, heading="Not allowed", message=message, username=user.username)
+
+
+def _one(form: dict[str, list[str]], name: str) -> str:
+    return (form.get(name) or [""])[0].strip()
+
+
+def _client_values(form: dict[str, list[str]]) -> dict:
+    """The editable fields of the client form, as the client service takes them."""
+    uris = [line.strip() for line in _one(form, "redirect_uris").splitlines() if line.strip()]
+    return {
+        "name": _one(form, "name"),
+        "grant_types": tuple(form.get("grant_types", [])),
+        "scopes": tuple(form.get("scopes", [])),
+        "redirect_uris": tuple(uris),
+        "permissions": tuple(form.get("permissions", [])),
+    }
