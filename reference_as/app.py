@@ -53,14 +53,17 @@ def render_page(error: OAuthError) -> Response:
 
 
 class App:
-    def __init__(self, settings: Settings, store: Store, keyring: Keyring, routes: dict[str, Route]):
+    def __init__(self, settings: Settings, store: Store, keyring: Keyring, routes: dict[str, Route], tracer=None):
         self.settings = settings
         self.store = store
         self.keyring = keyring
         self.routes = routes
+        self.tracer = tracer
 
     def __call__(self, environ, start_response):
         request = Request(environ)
+        if self.tracer:
+            request.make_body_seekable()  # the tracer reads the body again afterwards
         route = None
         try:
             canonical_path(request, self.settings.seed_routes)
@@ -71,6 +74,9 @@ class App:
         except Exception:
             log.exception("unhandled error on %s %s", request.method, request.path_info)
             response = render(OAuthError("server_error"))
+        if self.tracer:
+            request.body_file.seek(0)
+            self.tracer(request, response)
         return response(environ, start_response)
 
     @staticmethod
@@ -88,7 +94,9 @@ class App:
         return route.endpoint(request)
 
 
-def make_app(settings: Settings, store: Store, clock: Clock | None = None, box: SecretBox | None = None) -> App:
+def make_app(
+    settings: Settings, store: Store, clock: Clock | None = None, box: SecretBox | None = None, tracer=None
+) -> App:
     clock = clock or SystemClock()
     box = box or secret_box(settings)
     keyring = Keyring(store, box, clock, settings)
@@ -120,4 +128,4 @@ def make_app(settings: Settings, store: Store, clock: Clock | None = None, box: 
         "/static/style.css": Route(StaticFile("style.css", "text/css"), read),
         "/static/copy.js": Route(StaticFile("copy.js", "text/javascript"), read),
     }
-    return App(settings, store, keyring, routes)
+    return App(settings, store, keyring, routes, tracer)

@@ -22,6 +22,7 @@ from .purge import purge
 from .secret_box import SecretKeyError
 from .store import open_store
 from .store.records import CONFIDENTIAL, PUBLIC
+from .trace import Tracer
 from .users import UserError, UserService
 from .users import describe as describe_user
 
@@ -84,7 +85,7 @@ def _with_secret(client, secret: str | None) -> dict:
 
 def cmd_serve(ctx: Context) -> None:
     settings = ctx.settings
-    wsgi_app = app_module.make_app(settings, ctx.store, ctx.clock)
+    wsgi_app = app_module.make_app(settings, ctx.store, ctx.clock, tracer=Tracer() if ctx.args.trace else None)
     print(f"reference-as: issuer {settings.issuer}, serving on http://{settings.host}:{settings.port}", flush=True)
     serve.run(wsgi_app, ctx.store, settings, ctx.clock, access_log=ctx.args.access_log)
 
@@ -317,6 +318,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int, help="worker processes")
     serve.add_argument("--access-log", action="store_true", help="log each request (path only, never the query)")
+    serve.add_argument("--trace", action="store_true", help="print each exchange with the RFC section behind it")
     serve.set_defaults(handler=cmd_serve)
 
     clients = commands.add_parser("clients", help="administer OAuth clients").add_subparsers(

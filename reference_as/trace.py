@@ -1,0 +1,140 @@
+"""`reference-as serve --trace`: one block per exchange, for people learning OAuth.
+
+For each request the server handles it prints the method and path, the
+parameters (secrets and tokens masked to their last four characters), what the
+server decided, the RFC section that governs that decision, and the response
+status with its error code if any. It reads the finished response; it changes
+nothing about how a request is handled.
+"""
+
+import base64
+import json
+import sys
+from urllib.parse import parse_qsl, urlsplit
+
+from webob import Request, Response
+
+from .errors import ERRORS
+
+# Parameters whose values are credentials or tokens: never printed in full.
+SECRET_PARAMS = {
+    "client_secret", "code", "code_verifier", "refresh_token", "access_token", "token", "password", "csrf_token",
+    "code_challenge",
+}  # fmt: skip
+
+GRANT_SECTIONS = {
+    "authorization_code": "RFC 6749 §4.1.3-4.1.4",
+    "client_credentials": "RFC 6749 §4.4.2-4.4.3",
+    "refresh_token": "RFC 6749 §6, RFC 9700 §4.14.2",
+}
+
+
+# Passwords are chosen by people: not even a part is shown.
+HIDDEN_PARAMS = {"password"}
+
+
+def mask(value: str) -> str:
+    """The last four characters of a long random value (enough to tell two apart)."""
+    return "…" + value[-4:] if len(value) > 16 else "…"
+
+
+def _params(request: Request) -> list[tuple[str, str]]:
+    pairs = list(request.GET.items())
+    if request.content_type == "application/x-www-form-urlencoded":
+        pairs += parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True)
+    return [
+        (name, "…" if name in HIDDEN_PARAMS else mask(value) if name in SECRET_PARAMS else value)
+        for name, value in pairs
+    ]
+
+
+def _authorization(request: Request) -> str | None:
+    """Basic shows the client_id and masks the secret; any other scheme is masked whole."""
+    header = request.headers.get("Authorization")
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            client_id, _, secret = base64.b64decode(value, validate=True).decode().partition(":")
+            return f"Basic client_id={client_id} secret={mask(secret)}"
+        except ValueError:
+            return "Basic (malformed)"
+    return f"{scheme} {mask(value)}"
+
+
+def _location(response: Response) -> tuple[str, dict]:
+    location = response.headers.get("Location", "")
+    return location, dict(parse_qsl(urlsplit(location).query))
+
+
+def decision(request: Request, response: Response, params: dict) -> tuple[str, str]:
+    """(what the server decided, the RFC section behind it)."""
+    path, status = request.path_info, response.status_int
+    body = {}
+    if response.content_type == "application/json" and response.body:
+        try:
+            body = json.loads(response.body)
+        except ValueError:
+            body = {}
+    if isinstance(body, dict) and body.get("error") in ERRORS:
+        error = body["error"]
+        return f"refused: {error} ({body.get('error_description', '')})", ERRORS[error].reference
+    if path == "/oauth2/authorize":
+        location, reply = _location(response)
+        if "code" in reply:
+            return "redirected to the client with a code, the state and iss", "RFC 6749 §4.1.2, RFC 9207 §2"
+        if "error" in reply:
+            return f"redirected to the client with error {reply['error']}", "RFC 6749 §4.1.2.1"
+        if urlsplit(location).path == "/login":
+            return "the user is not signed in: sent to the login page", "RFC 6749 §4.1.1 (authenticate the owner)"
+        if status == 200:
+            return "asked the user for consent", "RFC 6749 §4.1.1, §10.2"
+        return "shown an error page; never redirected (unknown client or redirect URI)", "RFC 6749 §4.1.2.1"
+    if path == "/oauth2/token" and status == 200:
+        grant = params.get("grant_type", "")
+        extra = " and a new refresh token" if "refresh_token" in body else ""
+        return f"issued an access token{extra} for grant {grant}", GRANT_SECTIONS.get(grant, "RFC 6749 §5.1")
+    if path == "/oauth2/revoke" and status == 200:
+        return "revoked the token if it was the client's (200 either way)", "RFC 7009 §2.2"
+    if path == "/oauth2/introspect" and status == 200:
+        return f"introspected: active={body.get('active')}", "RFC 7662 §2.2"
+    if path == "/api/me":
+        if status == 200:
+            return "the bearer token is valid and has the scope", "RFC 6750 §2.1, RFC 9068 §4"
+        return "no bearer token: challenged", "RFC 6750 §3"
+    if path == "/login" and request.method == "POST":
+        if status == 303:
+            return "signed the user in with a new session", "RFC 6749 §10.12 (CSRF-checked form)"
+        if status == 429:
+            return "too many failed sign-ins: asked to wait", "RFC 6749 §10.10"
+        return "refused the sign-in", "RFC 6749 §10.10"
+    if path == "/.well-known/oauth-authorization-server":
+        return "published the server metadata", "RFC 8414 §3"
+    if path == "/oauth2/jwks":
+        return "published the signing keys", "RFC 7517 §5"
+    return "answered", "-"
+
+
+class Tracer:
+    def __init__(self, out=None):
+        self.out = out or sys.stdout
+
+    def __call__(self, request: Request, response: Response) -> None:
+        params = _params(request)
+        what, section = decision(request, response, dict(params))
+        lines = [f"── {request.method} {request.path_info}"]
+        authorization = _authorization(request)
+        if authorization:
+            lines.append(f"   Authorization: {authorization}")
+        lines += [f"   {name} = {value}" for name, value in params]
+        lines.append(f"   → {what}")
+        lines.append(f"   rule: {section}")
+        error = ""
+        if response.status_int >= 400 and response.content_type == "application/json":
+            try:
+                error = " " + json.loads(response.body).get("error", "")
+            except ValueError:
+                pass
+        lines.append(f"   ← {response.status}{error}")
+        print("\n".join(lines), file=self.out, flush=True)

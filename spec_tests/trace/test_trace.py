@@ -1,0 +1,40 @@
+"""`serve --trace`: each exchange printed with its decision and RFC section, secrets masked."""
+
+import io
+
+import pytest
+from webtest import TestApp
+
+from reference_as.app import make_app
+from reference_as.trace import Tracer
+from spec_tests.helpers import Flow, basic, token_request
+
+
+@pytest.fixture
+def traced(settings, store, clock, box):
+    out = io.StringIO()
+    return TestApp(make_app(settings, store, clock, box, tracer=Tracer(out))), out
+
+
+def test_each_exchange_names_its_decision_section_and_status_and_hides_secrets(traced, alice, web_app):
+    web, out = traced
+    client, secret = web_app
+    flow = Flow(web, *alice)
+    code = flow.code(client)
+    tokens = flow.exchange(client, code, secret).json
+    flow.exchange(client, code, secret)  # a replay
+    text = out.getvalue()
+    assert "── POST /oauth2/token" in text and "rule: RFC 6749 §4.1.3-4.1.4" in text
+    assert "redirected to the client with a code, the state and iss" in text and "RFC 9207 §2" in text
+    assert "refused: invalid_grant" in text and "← 400 Bad Request invalid_grant" in text
+    assert f"Basic client_id={client.client_id} secret=…{secret[-4:]}" in text
+    for value in (secret, code, tokens["access_token"], tokens["refresh_token"], flow.verifier, alice[1]):
+        assert value not in text
+    assert alice[1][-4:] not in text  # not even the end of a password
+
+
+def test_client_credentials_errors_name_their_section(traced, confidential):
+    web, out = traced
+    client, secret = confidential
+    token_request(web, {"grant_type": "client_credentials", "scope": "api:superuser"}, basic(client.client_id, secret))
+    assert "refused: invalid_scope" in out.getvalue() and "rule: RFC 6749 §5.2" in out.getvalue()
