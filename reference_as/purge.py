@@ -13,14 +13,23 @@ import threading
 from .clock import Clock
 from .config import Settings
 from .policy import login_throttle
-from .store import Store
+from .store import PurgeCutoffs, Store
 
 log = logging.getLogger("reference_as.purge")
 
 
 def purge(store: Store, settings: Settings, clock: Clock) -> dict[str, int]:
     now = clock.now()
-    return store.purge(now - settings.purge_grace, now, now - login_throttle.FORGET_AFTER)
+    expired_before = now - settings.purge_grace
+    return store.purge(
+        PurgeCutoffs(
+            expired_before=expired_before,
+            sessions_before=now + 1,  # a session is over at its expires_at (sessions.py)
+            failures_before=now - login_throttle.FORGET_AFTER,
+            # no token of a grant outlives its revocation by more than a refresh token lifetime
+            grants_before=expired_before - settings.refresh_token_ttl,
+        )
+    )
 
 
 def start_periodic(store: Store, settings: Settings, clock: Clock) -> threading.Thread:

@@ -7,6 +7,7 @@ injectable clock), and operations that must be atomic are single methods
 `spec_tests/store/test_store_contract.py` runs against every backend.
 """
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from .records import AccessToken, AuthorizationCode, Client, Consent, RefreshToken, Session, SigningKey, User
@@ -18,6 +19,16 @@ class DuplicateClient(Exception):
 
 class DuplicateUser(Exception):
     """A user with that username exists already."""
+
+
+@dataclass(frozen=True)
+class PurgeCutoffs:
+    """What `purge` deletes: rows whose time is before each cut-off."""
+
+    expired_before: int  # codes, access and refresh tokens, by expiry
+    sessions_before: int  # sessions, by expiry
+    failures_before: int  # failed-login counts, by their last failure
+    grants_before: int  # revoked-grant markers, by revocation time
 
 
 class Store(Protocol):
@@ -50,7 +61,8 @@ class Store(Protocol):
         """Mark every key but `except_kid` retired at `now` (unless retired already)."""
 
     # Access tokens (RFC 9068; the record only)
-    def add_access_token(self, token: AccessToken) -> None: ...
+    def add_access_token(self, token: AccessToken) -> None:
+        """Insert; if its grant was revoked meanwhile, insert it revoked (see `revoke_grant`)."""
 
     def get_access_token(self, jti: str) -> AccessToken | None: ...
 
@@ -61,8 +73,10 @@ class Store(Protocol):
         """Mark one access token revoked (RFC 7009 §2.1)."""
 
     def revoke_grant(self, grant_id: str, now: int) -> None:
-        """Revoke every access and refresh token of one grant family, atomically
-        (code replay: RFC 6749 §4.1.2; refresh token reuse: RFC 9700 §4.14.2)."""
+        """Revoke every access and refresh token of one grant family, atomically, and
+        remember the grant as revoked so that a token still being minted for it (by
+        the request that won the race) is stored revoked too: as if issued, then
+        revoked. Code replay: RFC 6749 §4.1.2; refresh token reuse: RFC 9700 §4.14.2."""
 
     # Resource owners (RFC 6749 §1.1)
     def add_user(self, user: User) -> None:
@@ -103,7 +117,8 @@ class Store(Protocol):
         concurrent callers, exactly one sees `used_at` None."""
 
     # Refresh tokens (RFC 6749 §6, RFC 9700 §4.14)
-    def add_refresh_token(self, token: RefreshToken) -> None: ...
+    def add_refresh_token(self, token: RefreshToken) -> None:
+        """Insert; if its grant was revoked meanwhile, insert it revoked (see `revoke_grant`)."""
 
     def get_refresh_token(self, token_hash: str) -> RefreshToken | None: ...
 
@@ -123,9 +138,7 @@ class Store(Protocol):
     def clear_login_failures(self, key: str) -> None: ...
 
     # Housekeeping
-    def purge(self, expired_before: int, now: int, failures_before: int) -> dict[str, int]:
-        """Delete codes, access and refresh tokens that expired before `expired_before`,
-        sessions expired at `now`, failed-login counts last touched before
-        `failures_before`. Returns the number of rows deleted per kind."""
+    def purge(self, cutoffs: PurgeCutoffs) -> dict[str, int]:
+        """Delete what is older than the cut-offs; the number of rows deleted per kind."""
 
     def close(self) -> None: ...

@@ -4,7 +4,7 @@
 import threading
 from dataclasses import replace
 
-from .base import DuplicateClient, DuplicateUser
+from .base import DuplicateClient, DuplicateUser, PurgeCutoffs
 from .records import AccessToken, AuthorizationCode, Client, Consent, RefreshToken, Session, SigningKey, User
 
 
@@ -20,6 +20,7 @@ class MemoryStore:
         self._codes: dict[str, AuthorizationCode] = {}
         self._refresh: dict[str, RefreshToken] = {}
         self._failures: dict[str, tuple[int, int]] = {}
+        self._revoked_grants: dict[str, int] = {}
 
     # -- clients ----------------------------------------------------------------------
 
@@ -76,7 +77,11 @@ class MemoryStore:
 
     def add_access_token(self, token: AccessToken) -> None:
         with self._lock:
-            self._tokens[token.jti] = token
+            self._tokens[token.jti] = self._as_revoked_if_its_grant_is(token)
+
+    def _as_revoked_if_its_grant_is(self, token):
+        revoked_at = self._revoked_grants.get(token.grant_id) if token.grant_id else None
+        return replace(token, revoked_at=revoked_at) if revoked_at is not None and token.revoked_at is None else token
 
     def get_access_token(self, jti: str) -> AccessToken | None:
         return self._tokens.get(jti)
@@ -95,6 +100,7 @@ class MemoryStore:
 
     def revoke_grant(self, grant_id: str, now: int) -> None:
         with self._lock:
+            self._revoked_grants.setdefault(grant_id, now)
             self._revoke_where(lambda record: getattr(record, "grant_id", None) == grant_id, now)
 
     # -- users ------------------------------------------------------------------------
@@ -174,7 +180,7 @@ class MemoryStore:
 
     def add_refresh_token(self, token: RefreshToken) -> None:
         with self._lock:
-            self._refresh[token.token_hash] = token
+            self._refresh[token.token_hash] = self._as_revoked_if_its_grant_is(token)
 
     def get_refresh_token(self, token_hash: str) -> RefreshToken | None:
         return self._refresh.get(token_hash)
@@ -211,27 +217,23 @@ class MemoryStore:
 
     # -- housekeeping -----------------------------------------------------------------
 
-    def purge(self, expired_before: int, now: int, failures_before: int) -> dict[str, int]:
+    def purge(self, cutoffs: PurgeCutoffs) -> dict[str, int]:
         with self._lock:
-            counts = {}
-            for kind, table in (
-                ("codes", self._codes),
-                ("access_tokens", self._tokens),
-                ("refresh_tokens", self._refresh),
-            ):
-                expired = [key for key, record in table.items() if record.expires_at < expired_before]
-                for key in expired:
-                    del table[key]
-                counts[kind] = len(expired)
-            sessions = [key for key, session in self._sessions.items() if session.expires_at <= now]
-            for key in sessions:
-                del self._sessions[key]
-            counts["sessions"] = len(sessions)
-            failures = [key for key, (_, last) in self._failures.items() if last < failures_before]
-            for key in failures:
-                del self._failures[key]
-            counts["login_failures"] = len(failures)
-            return counts
+            return {
+                "codes": self._drop(self._codes, lambda r: r.expires_at < cutoffs.expired_before),
+                "access_tokens": self._drop(self._tokens, lambda r: r.expires_at < cutoffs.expired_before),
+                "refresh_tokens": self._drop(self._refresh, lambda r: r.expires_at < cutoffs.expired_before),
+                "sessions": self._drop(self._sessions, lambda s: s.expires_at < cutoffs.sessions_before),
+                "login_failures": self._drop(self._failures, lambda f: f[1] < cutoffs.failures_before),
+                "revoked_grants": self._drop(self._revoked_grants, lambda at: at < cutoffs.grants_before),
+            }
+
+    @staticmethod
+    def _drop(table: dict, old) -> int:
+        keys = [key for key, value in table.items() if old(value)]
+        for key in keys:
+            del table[key]
+        return len(keys)
 
     def close(self) -> None:
         pass

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from .base import DuplicateClient, DuplicateUser
+from .base import DuplicateClient, DuplicateUser, PurgeCutoffs
 from .records import AccessToken, AuthorizationCode, Client, Consent, RefreshToken, Session, SigningKey, User
 
 
@@ -90,6 +90,10 @@ CODE_COLUMNS = (
 REFRESH_COLUMNS = (
     "token_hash, grant_id, client_id, user_id, scope, issued_at, expires_at, rotated_at, revoked_at, grace_used"
 )
+
+
+# The value of a new token's revoked_at: its own, else the revocation time of its grant.
+REVOKED_IF_GRANT_IS = "coalesce(?, (SELECT revoked_at FROM revoked_grants WHERE grant_id = ?))"
 
 
 def _placeholders(columns: str) -> str:
@@ -221,9 +225,11 @@ class SQLiteStore:
     # -- access tokens ----------------------------------------------------------------
 
     def add_access_token(self, t: AccessToken) -> None:
+        # revoked_at: the token's own, else its grant's revocation time (see revoke_grant),
+        # read in the same statement as the insert.
         self._db.execute(
-            f"INSERT INTO access_tokens ({TOKEN_COLUMNS}) VALUES ({_placeholders(TOKEN_COLUMNS)})",
-            (t.jti, t.client_id, t.subject, t.scope, t.issued_at, t.expires_at, t.revoked_at, t.grant_id),
+            f"INSERT INTO access_tokens ({TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, {REVOKED_IF_GRANT_IS}, ?)",
+            (t.jti, t.client_id, t.subject, t.scope, t.issued_at, t.expires_at, t.revoked_at, t.grant_id, t.grant_id),
         )
 
     def get_access_token(self, jti: str) -> AccessToken | None:
@@ -239,6 +245,7 @@ class SQLiteStore:
 
     def revoke_grant(self, grant_id: str, now: int) -> None:
         with self._transaction() as db:
+            db.execute("INSERT OR IGNORE INTO revoked_grants (grant_id, revoked_at) VALUES (?, ?)", (grant_id, now))
             self._revoke_where(db, "grant_id = ?", (grant_id,), now)
 
     # -- users ------------------------------------------------------------------------
@@ -338,10 +345,10 @@ class SQLiteStore:
 
     def add_refresh_token(self, t: RefreshToken) -> None:
         self._db.execute(
-            f"INSERT INTO refresh_tokens ({REFRESH_COLUMNS}) VALUES ({_placeholders(REFRESH_COLUMNS)})",
+            f"INSERT INTO refresh_tokens ({REFRESH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, {REVOKED_IF_GRANT_IS}, ?)",
             (
                 t.token_hash, t.grant_id, t.client_id, t.user_id, t.scope, t.issued_at, t.expires_at, t.rotated_at,
-                t.revoked_at, int(t.grace_used),
+                t.revoked_at, t.grant_id, int(t.grace_used),
             ),
         )  # fmt: skip
 
@@ -386,19 +393,15 @@ class SQLiteStore:
 
     # -- housekeeping -----------------------------------------------------------------
 
-    def purge(self, expired_before: int, now: int, failures_before: int) -> dict[str, int]:
-        """One transaction; each DELETE walks an expiry index."""
+    def purge(self, cutoffs: PurgeCutoffs) -> dict[str, int]:
+        """One transaction; each DELETE walks an index on the time it compares."""
+        deletes = {
+            "codes": ("DELETE FROM authorization_codes WHERE expires_at < ?", cutoffs.expired_before),
+            "access_tokens": ("DELETE FROM access_tokens WHERE expires_at < ?", cutoffs.expired_before),
+            "refresh_tokens": ("DELETE FROM refresh_tokens WHERE expires_at < ?", cutoffs.expired_before),
+            "sessions": ("DELETE FROM sessions WHERE expires_at < ?", cutoffs.sessions_before),
+            "login_failures": ("DELETE FROM login_failures WHERE last_failure_at < ?", cutoffs.failures_before),
+            "revoked_grants": ("DELETE FROM revoked_grants WHERE revoked_at < ?", cutoffs.grants_before),
+        }
         with self._transaction() as db:
-            counts = {
-                kind: db.execute(f"DELETE FROM {table} WHERE expires_at < ?", (expired_before,)).rowcount
-                for kind, table in (
-                    ("codes", "authorization_codes"),
-                    ("access_tokens", "access_tokens"),
-                    ("refresh_tokens", "refresh_tokens"),
-                )
-            }
-            counts["sessions"] = db.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,)).rowcount
-            counts["login_failures"] = db.execute(
-                "DELETE FROM login_failures WHERE last_failure_at < ?", (failures_before,)
-            ).rowcount
-        return counts
+            return {kind: db.execute(sql, (cutoff,)).rowcount for kind, (sql, cutoff) in deletes.items()}

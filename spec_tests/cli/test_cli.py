@@ -139,7 +139,7 @@ def test_a_bad_setting_names_itself(workdir, capsys):
 
 def test_purge_reports_what_it_deleted(workdir, capsys):
     counts = run_json(capsys, "purge")
-    assert set(counts) == {"codes", "access_tokens", "refresh_tokens", "sessions", "login_failures"}
+    assert set(counts) == {"codes", "access_tokens", "refresh_tokens", "sessions", "login_failures", "revoked_grants"}
     _, text, _ = run(capsys, "purge")
     assert text.startswith("deleted: ")
 

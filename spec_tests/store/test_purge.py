@@ -31,7 +31,14 @@ def test_purge_removes_exactly_the_expired_rows(store, settings, clock):
 
     counts = purge(store, settings, clock)
 
-    assert counts == {"codes": 1, "access_tokens": 500, "refresh_tokens": 1, "sessions": 1, "login_failures": 1}
+    assert counts == {
+        "codes": 1,
+        "access_tokens": 500,
+        "refresh_tokens": 1,
+        "sessions": 1,
+        "login_failures": 1,
+        "revoked_grants": 0,
+    }
     assert all(store.get_access_token(f"live{n}") for n in range(50))
     assert store.get_access_token("recent") and store.get_access_token("old0") is None
     assert store.take_code("newcode", now) and store.take_code("oldcode", now) is None

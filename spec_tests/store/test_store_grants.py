@@ -140,3 +140,17 @@ def test_of_concurrent_processes_taking_one_code_exactly_one_wins(tmp_path):
     for worker in workers:
         worker.join(timeout=30)
     assert outcomes.count(None) == 1
+
+
+def test_a_token_added_to_an_already_revoked_grant_is_stored_revoked(store):
+    """The request that won a race against a replay finishes minting after the replay
+    revoked the family: its tokens count as issued, then revoked."""
+    store.revoke_grant("g1", now=150)
+    store.add_access_token(an_access_token("late", "g1"))
+    store.add_refresh_token(a_refresh("late", "g1"))
+    assert store.get_access_token("late").revoked_at == 150
+    assert store.get_refresh_token("late").revoked_at == 150
+    store.add_access_token(an_access_token("other-grant", "g2"))
+    store.add_access_token(an_access_token("no-grant", None))
+    assert store.get_access_token("other-grant").revoked_at is None
+    assert store.get_access_token("no-grant").revoked_at is None
