@@ -3,9 +3,20 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 
-.PHONY: install run test lint bench clean
+.PHONY: install system-packages run test lint bench clean
 
-install: $(VENV)/.installed
+install: system-packages $(VENV)/.installed
+
+# Debian's Chromium and its WebDriver, which the browser tests (spec_tests/browser) drive.
+# Installed with apt only when missing; no browser is ever downloaded any other way.
+CHROMIUM     := /usr/bin/chromium
+CHROMEDRIVER := /usr/bin/chromedriver
+system-packages:
+	@if [ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ]; then \
+		echo "chromium and chromedriver: already installed"; \
+	else \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	fi
 
 # A virtual environment in the repository, with the package (editable) and its test extras.
 $(VENV)/.installed: pyproject.toml

@@ -125,6 +125,8 @@ def make_app(
         "/admin/": Route(
             AdminPages(store, ClientService(store, settings, clock), keyring, sessions, settings), both, html=True
         ),
+        # Browsers ask for it on every page: an empty answer, not a 404 in their console.
+        "/favicon.ico": Route(lambda request: Response(status=204), read),
         "/static/style.css": Route(StaticFile("style.css", "text/css"), read),
         "/static/copy.js": Route(StaticFile("copy.js", "text/javascript"), read),
     }

@@ -24,7 +24,7 @@ from .clock import Clock
 from .config import Settings
 from .policy import secrets
 from .store import Store
-from .store.records import Session
+from .store.records import Session, User
 
 COOKIE = "ras_session"
 
@@ -75,6 +75,12 @@ class Sessions:
             httponly=True, samesite="lax", secure=self.secure,
         )  # fmt: skip
         return Current(session, self._sign("csrf:" + session.session_hash))
+
+    def signed_in(self, request: Request) -> tuple[Current | None, User | None]:
+        """The request's session and its signed-in user (either may be None)."""
+        current = self.current(request)
+        user = self.store.get_user(current.user_id) if current and current.user_id else None
+        return current, user
 
     def ensure(self, request: Request, response: Response) -> Current:
         """The request's session, or a new anonymous one."""

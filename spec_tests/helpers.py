@@ -8,6 +8,12 @@ def basic(client_id: str, secret: str) -> dict:
     return {"Authorization": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()}
 
 
+def raw_token_request(web, body, headers: dict):
+    """A token request with a body written by hand (repeated or undecodable parameters)."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    return web.post("/oauth2/token", body, headers={**form, **headers}, expect_errors=True)
+
+
 def token_request(web, params: dict, headers: dict | None = None, **kwargs):
     return web.post("/oauth2/token", params, headers=headers or {}, expect_errors=True, **kwargs)
 

@@ -48,8 +48,7 @@ class AdminPages:
         self.settings = settings
 
     def __call__(self, request: Request) -> Response:
-        current = self.sessions.current(request)
-        user = self.store.get_user(current.user_id) if current and current.user_id else None
+        current, user = self.sessions.signed_in(request)
         if user is None:
             return redirect("/login?" + urlencode({"next": request.path_info}))
         if not user.is_admin:

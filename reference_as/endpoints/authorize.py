@@ -98,8 +98,7 @@ class AuthorizationEndpoint:
     def _user(self, request: Request):
         if self.settings.auto_approve_user:
             return self.store.get_user_by_name(self.settings.auto_approve_user), None
-        current = self.sessions.current(request)
-        user = self.store.get_user(current.user_id) if current and current.user_id else None
+        current, user = self.sessions.signed_in(request)
         return user, current
 
     def _remembered(self, user_id: str, client_id: str, scopes) -> bool:

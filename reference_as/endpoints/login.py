@@ -103,7 +103,7 @@ class LoginPages:
     # -- /account ---------------------------------------------------------------------
 
     def account(self, request: Request) -> Response:
-        current, user = self._signed_in(request)
+        current, user = self.sessions.signed_in(request)
         if user is None:
             return redirect("/login?" + urlencode({"next": HOME}))
         consents = []
@@ -120,7 +120,7 @@ class LoginPages:
         return page("account.html", consents=consents, csrf_token=current.csrf_token, username=user.username)
 
     def revoke_consent(self, request: Request) -> Response:
-        current, user = self._signed_in(request)
+        current, user = self.sessions.signed_in(request)
         form = read_form(request, self.settings.max_body_bytes)
         if user is None or not self.sessions.csrf_ok(current, form.get("csrf_token")):
             return page(
@@ -128,8 +128,3 @@ class LoginPages:
             )
         self.store.delete_consents(user.user_id, form.get("client_id", ""))
         return redirect(HOME)
-
-    def _signed_in(self, request: Request):
-        current = self.sessions.current(request)
-        user = self.store.get_user(current.user_id) if current and current.user_id else None
-        return current, user

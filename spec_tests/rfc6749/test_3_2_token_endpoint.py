@@ -2,7 +2,7 @@
 
 import pytest
 
-from spec_tests.helpers import basic, token_request
+from spec_tests.helpers import basic, raw_token_request, token_request
 
 CC = {"grant_type": "client_credentials"}
 
@@ -20,11 +20,8 @@ def test_methods_other_than_post_are_refused(web, method):
 @pytest.mark.requirement("RFC6749-3.2")
 def test_a_repeated_parameter_is_refused(web, confidential):
     client, secret = confidential
-    response = web.post(
-        "/oauth2/token",
-        "grant_type=client_credentials&grant_type=client_credentials",
-        headers={**basic(client.client_id, secret), "Content-Type": "application/x-www-form-urlencoded"},
-        expect_errors=True,
+    response = raw_token_request(
+        web, "grant_type=client_credentials&grant_type=client_credentials", basic(client.client_id, secret)
     )
     assert response.status_int == 400
     assert response.json["error"] == "invalid_request"
@@ -33,11 +30,8 @@ def test_a_repeated_parameter_is_refused(web, confidential):
 @pytest.mark.requirement("RFC6749-3.2")
 def test_a_repeated_scope_is_refused(web, confidential):
     client, secret = confidential
-    response = web.post(
-        "/oauth2/token",
-        "grant_type=client_credentials&scope=api:read&scope=api:write",
-        headers={**basic(client.client_id, secret), "Content-Type": "application/x-www-form-urlencoded"},
-        expect_errors=True,
+    response = raw_token_request(
+        web, "grant_type=client_credentials&scope=api:read&scope=api:write", basic(client.client_id, secret)
     )
     assert response.status_int == 400
     assert response.json["error"] == "invalid_request"
@@ -80,12 +74,7 @@ def test_an_oversized_body_is_refused(web, confidential, settings):
 @pytest.mark.parametrize("body", [b"grant_type=client_credentials&scope=%ff%fe", b"grant_type=client_\xffcredentials"])
 def test_a_body_that_is_not_utf8_is_refused(web, confidential, body):
     client, secret = confidential
-    response = web.post(
-        "/oauth2/token",
-        body,
-        headers={**basic(client.client_id, secret), "Content-Type": "application/x-www-form-urlencoded"},
-        expect_errors=True,
-    )
+    response = raw_token_request(web, body, basic(client.client_id, secret))
     assert response.status_int == 400
     assert response.json["error"] == "invalid_request"
 
@@ -93,15 +82,8 @@ def test_a_body_that_is_not_utf8_is_refused(web, confidential, body):
 @pytest.mark.requirement("RFC6749-B")
 def test_a_charset_other_than_utf8_is_refused(web, confidential):
     client, secret = confidential
-    response = web.post(
-        "/oauth2/token",
-        b"grant_type=client_credentials",
-        headers={
-            **basic(client.client_id, secret),
-            "Content-Type": "application/x-www-form-urlencoded; charset=latin-1",
-        },
-        expect_errors=True,
-    )
+    latin1 = {**basic(client.client_id, secret), "Content-Type": "application/x-www-form-urlencoded; charset=latin-1"}
+    response = raw_token_request(web, b"grant_type=client_credentials", latin1)
     assert response.status_int == 400
     assert response.json["error"] == "invalid_request"
 
@@ -110,12 +92,7 @@ def test_a_charset_other_than_utf8_is_refused(web, confidential):
 def test_too_many_parameters_are_refused(web, confidential):
     client, secret = confidential
     body = "&".join(f"p{i}=v" for i in range(500)) + "&grant_type=client_credentials"
-    response = web.post(
-        "/oauth2/token",
-        body,
-        headers={**basic(client.client_id, secret), "Content-Type": "application/x-www-form-urlencoded"},
-        expect_errors=True,
-    )
+    response = raw_token_request(web, body, basic(client.client_id, secret))
     assert response.status_int == 400
     assert response.json["error"] == "invalid_request"
 

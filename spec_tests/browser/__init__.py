@@ -1,0 +1,1 @@
+"""The resource owner's pages in a real browser: Debian's Chromium, driven by selenium."""
