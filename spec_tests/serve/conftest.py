@@ -59,12 +59,14 @@ class LiveServer:
                 time.sleep(0.1)
         raise RuntimeError("server did not start:\n" + self.log.read_text())
 
-    def cli(self, *argv) -> dict | list:
-        """Run `reference-as ... --json` against the same store and key file."""
+    def cli(self, *argv, input: str | None = None) -> dict | list:
+        """Run `reference-as ... --json` against the same store and key file;
+        `input` is written to its standard input (e.g. for `--password-stdin`)."""
         done = subprocess.run(
             [sys.executable, "-m", "reference_as.cli", *argv, "--json"],
             cwd=self.workdir,
             env=self.env,
+            input=input,
             capture_output=True,
             text=True,
             timeout=60,
