@@ -38,8 +38,8 @@ lint: install
 	$(BIN)/ruff format --check reference_as spec_tests bench
 
 # wrk (Debian) is the load generator: a separate, non-Python process.
-bench: install
-	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+bench: $(VENV)/.installed
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PYTHON) bench/token_endpoint.py
 	$(PYTHON) bench/purge.py
 
