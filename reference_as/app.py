@@ -53,10 +53,8 @@ def render_page(error: OAuthError) -> Response:
 
 
 class App:
-    def __init__(self, settings: Settings, store: Store, keyring: Keyring, routes: dict[str, Route], tracer=None):
+    def __init__(self, settings: Settings, routes: dict[str, Route], tracer=None):
         self.settings = settings
-        self.store = store
-        self.keyring = keyring
         self.routes = routes
         self.tracer = tracer
 
@@ -130,4 +128,4 @@ def make_app(
         "/static/style.css": Route(StaticFile("style.css", "text/css"), read),
         "/static/copy.js": Route(StaticFile("copy.js", "text/javascript"), read),
     }
-    return App(settings, store, keyring, routes, tracer)
+    return App(settings, routes, tracer)

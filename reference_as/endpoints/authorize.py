@@ -135,7 +135,7 @@ class AuthorizationEndpoint:
 
     def _consent_page(self, params: dict, scopes, user, current) -> Response:
         client = self.store.get_client(params["client_id"])
-        response = page(
+        return page(
             "consent.html",
             client_name=client.name,
             client_id=client.client_id,
@@ -145,7 +145,6 @@ class AuthorizationEndpoint:
             csrf_token=current.csrf_token,
             username=user.username,
         )
-        return response
 
 
 def _scope_key(scopes) -> str:

@@ -1,0 +1,193 @@
+"""RFC 6749 §4.1.2 and §4.1.3, the authorization code at the token endpoint:
+exchange, single use, binding to client and redirect URI, lifetime, and
+parallel redemption.
+https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
+
+PKCE is sent on every request (the client of this suite always uses S256);
+its own checks are in rfc7636_pkce.py. Whether a replay revoked the tokens of
+the first redemption is asked of the introspection endpoint or the protected
+resource; without either that check is skipped.
+"""
+
+import threading
+import time
+
+from conformance import expect, steps
+from conformance.http import RecordingSession
+from conformance.marks import check
+from conformance.outcomes import fail, not_applicable, not_configured
+
+PARALLEL = 4  # simultaneous redemptions of one code
+
+
+@check("rfc6749-4.1.3-code-exchange-issues-tokens", "RFC6749-4.1.3")
+def check_exchange(code_client, driver):
+    """A fresh code, redeemed by its client with the same redirect_uri, gets an access token."""
+    code, request = steps.obtain_code(code_client, driver)
+    body = expect.token(steps.redeem(code_client, code, request))
+    if not isinstance(body.get("token_type"), str):
+        fail("the token response has no token_type")
+
+
+# RFC6749-5.1 MUST: this response holds a refresh token too: no-store and no-cache.
+@check("rfc6749-5.1-code-token-response-not-cached", "RFC6749-5.1")
+def check_exchange_no_store(code_client, driver):
+    """The code exchange response carries Cache-Control: no-store and Pragma: no-cache."""
+    code, request = steps.obtain_code(code_client, driver)
+    response = steps.redeem(code_client, code, request)
+    expect.token(response)
+    if not expect.header_has(response, "Cache-Control", "no-store"):
+        fail(f"Cache-Control is {response.headers.get('Cache-Control')!r}")
+    if not expect.header_has(response, "Pragma", "no-cache"):
+        fail(f"Pragma is {response.headers.get('Pragma')!r}")
+
+
+# RFC6749-4.1.2 MUST NOT: a code used more than once; §5.2 invalid_grant.
+@check("rfc6749-4.1.2-code-is-single-use", "RFC6749-4.1.2")
+def check_single_use(code_client, driver):
+    """A code redeemed a second time is refused with invalid_grant."""
+    code, request = steps.obtain_code(code_client, driver)
+    expect.token(steps.redeem(code_client, code, request))
+    expect.error(steps.redeem(code_client, code, request), "invalid_grant")
+
+
+# RFC6749-4.1.2 SHOULD: a replayed code revokes the tokens issued for it.
+@check("rfc6749-4.1.2-code-replay-revokes-its-tokens", "RFC6749-4.1.2", level="SHOULD")
+def check_replay_revokes(server, target, code_client, driver):
+    """After a code is replayed, the access token the first redemption got is no longer active."""
+    code, request = steps.obtain_code(code_client, driver)
+    first = expect.token(steps.redeem(code_client, code, request))
+    resource = target.resource.url if target.resource else None
+    if not steps.access_token_alive(server, code_client, first["access_token"], resource):
+        not_applicable("the fresh access token is not reported active, so its revocation cannot be seen")
+    steps.redeem(code_client, code, request)
+    if steps.access_token_alive(server, code_client, first["access_token"], resource):
+        fail("the access token of the first redemption is still active after the code was replayed")
+
+
+# RFC6749-4.1.3 MUST: the code was issued to the authenticated client.
+@check("rfc6749-4.1.3-code-bound-to-client", "RFC6749-4.1.3")
+def check_bound_to_client(server, code_client, second, driver):
+    """A code issued to one client, redeemed by another, is refused with invalid_grant."""
+    steps.ready_for(server, second, "authorization_code")
+    if second.config.client_id == code_client.config.client_id:
+        not_configured("the second client is the same client")
+    code, request = steps.obtain_code(code_client, driver)
+    expect.error(steps.redeem(second, code, request), "invalid_grant")
+
+
+# RFC6749-4.1.3 MUST: redirect_uri identical to the authorization request's.
+@check("rfc6749-4.1.3-different-redirect-uri-refused", "RFC6749-4.1.3")
+def check_redirect_mismatch(code_client, driver):
+    """A code redeemed with another redirect_uri gets no token."""
+    code, request = steps.obtain_code(code_client, driver)
+    response = steps.redeem(code_client, code, request, redirect_uri=request.redirect_uri + "/other")
+    expect.no_token(response, "the redirect_uri differs from the authorization request's")
+    expect.refused(response, "the redirect_uri differs from the authorization request's")
+
+
+# RFC6749-5.2: "does not match the redirection URI used in the authorization request" is invalid_grant.
+@check("rfc6749-4.1.3-different-redirect-uri-is-invalid-grant", "RFC6749-4.1.3")
+def check_redirect_mismatch_code(code_client, driver):
+    """The refusal of a different redirect_uri is invalid_grant (not invalid_request)."""
+    code, request = steps.obtain_code(code_client, driver)
+    response = steps.redeem(code_client, code, request, redirect_uri=request.redirect_uri + "/other")
+    expect.error(response, "invalid_grant")
+
+
+# RFC6749-4.1.3 MUST: redirect_uri is REQUIRED when the authorization request had one.
+@check("rfc6749-4.1.3-missing-redirect-uri-refused", "RFC6749-4.1.3")
+def check_redirect_missing(code_client, driver):
+    """A code redeemed without the redirect_uri its request had gets no token."""
+    code, request = steps.obtain_code(code_client, driver)
+    response = steps.redeem(code_client, code, request, redirect_uri=None)
+    expect.no_token(response, "the redirect_uri was left out")
+    expect.refused(response, "the redirect_uri was left out")
+
+
+@check("rfc6749-4.1.3-unknown-code-is-invalid-grant", "RFC6749-4.1.3")
+def check_unknown_code(code_client):
+    """A code the server never issued is refused with invalid_grant."""
+    request = code_client.authorization_request()
+    expect.error(steps.redeem(code_client, "conformance-never-issued-code-000000000000", request), "invalid_grant")
+
+
+# RFC6749-4.1.3 MUST: a confidential client authenticates to redeem its code.
+@check("rfc6749-4.1.3-confidential-client-must-authenticate", "RFC6749-4.1.3")
+def check_must_authenticate(server, confidential, driver):
+    """A confidential client's code redeemed with client_id only (no secret) gets no token."""
+    steps.ready_for(server, confidential, "authorization_code")
+    code, request = steps.obtain_code(confidential, driver)
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": request.redirect_uri,
+        "client_id": confidential.config.client_id,
+        "code_verifier": request.code_verifier,
+    }
+    response = confidential.session.post(server.endpoints.token, data=data)
+    expect.no_token(response, "the confidential client did not authenticate")
+    expect.error(response, ("invalid_client", "invalid_request", "unauthorized_client"), (400, 401))
+
+
+# RFC6749-4.1.3 REQUIRED: client_id, when the client does not authenticate.
+@check("rfc6749-4.1.3-public-client-must-send-client-id", "RFC6749-4.1.3")
+def check_public_client_id(server, public, driver):
+    """A public client's code redeemed without client_id gets no token."""
+    steps.ready_for(server, public, "authorization_code")
+    code, request = steps.obtain_code(public, driver)
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": request.redirect_uri,
+        "code_verifier": request.code_verifier,
+    }
+    response = public.session.post(server.endpoints.token, data=data)
+    expect.no_token(response, "no client_id was sent")
+    expect.refused(response, "no client_id was sent")
+
+
+# RFC6749-4.1.2 MUST NOT use twice, under concurrency: of simultaneous redemptions one wins at most.
+@check("rfc6749-4.1.2-parallel-redemptions-have-one-winner", "RFC6749-4.1.2", profiles=("rfc6749", "concurrency"))
+def check_parallel(code_client, driver, http):
+    """Of four simultaneous redemptions of one code, at most one gets a token."""
+    code, request = steps.obtain_code(code_client, driver)
+    data, headers = code_client.authenticate(
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": request.redirect_uri,
+            "code_verifier": request.code_verifier,
+        }
+    )
+    barrier, responses = threading.Barrier(PARALLEL), []
+
+    def redeem():
+        with RecordingSession(http.recorder, http.timeout) as session:
+            barrier.wait(timeout=10)
+            responses.append(session.post(code_client.endpoints.token, data=data, headers=headers))
+
+    threads = [threading.Thread(target=redeem) for _ in range(PARALLEL)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    winners = sum(1 for response in responses if expect.issued_token(response))
+    if winners > 1:
+        fail(f"{winners} of {PARALLEL} simultaneous redemptions of one code got tokens")
+    if winners == 0:
+        fail(
+            f"none of {PARALLEL} simultaneous redemptions got a token: "
+            + ", ".join(expect.describe(r) for r in responses)
+        )
+
+
+# RFC6749-4.1.2 RECOMMENDED: a code lives 10 minutes at most.
+@check("rfc6749-4.1.2-code-expires-within-10-minutes", "RFC6749-4.1.2", level="SHOULD", profiles=("slow",))
+def check_lifetime(code_client, driver, target):
+    """A code redeemed after code_lifetime_wait seconds (default 605) is refused."""
+    code, request = steps.obtain_code(code_client, driver)
+    time.sleep(target.code_lifetime_wait)
+    response = steps.redeem(code_client, code, request)
+    if expect.issued_token(response):
+        fail(f"a code was still accepted {target.code_lifetime_wait:.0f} s after it was issued")

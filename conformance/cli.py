@@ -1,0 +1,144 @@
+"""`oauth-conformance`: check an OAuth 2.0 authorization server, requirement by requirement.
+
+    oauth-conformance init [target.toml]          write a commented target file
+    oauth-conformance run target.toml [--profile pkce] [--check ID] [-k EXPR]
+                          [--json F] [--junit F] [--html F] [-v]
+    oauth-conformance list [--profile P] [--json]
+
+Exit status of `run`: 0 when every MUST passed, 1 when one failed (or a check
+could not be carried out), 2 when the target file (or an option) is wrong.
+"""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import target as target_module
+from .checks import DIRECTORY, load_all
+from .marks import CHECKS, DEFAULT_PROFILES, PROFILES
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_TARGET = 0, 1, 2
+
+
+def pytest_arguments(args) -> list[str]:
+    """The pytest command line of a run (the engine is pytest: see plugin.py)."""
+    argv = [
+        str(DIRECTORY),
+        "-c",
+        str(DIRECTORY / "pytest.ini"),
+        "--rootdir",
+        str(DIRECTORY),
+        "--target",
+        str(Path(args.target).resolve()),
+        "--no-header",
+        "-o",
+        "console_output_style=classic",
+    ]
+    argv += ["-v"] if args.verbose else ["-qq", "-rN", "--conformance-progress"]
+    for profile in args.profile:
+        argv += ["--profile", profile]
+    for check_id in args.check:
+        argv += ["--check", check_id]
+    if args.k:
+        argv += ["-k", args.k]
+    if args.json:
+        argv += ["--conformance-json", args.json]
+    if args.html:
+        argv += ["--conformance-html", args.html]
+    if args.junit:
+        argv += ["--junitxml", args.junit, "-o", "junit_suite_name=oauth-conformance", "-o", "junit_family=xunit2"]
+    return argv
+
+
+def cmd_run(args) -> int:
+    try:
+        target_module.load(args.target)  # refused here, with the field named, before pytest starts
+    except target_module.TargetError as error:
+        print(f"oauth-conformance: {error}", file=sys.stderr)
+        return EXIT_BAD_TARGET
+    import pytest
+
+    code = pytest.main(pytest_arguments(args))
+    if code in (EXIT_OK, EXIT_FAILED):
+        return int(code)
+    if code == pytest.ExitCode.USAGE_ERROR:
+        return EXIT_BAD_TARGET
+    return int(code)
+
+
+def cmd_list(args) -> int:
+    load_all()
+    wanted = set(args.profile or DEFAULT_PROFILES) if "all" not in args.profile else set(PROFILES)
+    unknown = wanted - set(PROFILES)
+    if unknown:
+        print(
+            f"oauth-conformance: unknown profile {sorted(unknown)[0]!r}; profiles: {', '.join(PROFILES)}",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_TARGET
+    checks = [c for c in CHECKS.values() if wanted & set(c.profiles) or not args.profile]
+    checks.sort(key=lambda c: (list(PROFILES).index(c.profiles[0]), c.id))
+    if args.json:
+        print(json.dumps([c.as_dict() for c in checks], indent=2))
+        return EXIT_OK
+    width = max(len(c.id) for c in checks)
+    print(f"{'CHECK':<{width}}  {'REQUIREMENT':<16} {'LEVEL':<6} PROFILES")
+    for c in checks:
+        print(f"{c.id:<{width}}  {c.requirement.id:<16} {c.level:<6} {','.join(c.profiles)}")
+    by_level = {level: sum(c.level == level for c in checks) for level in ("MUST", "SHOULD", "MAY")}
+    print(f"\n{len(checks)} checks: " + ", ".join(f"{n} {level}" for level, n in by_level.items()))
+    return EXIT_OK
+
+
+def cmd_init(args) -> int:
+    path = Path(args.file)
+    if path.exists() and not args.force:
+        print(f"oauth-conformance: {path} exists (--force overwrites it)", file=sys.stderr)
+        return EXIT_FAILED
+    path.write_text(target_module.TEMPLATE.format(name=path.name), encoding="utf-8")
+    os.chmod(path, 0o600)  # it will hold client secrets
+    print(f"wrote {path}: fill in the server and its clients, then: oauth-conformance run {path}")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="oauth-conformance", description=__doc__.splitlines()[0])
+    commands = top.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run the checks against the target's server")
+    run.add_argument("target", help="the target file (TOML)")
+    run.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        help=f"run these profiles only (repeatable): {', '.join(PROFILES)}, or all",
+    )
+    run.add_argument("--check", action="append", default=[], metavar="ID", help="run this check only (repeatable)")
+    run.add_argument("-k", metavar="EXPR", help="select checks by pytest -k expression")
+    run.add_argument("--json", metavar="FILE", help="write the results as JSON")
+    run.add_argument("--junit", metavar="FILE", help="write JUnit XML (for CI)")
+    run.add_argument("--html", metavar="FILE", help="write one self-contained HTML page")
+    run.add_argument("-v", "--verbose", action="store_true", help="one line per check instead of a progress line")
+    run.set_defaults(handler=cmd_run)
+
+    listing = commands.add_parser("list", help="every check with its id, RFC section and level")
+    listing.add_argument("--profile", action="append", default=[], help="only these profiles (or all)")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=cmd_list)
+
+    init = commands.add_parser("init", help="write a commented target file")
+    init.add_argument("file", nargs="?", default="target.toml")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.set_defaults(handler=cmd_init)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

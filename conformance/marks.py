@@ -1,0 +1,123 @@
+"""`@check`: what makes a function a conformance check.
+
+    @check("rfc6749-3.2-repeated-parameter-invalid-request", "RFC6749-3.2")
+    def check_repeated_parameter(server, confidential, http):
+        '''A parameter sent twice is invalid_request.'''
+
+attaches the check id, the requirement it proves (from `requirements.py`), its
+level (the requirement's unless given: a check of a SHOULD clause inside a
+MUST section says `level=SHOULD`) and its profiles, as the pytest marker
+`conformance`, and registers the check in `CHECKS` for `oauth-conformance list`.
+
+`variants={"suffix": value, ...}` makes one check per value: the id's `{variant}`
+is replaced by each suffix and the function receives the value as `variant`.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from .requirements import MAY, MUST, SHOULD, Requirement, get
+
+# The profile a requirement's RFC belongs to, unless the check names others.
+PROFILE_OF_RFC = {
+    "RFC6749": "rfc6749",
+    "RFC6750": "bearer",
+    "RFC7009": "revocation",
+    "RFC7517": "metadata",
+    "RFC7518": "metadata",
+    "RFC7519": "jwt-access-token",
+    "RFC7636": "pkce",
+    "RFC7662": "introspection",
+    "RFC8252": "rfc6749",
+    "RFC8414": "metadata",
+    "RFC8725": "jwt-access-token",
+    "RFC9068": "jwt-access-token",
+    "RFC9207": "bcp",
+    "RFC9700": "bcp",
+    "SEED": "seed",
+}
+PROFILES = (
+    "rfc6749",
+    "pkce",
+    "revocation",
+    "introspection",
+    "metadata",
+    "jwt-access-token",
+    "bcp",
+    "bearer",
+    "entropy",
+    "concurrency",
+    "seed",
+    "slow",
+)
+# Run unless asked for: everything but the slow checks and the seed's promises.
+DEFAULT_PROFILES = tuple(p for p in PROFILES if p not in ("slow", "seed"))
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    requirement: Requirement
+    level: str
+    profiles: tuple[str, ...]
+    summary: str  # the docstring's first line
+
+    def as_dict(self) -> dict:
+        r = self.requirement
+        return {
+            "id": self.id,
+            "requirement": r.id,
+            "rfc": r.rfc,
+            "section": r.section,
+            "level": self.level,
+            "profiles": list(self.profiles),
+            "summary": self.summary,
+            "rule": r.rule,
+            "url": r.url,
+        }
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def _register(check_id: str, requirement_id: str, level: str | None, profiles, summary: str) -> Check:
+    requirement = get(requirement_id)
+    if not check_id.startswith(requirement_id.lower() + "-"):
+        raise ValueError(f"check id {check_id!r} must start with {requirement_id.lower()}-")
+    if check_id in CHECKS:
+        raise ValueError(f"check id {check_id!r} is used twice")
+    level = level or requirement.level
+    if level not in (MUST, SHOULD, MAY):
+        raise ValueError(f"{check_id}: unknown level {level!r}")
+    profiles = tuple(profiles or (PROFILE_OF_RFC[requirement.rfc],))
+    unknown = [p for p in profiles if p not in PROFILES]
+    if unknown:
+        raise ValueError(f"{check_id}: unknown profile {unknown[0]!r}")
+    spec = Check(check_id, requirement, level, profiles, summary)
+    CHECKS[check_id] = spec
+    return spec
+
+
+def _marker(spec: Check):
+    return pytest.mark.conformance(spec)
+
+
+def check(check_id: str, requirement_id: str, level: str | None = None, profiles=None, variants: dict | None = None):
+    def decorate(function):
+        summary = (function.__doc__ or "").strip().splitlines()[0] if function.__doc__ else function.__name__
+        if not variants:
+            return _marker(_register(check_id, requirement_id, level, profiles, summary))(function)
+        params = []
+        for suffix, value in variants.items():
+            variant_id = check_id.format(variant=suffix)
+            spec = _register(variant_id, requirement_id, level, profiles, summary.format(variant=suffix))
+            params.append(pytest.param(value, id=suffix, marks=_marker(spec)))
+        return pytest.mark.parametrize("variant", params)(function)
+
+    return decorate
+
+
+def check_of(item) -> Check | None:
+    marker = item.get_closest_marker("conformance")
+    return marker.args[0] if marker else None

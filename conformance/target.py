@@ -1,0 +1,362 @@
+"""The target file: which server to check, and the clients to check it with (TOML).
+
+`oauth-conformance init` writes `TEMPLATE` below, every field commented. A bad
+file is refused before anything runs, with a message naming the field
+(`target.toml: clients.public.redirect_uri: must be an absolute URL`), and the
+command exits 2.
+"""
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+GRANT_TYPES = ("authorization_code", "client_credentials", "refresh_token")
+DRIVERS = ("none", "auto", "form", "browser", "manual")
+CLIENT_ROLES = ("confidential", "second", "public")
+ENDPOINTS = (
+    "authorization_endpoint",
+    "token_endpoint",
+    "jwks_uri",
+    "revocation_endpoint",
+    "introspection_endpoint",
+)
+
+
+class TargetError(Exception):
+    """The target file cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    metadata_url: str | None = None
+    issuer: str | None = None
+    # Explicit endpoints: used instead of the metadata's, or without metadata at all.
+    endpoints: dict[str, str] = field(default_factory=dict)
+    # Without metadata, what the server offers (RFC 8414's grant_types_supported).
+    grant_types: tuple[str, ...] | None = None
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    role: str  # confidential | second | public
+    client_id: str
+    client_secret: str | None
+    auth_method: str  # client_secret_basic | client_secret_post | none
+    redirect_uri: str | None
+    scope: str | None
+    grant_types: tuple[str, ...]
+
+    @property
+    def is_public(self) -> bool:
+        return self.auth_method == "none"
+
+    def __repr__(self) -> str:  # never the secret
+        return f"ClientConfig({self.role}, client_id={self.client_id!r}, auth_method={self.auth_method})"
+
+
+@dataclass(frozen=True)
+class ResourceConfig:
+    url: str
+    scope: str | None = None  # the scope the resource needs (for insufficient_scope checks)
+
+
+@dataclass(frozen=True)
+class FormFields:
+    username: str = "username"
+    password: str = "password"
+    decision: str = "decision"
+    allow: str = "allow"
+    deny: str = "deny"
+
+
+@dataclass(frozen=True)
+class ApprovalConfig:
+    driver: str = "none"
+    username: str | None = None
+    password: str | None = None
+    form: FormFields = field(default_factory=FormFields)
+
+    def __repr__(self) -> str:
+        return f"ApprovalConfig(driver={self.driver!r}, username={self.username!r})"
+
+
+@dataclass(frozen=True)
+class SeedConfig:
+    routes: bool = False  # /index.php?module=OAuth2&action=... are served
+    scope_prefix: str | None = None  # the four levels live under this prefix
+    one_scope_per_request: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str
+    server: ServerConfig
+    clients: dict[str, ClientConfig]
+    resource: ResourceConfig | None = None
+    approval: ApprovalConfig = field(default_factory=ApprovalConfig)
+    seed: SeedConfig = field(default_factory=SeedConfig)
+    code_lifetime_wait: float = 605.0  # the `slow` profile waits this long before redeeming a code
+
+    def secrets(self) -> list[str]:
+        found = [c.client_secret for c in self.clients.values() if c.client_secret]
+        return found + ([self.approval.password] if self.approval.password else [])
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+class _Table:
+    """One TOML table being read: typed getters, and `done()` refuses keys nobody read."""
+
+    def __init__(self, data: dict, name: str, file: str):
+        self.data, self.name, self.file = data, name, file
+        self.read: set[str] = set()
+
+    def error(self, key: str, problem: str) -> TargetError:
+        where = f"{self.name}.{key}" if self.name else key
+        return TargetError(f"{self.file}: {where}: {problem}")
+
+    def get(self, key: str, kind, required: bool = False, default=None):
+        self.read.add(key)
+        if key not in self.data:
+            if required:
+                raise self.error(key, "is required")
+            return default
+        value = self.data[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            raise self.error(key, f"must be a {kind.__name__}, not {type(value).__name__}")
+        return value
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self.get(key, str, required)
+        if value is not None and not value.strip():
+            raise self.error(key, "must not be empty")
+        return value
+
+    def url(self, key: str, required: bool = False) -> str | None:
+        value = self.text(key, required)
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise self.error(key, f"must be an absolute http(s) URL, not {value!r}")
+        return value
+
+    def choice(self, key: str, choices, default: str) -> str:
+        value = self.text(key) or default
+        if value not in choices:
+            raise self.error(key, f"must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    def strings(self, key: str, allowed=None) -> tuple[str, ...] | None:
+        value = self.get(key, list)
+        if value is None:
+            return None
+        if not all(isinstance(item, str) for item in value):
+            raise self.error(key, "must be a list of strings")
+        unknown = [item for item in value if allowed and item not in allowed]
+        if unknown:
+            raise self.error(key, f"unknown value {unknown[0]!r} (known: {', '.join(allowed)})")
+        return tuple(value)
+
+    def secret(self, key: str) -> str | None:
+        """`key = "..."` or `key_env = "VARIABLE"` (kept out of the file)."""
+        value = self.text(key)
+        variable = self.text(key + "_env")
+        if value is not None and variable is not None:
+            raise self.error(key, f"give {key} or {key}_env, not both")
+        if variable is not None:
+            value = os.environ.get(variable)
+            if not value:
+                raise self.error(key + "_env", f"the environment variable {variable} is not set")
+        return value
+
+    def table(self, key: str) -> "_Table | None":
+        value = self.get(key, dict)
+        return None if value is None else _Table(value, f"{self.name}.{key}" if self.name else key, self.file)
+
+    def done(self) -> None:
+        unknown = sorted(set(self.data) - self.read)
+        if unknown:
+            raise self.error(unknown[0], "unknown field (a typo?)")
+
+
+def _server(table: _Table) -> ServerConfig:
+    endpoints = {name: value for name in ENDPOINTS if (value := table.url(name))}
+    server = ServerConfig(
+        metadata_url=table.url("metadata_url"),
+        issuer=table.url("issuer"),
+        endpoints=endpoints,
+        grant_types=table.strings("grant_types"),
+        timeout=table.get("timeout", float, default=10.0),
+    )
+    table.done()
+    if not server.metadata_url and not (server.issuer and "token_endpoint" in endpoints):
+        raise table.error("metadata_url", "is required (or give issuer and token_endpoint)")
+    if server.timeout <= 0:
+        raise table.error("timeout", "must be positive")
+    return server
+
+
+def _client(table: _Table, role: str) -> ClientConfig:
+    public = role == "public"
+    client_id = table.text("client_id", required=True)
+    secret = table.secret("client_secret")
+    auth_method = "none" if public else table.choice("auth_method", AUTH_METHODS, "client_secret_basic")
+    if public and secret:
+        raise table.error("client_secret", "a public client has no secret")
+    if not public and not secret:
+        raise table.error("client_secret", "is required for a confidential client (or client_secret_env)")
+    redirect_uri = table.url("redirect_uri")
+    if redirect_uri and urlsplit(redirect_uri).fragment:
+        raise table.error("redirect_uri", "must not have a fragment (RFC 6749 §3.1.2)")
+    default_grants = ("authorization_code", "refresh_token") if public else GRANT_TYPES
+    grant_types = table.strings("grant_types", GRANT_TYPES) or default_grants
+    if public and "client_credentials" in grant_types:
+        raise table.error("grant_types", "a public client cannot use client_credentials (RFC 6749 §4.4)")
+    client = ClientConfig(role, client_id, secret, auth_method, redirect_uri, table.text("scope"), grant_types)
+    table.done()
+    return client
+
+
+def _approval(table: _Table | None) -> ApprovalConfig:
+    if table is None:
+        return ApprovalConfig()
+    driver = table.choice("driver", DRIVERS, "none")
+    form = table.table("form")
+    fields = FormFields()
+    if form is not None:
+        fields = FormFields(**{name: form.text(name) or getattr(fields, name) for name in FormFields.__annotations__})
+        form.done()
+    approval = ApprovalConfig(driver, table.text("username"), table.secret("password"), fields)
+    table.done()
+    if driver in ("form", "browser") and not (approval.username and approval.password):
+        raise table.error("username", f"the {driver} driver signs in: give username and password")
+    return approval
+
+
+def parse(data: dict, file: str = "target") -> Target:
+    top = _Table(data, "", file)
+    server_table = top.table("server")
+    if server_table is None:
+        raise top.error("server", "is required")
+    server = _server(server_table)
+    clients = {}
+    clients_table = top.table("clients")
+    if clients_table is not None:
+        for role in CLIENT_ROLES:
+            client_table = clients_table.table(role)
+            if client_table is not None:
+                clients[role] = _client(client_table, role)
+        clients_table.done()
+    resource_table = top.table("resource")
+    resource = None
+    if resource_table is not None:
+        resource = ResourceConfig(resource_table.url("url", required=True), resource_table.text("scope"))
+        resource_table.done()
+    approval = _approval(top.table("approval"))
+    seed = SeedConfig()
+    seed_table = top.table("seed")
+    if seed_table is not None:
+        seed = SeedConfig(
+            routes=seed_table.get("routes", bool, default=False),
+            scope_prefix=seed_table.get("scope_prefix", str),
+            one_scope_per_request=seed_table.get("one_scope_per_request", bool, default=False),
+        )
+        seed_table.done()
+    wait = top.get("code_lifetime_wait", float, default=605.0)
+    top.done()
+    return Target(file, server, clients, resource, approval, seed, wait)
+
+
+def load(path: str | os.PathLike) -> Target:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise TargetError(f"{path}: cannot be read: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise TargetError(f"{path}: not valid TOML: {error}") from None
+    return parse(data, str(path))
+
+
+TEMPLATE = """\
+# oauth-conformance target file: the server to check and the clients to check it with.
+# Run:  oauth-conformance run {name}
+# Secrets can stay out of this file: write `client_secret_env = "VARIABLE"` instead of
+# `client_secret = "..."` (the same for `password`).
+
+[server]
+# RFC 8414 metadata; everything else is found from it.
+metadata_url = "http://127.0.0.1:8000/.well-known/oauth-authorization-server"
+# Without metadata, give the issuer and the endpoints (any of them also overrides the metadata):
+# issuer = "https://as.example.com"
+# authorization_endpoint = "https://as.example.com/authorize"
+# token_endpoint = "https://as.example.com/token"
+# jwks_uri = "https://as.example.com/jwks"
+# revocation_endpoint = "https://as.example.com/revoke"
+# introspection_endpoint = "https://as.example.com/introspect"
+# grant_types = ["authorization_code", "client_credentials", "refresh_token"]
+# timeout = 10                       # seconds per request
+
+# A protected resource that accepts the server's access tokens (RFC 6750 checks). Optional.
+# [resource]
+# url = "http://127.0.0.1:8000/api/me"
+# scope = "api:read"                 # the scope it needs
+
+# The clients, registered on the server beforehand. A check that needs a client
+# you leave out is skipped ("not configured").
+[clients.confidential]
+client_id = "conformance-confidential"
+client_secret = "change-me"
+auth_method = "client_secret_basic"  # or client_secret_post
+redirect_uri = "http://127.0.0.1:8001/callback"   # exactly as registered
+scope = "api:read"                   # what to ask for
+# grant_types = ["authorization_code", "client_credentials", "refresh_token"]   # what it may use
+
+# A second confidential client, for the cross-client checks (a code or a refresh
+# token of one client must not work for another).
+# [clients.second]
+# client_id = "conformance-second"
+# client_secret = "change-me-too"
+# redirect_uri = "http://127.0.0.1:8001/callback"
+# scope = "api:read"
+# grant_types = ["authorization_code", "refresh_token"]
+
+# A public client (no secret: PKCE and its client_id).
+# [clients.public]
+# client_id = "conformance-public"
+# redirect_uri = "http://127.0.0.1:8001/callback"
+# scope = "api:read"
+
+# Who does the user's part of the authorization code flow:
+#   auto     the server approves by itself (reference-as: REFERENCE_AS_AUTO_APPROVE_USER=<user>)
+#   form     sign in and consent by posting the server's HTML forms (field names below)
+#   browser  headless Chromium, for login pages that need JavaScript (needs selenium)
+#   manual   prints the URL and reads back the URL you were redirected to
+#   none     no user: authorization code checks are skipped
+[approval]
+driver = "none"
+# username = "demo"
+# password_env = "CONFORMANCE_PASSWORD"
+# [approval.form]
+# username = "username"
+# password = "password"
+# decision = "decision"              # the consent form's button name
+# allow = "allow"
+# deny = "deny"
+
+# The behaviours the seed documents promise (profile `seed`). Optional.
+# [seed]
+# routes = true                      # /index.php?module=OAuth2&action=token|authorize
+# scope_prefix = "api:"
+# one_scope_per_request = false
+
+# The `slow` profile redeems a code after this many seconds (RFC 6749 §4.1.2: 10 minutes at most).
+# code_lifetime_wait = 605
+"""

@@ -1,0 +1,70 @@
+"""Fixtures for the suite's own tests: one work directory (store, keys, clients
+made with the reference CLI), the reference server on a free loopback port,
+and a runner for `oauth-conformance run`."""
+
+import json
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from conformance import cli
+
+from .servers import ReferenceServer, Workdir, write_target
+
+SEED = '[seed]\nroutes = true\nscope_prefix = "api:"\n'
+CODE_TTL = 4  # the reference server's code lifetime in these tests, so that the slow check is quick
+
+
+def pytest_configure(config):
+    # The check modules are imported here too (`oauth-conformance list`, in-process runs), and they
+    # carry the `conformance` marker, which a --strict-markers session must know.
+    config.addinivalue_line("markers", "conformance(check): a conformance check (conformance/marks.py)")
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory) -> Workdir:
+    return Workdir(tmp_path_factory.mktemp("reference"))
+
+
+@pytest.fixture(scope="session")
+def reference(workdir):
+    """The reference server, as it is run, with the auto approval switch set (test only)."""
+    server = ReferenceServer(workdir, settings={"code_ttl": CODE_TTL})
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def reference_target(reference, workdir) -> Path:
+    return write_target(
+        workdir.path / "reference.toml",
+        reference.url,
+        workdir.clients,
+        extra=SEED,
+        top=f"code_lifetime_wait = {CODE_TTL + 3}",
+    )
+
+
+def run_suite(target: Path, *args: str, subprocess_run: bool = False) -> tuple[int, dict, str]:
+    """Run `oauth-conformance run TARGET --json F ARGS`; (exit code, results by check id, output).
+    In-process by default (fast); subprocess_run runs the real command line."""
+    out = target.parent / f"results-{uuid.uuid4().hex[:8]}.json"
+    argv = ["run", str(target), "--json", str(out), *args]
+    if subprocess_run:
+        done = subprocess.run([sys.executable, "-m", "conformance", *argv], capture_output=True, text=True, timeout=300)
+        code, output = done.returncode, done.stdout + done.stderr
+    else:
+        code, output = cli.main(argv), ""
+    results = json.loads(out.read_text()) if out.exists() else {"checks": []}
+    return code, {c["id"]: c for c in results["checks"]}, output
+
+
+def problems(results: dict) -> list[str]:
+    return [
+        f"{c['outcome']}: {c['id']}: {c['message']}"
+        for c in results.values()
+        if c["outcome"] in ("fail", "warn", "error")
+    ]

@@ -1,0 +1,1537 @@
+"""The catalogue of deliberately wrong servers: each `Fault` breaks one
+requirement (sometimes a small family of them) of the reference server
+behind `proxy.FaultProxy`, and names the checks that must then fail, or warn
+for a SHOULD. A check that no fault breaks is proved only by its passing
+run; `test_fail_cases.py` reports which checks that leaves.
+"""
+
+import base64
+import hashlib
+import itertools
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from webob import Response
+
+from .proxy import (
+    Fault,
+    Resigner,
+    basic,
+    edit_location,
+    form,
+    grant_of,
+    is_token_request,
+    json_error,
+    json_of,
+    set_form,
+    set_query,
+    with_json,
+)
+
+WELL_KNOWN = "/.well-known/oauth-authorization-server"
+
+
+@dataclass
+class Context:
+    issuer: str  # the proxy's URL, the upstream's issuer
+    clients: dict  # role -> {"client_id", "client_secret", "redirect_uri", ...}
+    resigner: Resigner
+
+    def creds(self, role: str) -> tuple[str, str]:
+        return self.clients[role]["client_id"], self.clients[role].get("client_secret")
+
+
+# -- building blocks -------------------------------------------------------------------------------------
+
+
+def on_path(path: str, edit, status_ok: bool = False):
+    """A response edit applied to JSON responses of `path`: edit(body, request, response) -> body."""
+
+    def response(request, response):
+        body = json_of(response)
+        if request.path == path and isinstance(body, dict) and (not status_ok or response.status_code == 200):
+            result = edit(body, request, response)  # a dict replaces the body; anything else: edited in place
+            return with_json(response, result if isinstance(result, dict) else body)
+        return None
+
+    return response
+
+
+def metadata(edit):
+    return on_path(WELL_KNOWN, lambda body, request, response: edit(body))
+
+
+def first_key(edit):
+    def change(body, request, response):
+        edit(body["keys"][0])
+
+    return on_path("/oauth2/jwks", change)
+
+
+def token_success(edit, grant: str | None = None):
+    """Edit successful token responses: edit(body, request)."""
+
+    def response(request, response):
+        body = json_of(response)
+        if (
+            is_token_request(request)
+            and response.status_code == 200
+            and isinstance(body, dict)
+            and (grant is None or grant_of(request) == grant)
+        ):
+            edit(body, request)
+            return with_json(response, body)
+        return None
+
+    return response
+
+
+def token_error(edit):
+    """Edit token error responses: edit(body, response)."""
+
+    def response(request, response):
+        body = json_of(response)
+        if is_token_request(request) and response.status_code >= 400 and isinstance(body, dict):
+            edit(body, response)
+            return with_json(response, body)
+        return None
+
+    return response
+
+
+def location(edit, path: str = "/oauth2/authorize"):
+    """Edit the query parameters of the authorization endpoint's redirects: edit(params, request)."""
+
+    def response(request, response):
+        if request.path == path and response.headers.get("Location", "").startswith("http://127.0.0.1:8001"):
+            return edit_location(response, lambda params: edit(params, request) or params)
+        return None
+
+    return response
+
+
+def both(*functions):
+    """Several edits in turn; the last answer given wins."""
+
+    def run(*args):
+        results = [function(*args) for function in functions]
+        return next((result for result in reversed(results) if result is not None), None)
+
+    return run
+
+
+def authorize_query(edit):
+    """Edit the authorization request's query before it goes upstream: edit(pairs) -> pairs."""
+
+    def request(request):
+        if request.path == "/oauth2/authorize":
+            set_query(request, edit(list(parse_qsl(request.query_string, keep_blank_values=True))))
+
+    return request
+
+
+def token_form(edit, grant: str | None = None):
+    """Edit token request bodies before they go upstream: edit(pairs, request) -> pairs or a Response."""
+
+    def request(request):
+        if is_token_request(request) and (grant is None or grant_of(request) == grant):
+            result = edit(form(request), request)
+            if isinstance(result, Response):
+                return result
+            set_form(request, result)
+        return None
+
+    return request
+
+
+def authenticate_as(ctx, role: str, only_if=lambda pairs, request: True):
+    """Replace whatever client authentication a request carries by `role`'s."""
+    client_id, secret = ctx.creds(role)
+
+    def edit(pairs, request):
+        if not only_if(pairs, request):
+            return pairs
+        request.headers["Authorization"] = basic(client_id, secret)
+        return [(k, v) for k, v in pairs if k not in ("client_id", "client_secret")]
+
+    return edit
+
+
+def sent_by(client_id: str):
+    def test(pairs, request):
+        auth = request.headers.get("Authorization", "")
+        decoded = base64.b64decode(auth[6:]).decode() if auth.startswith("Basic ") else ""
+        return dict(pairs).get("client_id") == client_id or decoded.startswith(client_id + ":")
+
+    return test
+
+
+def unauthenticated(pairs, request) -> bool:
+    return "Authorization" not in request.headers and "client_secret" not in dict(pairs)
+
+
+def html_headers(edit):
+    def response(request, response):
+        if "html" in response.headers.get("Content-Type", ""):
+            edit(response.headers)
+        return None
+
+    return response
+
+
+def counter(prefix: str):
+    numbers = itertools.count(1)
+    return lambda: f"{prefix}{next(numbers):06d}"
+
+
+def mapped_values(field: str, make, where: str):
+    """Replace the values of `field` (in token responses, or in the authorization redirect) by weak
+    ones, and map them back on the way in. Returns (request edit, response edit)."""
+    forward: dict[str, str] = {}
+
+    def request(request):
+        if is_token_request(request):
+            pairs = [(k, forward.get(v, v) if k == field else v) for k, v in form(request)]
+            set_form(request, pairs)
+
+    def response(request, response):
+        if where == "location" and request.path == "/oauth2/authorize":
+
+            def swap(params):
+                if field in params:
+                    weak = make()
+                    forward[weak] = params[field]
+                    params[field] = weak
+                return params
+
+            return edit_location(response, swap)
+        body = json_of(response)
+        if where == "token" and is_token_request(request) and isinstance(body, dict) and field in body:
+            weak = make()
+            forward[weak] = body[field]
+            body[field] = weak
+            return with_json(response, body)
+        return None
+
+    return request, response
+
+
+# -- JWT re-signing ------------------------------------------------------------------------------------------
+
+
+def resigned(ctx, claims_edit=None, header_edit=None, algorithm="RS256", key=None, jwk=None, raw=None):
+    """Token responses carry re-signed access tokens; the JWK Set publishes the proxy's key."""
+
+    def tokens(body, request):
+        if "access_token" in body:
+            token = body["access_token"]
+            body["access_token"] = (
+                raw(token) if raw else ctx.resigner.rewrite(token, claims_edit, header_edit, algorithm, key)
+            )
+
+    def keys(body, request, response):
+        return {"keys": [jwk or ctx.resigner.jwk()]}
+
+    return both(token_success(tokens), on_path("/oauth2/jwks", keys))
+
+
+def unsigned(token: str) -> str:
+    claims = jwt.decode(token, options={"verify_signature": False})
+    encode = lambda part: base64.urlsafe_b64encode(json.dumps(part).encode()).rstrip(b"=").decode()  # noqa: E731
+    return f"{encode({'alg': 'none', 'typ': 'at+jwt'})}.{encode(claims)}."
+
+
+def flip_signature(token: str) -> str:
+    head, body, signature = token.split(".")
+    middle = len(signature) // 2
+    swapped = "A" if signature[middle] != "A" else "B"
+    return f"{head}.{body}.{signature[:middle]}{swapped}{signature[middle + 1 :]}"
+
+
+def small_rsa_jwk() -> dict:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    return json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+
+
+# -- PKCE that is not enforced ---------------------------------------------------------------------------------
+
+
+class PKCEBypass:
+    """The proxy swaps in its own challenge, then its own verifier: the server upstream sees
+    correct PKCE whatever the client sent. Which parts are swapped makes each fault."""
+
+    def __init__(self, replace_verifier=True, add_verifier=False, add_challenge_for=()):
+        self.verifier = secrets.token_urlsafe(48)
+        digest = hashlib.sha256(self.verifier.encode()).digest()
+        self.challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        self.replace_verifier, self.add_verifier = replace_verifier, add_verifier
+        self.add_challenge_for = add_challenge_for
+
+    def request(self, request):
+        if request.path == "/oauth2/authorize":
+            params = dict(parse_qsl(request.query_string, keep_blank_values=True))
+            has = "code_challenge" in params
+            if (has and self.replace_verifier) or (not has and params.get("client_id") in self.add_challenge_for):
+                params.update(code_challenge=self.challenge, code_challenge_method="S256")
+                set_query(request, params.items())
+        elif is_token_request(request) and grant_of(request) == "authorization_code":
+            pairs = dict(form(request))
+            has = "code_verifier" in pairs
+            if (has and self.replace_verifier) or (not has and self.add_verifier):
+                pairs["code_verifier"] = self.verifier
+                set_form(request, pairs.items())
+        return None
+
+
+# -- caching proxies for codes and refresh tokens -------------------------------------------------------------
+
+
+def reusable_codes():
+    """A code can be redeemed again: the first answer is replayed (also to simultaneous requests)."""
+    answers: dict[str, Response] = {}
+    lock = threading.Lock()
+
+    def request(request):
+        if is_token_request(request) and grant_of(request) == "authorization_code":
+            code = dict(form(request)).get("code")
+            lock.acquire()
+            if code in answers:
+                lock.release()
+                return answers[code].copy()
+            request.environ["conformance.lock"] = lock
+        return None
+
+    def response(request, response):
+        held = request.environ.pop("conformance.lock", None)
+        if held is not None:
+            if response.status_code == 200:
+                answers[dict(form(request)).get("code")] = response.copy()
+            held.release()
+        return None
+
+    return request, response
+
+
+def replay_swallowed():
+    """A second use of a code is refused by the proxy itself: the server never learns of the replay."""
+    used: set[str] = set()
+
+    def request(request):
+        if is_token_request(request) and grant_of(request) == "authorization_code":
+            code = dict(form(request)).get("code")
+            if code in used:
+                return json_error("invalid_grant")
+            used.add(code)
+        return None
+
+    return request
+
+
+class RefreshChain:
+    """Remembers rotations: old refresh token -> its successor."""
+
+    def __init__(self, forward_old: bool, swallow_reuse: bool):
+        self.successor: dict[str, str] = {}
+        self.forward_old, self.swallow_reuse = forward_old, swallow_reuse
+
+    def latest(self, token: str) -> str:
+        while token in self.successor:
+            token = self.successor[token]
+        return token
+
+    def request(self, request):
+        if is_token_request(request) and grant_of(request) == "refresh_token":
+            pairs = dict(form(request))
+            token = pairs.get("refresh_token")
+            if token in self.successor:
+                if self.swallow_reuse:
+                    return json_error("invalid_grant")
+                if self.forward_old:
+                    pairs["refresh_token"] = self.latest(token)
+                    request.environ["conformance.presented"] = token
+                    set_form(request, pairs.items())
+        return None
+
+    def response(self, request, response):
+        body = json_of(response)
+        if (
+            is_token_request(request)
+            and grant_of(request) == "refresh_token"
+            and isinstance(body, dict)
+            and body.get("refresh_token")
+        ):
+            sent = dict(form(request)).get("refresh_token")
+            self.successor[sent] = body["refresh_token"]
+        return None
+
+
+# -- the resource (/api/me) --------------------------------------------------------------------------------------
+
+
+def resource_response(edit):
+    def response(request, response):
+        if request.path == "/api/me":
+            return edit(request, response)
+        return None
+
+    return response
+
+
+def accept_unverified_jwts(issuer: str):
+    def request(request):
+        if request.path != "/api/me":
+            return None
+        token = request.headers.get("Authorization", "")[7:]
+        try:
+            claims = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError:
+            return None
+        if claims.get("iss") == issuer:
+            return with_json(Response(), {"sub": claims.get("sub")}, 200)
+        return None
+
+    return request
+
+
+# -- the catalogue -------------------------------------------------------------------------------------------------
+
+
+def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to bottom)
+    conf_id, _ = ctx.creds("confidential")
+    second_id, _ = ctx.creds("second")
+    public_id, _ = ctx.creds("public")
+    registered = {c["redirect_uri"] for c in ctx.clients.values()}
+    now = lambda: int(time.time())  # noqa: E731
+    faults = []
+    add = lambda name, breaks, **kw: faults.append(Fault(name, tuple(breaks.split()), **kw))  # noqa: E731
+
+    # -- RFC 8414 metadata ----------------------------------------------------------------
+    add(
+        "issuer-mismatch",
+        "rfc8414-3.3-issuer-matches-metadata-url",
+        response=metadata(lambda m: m.update(issuer=m["issuer"] + "/tenant")),
+    )
+    add(
+        "issuer-with-query",
+        "rfc8414-2-issuer-has-no-query-or-fragment",
+        response=metadata(lambda m: m.update(issuer=m["issuer"] + "?tenant=1")),
+    )
+    add(
+        "issuer-plain-http",
+        "rfc8414-2-issuer-is-https",
+        response=metadata(lambda m: m.update(issuer="http://as.example")),
+    )
+    add(
+        "no-response-types",
+        "rfc8414-2-response-types-supported-present",
+        response=metadata(lambda m: m.pop("response_types_supported")),
+    )
+    add("no-token-endpoint", "rfc8414-2-token-endpoint-present", response=metadata(lambda m: m.pop("token_endpoint")))
+    add(
+        "no-authorization-endpoint",
+        "rfc8414-2-authorization-endpoint-present",
+        response=metadata(lambda m: m.pop("authorization_endpoint")),
+    )
+    add(
+        "relative-endpoint",
+        "rfc8414-2-urls-absolute-without-fragment",
+        response=metadata(lambda m: m.update(token_endpoint="/oauth2/token")),
+    )
+    add(
+        "plain-http-endpoint",
+        "rfc8414-2-endpoints-use-https",
+        response=metadata(lambda m: m.update(revocation_endpoint="http://as.example/revoke")),
+    )
+    add(
+        "list-field-is-a-string",
+        "rfc8414-2-supported-fields-are-string-lists",
+        response=metadata(lambda m: m.update(grant_types_supported="authorization_code client_credentials")),
+    )
+    add(
+        "no-scopes-supported",
+        "rfc8414-2-scopes-supported-listed",
+        response=metadata(lambda m: m.pop("scopes_supported")),
+    )
+    add(
+        "none-signing-alg",
+        "rfc8414-2-auth-signing-algs-exclude-none",
+        response=metadata(lambda m: m.update(token_endpoint_auth_signing_alg_values_supported=["RS256", "none"])),
+    )
+    add(
+        "jwt-auth-without-algs",
+        "rfc8414-2-jwt-auth-methods-list-signing-algs",
+        response=metadata(lambda m: m["token_endpoint_auth_methods_supported"].append("private_key_jwt")),
+    )
+    add(
+        "iss-field-not-boolean",
+        "rfc9207-2-iss-parameter-field-is-boolean",
+        response=metadata(lambda m: m.update(authorization_response_iss_parameter_supported="true")),
+    )
+    add(
+        "metadata-not-json",
+        "rfc8414-3.2-metadata-is-a-json-object",
+        response=lambda request, response: (
+            Response("<html>metadata</html>", content_type="text/html") if request.path == WELL_KNOWN else None
+        ),
+    )
+    add(
+        "jwks-uri-broken",
+        "rfc8414-2-jwks-uri-serves-a-jwk-set",
+        response=metadata(lambda m: m.update(jwks_uri=ctx.issuer + "/no-such-jwks")),
+    )
+    add(
+        "only-openid-configuration",
+        "rfc8414-3-served-at-rfc8414-well-known-path",
+        request=lambda request: (
+            Response(status=404)
+            if request.path == WELL_KNOWN
+            else setattr(request, "path_info", WELL_KNOWN)
+            if request.path == "/.well-known/openid-configuration"
+            else None
+        ),
+    )
+    faults[-1].state["metadata_path"] = "/.well-known/openid-configuration"
+    add(
+        "no-pkce-methods",
+        "rfc9700-2.1.1-pkce-support-published",
+        response=metadata(lambda m: m.pop("code_challenge_methods_supported")),
+    )
+    add(
+        "pkce-plain-only",
+        "rfc7636-4.2-s256-offered",
+        response=metadata(lambda m: m.update(code_challenge_methods_supported=["plain"])),
+    )
+    add(
+        "implicit-offered",
+        "rfc9700-2.1.2-implicit-grant-not-offered",
+        response=metadata(lambda m: m["response_types_supported"].append("token")),
+    )
+    add(
+        "password-offered",
+        "rfc9700-2.4-password-grant-not-offered",
+        response=metadata(lambda m: m["grant_types_supported"].append("password")),
+    )
+
+    # -- RFC 7517 JWK Set -------------------------------------------------------------------
+    add(
+        "private-key-published",
+        "rfc8414-2-jwks-publishes-public-keys-only",
+        response=first_key(lambda k: k.update(d="AQAB")),
+    )
+    add(
+        "duplicate-kid",
+        "rfc7517-4.5-kids-are-distinct",
+        response=on_path("/oauth2/jwks", lambda b, *_: b["keys"].append(dict(b["keys"][0]))),
+    )
+    add("no-kty", "rfc7517-4-every-key-has-kty", response=first_key(lambda k: k.pop("kty")))
+    add(
+        "use-and-key-ops",
+        "rfc7517-4-use-and-key-ops-not-both",
+        response=first_key(lambda k: k.update(key_ops=["verify"])),
+    )
+    add("alg-of-another-kty", "rfc7517-4-alg-fits-key-type", response=first_key(lambda k: k.update(alg="ES256")))
+    add(
+        "key-not-an-object",
+        "rfc7517-5-keys-is-an-array-of-objects",
+        response=on_path("/oauth2/jwks", lambda b, *_: b["keys"].append("not-a-key")),
+    )
+    add(
+        "rsa-1024",
+        "rfc7518-3.3-rsa-keys-have-2048-bits",
+        response=first_key(lambda k: k.update(n=small_rsa_jwk()["n"])),
+    )
+    add("key-unparseable", "rfc7517-4-keys-parse-as-public-keys", response=first_key(lambda k: k.update(n="!!!")))
+    add(
+        "encryption-key-unmarked",
+        "rfc8414-2-jwks-use-marks-mixed-keys",
+        response=on_path(
+            "/oauth2/jwks",
+            lambda b, *_: (b["keys"][0].pop("use", None), b["keys"].append({**small_rsa_jwk(), "use": "enc"})),
+        ),
+    )
+
+    # -- RFC 9068 JWT access tokens (re-signed by the proxy) --------------------------------------
+    add("typ-jwt", "rfc9068-2.1-typ-is-at-jwt", response=resigned(ctx, header_edit=lambda h: {**h, "typ": "JWT"}))
+    add("unsigned-token", "rfc9068-2.1-token-is-signed", response=resigned(ctx, raw=unsigned))
+    add(
+        "hs256-token",
+        "rfc9068-2.1-alg-is-asymmetric",
+        response=resigned(ctx, algorithm="HS256", key=b"conformance-shared-secret-0123456789abcdef"),
+    )
+    add("no-kid", "rfc9068-4-header-names-kid", response=resigned(ctx, header_edit=lambda h: {"typ": "at+jwt"}))
+    add(
+        "unpublished-kid",
+        "rfc9068-4-signing-key-is-published",
+        response=resigned(ctx, header_edit=lambda h: {**h, "kid": "not-published"}),
+    )
+    add(
+        "bad-signature",
+        "rfc9068-4-signature-verifies",
+        response=token_success(lambda body, request: body.update(access_token=flip_signature(body["access_token"]))),
+    )
+    add(
+        "alg-not-the-keys",
+        "rfc8725-3.1-alg-is-the-keys-alg",
+        response=resigned(ctx, jwk={**ctx.resigner.jwk(), "alg": "PS256"}),
+    )
+    add(
+        "foreign-iss",
+        "rfc9068-2.2-iss-is-the-issuer",
+        response=resigned(ctx, claims_edit=lambda c: {**c, "iss": "https://other.example"}),
+    )
+    add(
+        "expired-token",
+        "rfc9068-2.2-exp-is-in-the-future",
+        response=resigned(ctx, claims_edit=lambda c: {**c, "exp": now() - 3600, "iat": now() - 7200}),
+    )
+    add(
+        "iat-in-future",
+        "rfc9068-2.2-iat-is-now",
+        response=resigned(ctx, claims_edit=lambda c: {**c, "iat": now() + 1800, "exp": now() + 3600}),
+    )
+    add("no-aud", "rfc9068-2.2-aud-present", response=resigned(ctx, claims_edit=lambda c: _without(c, "aud")))
+    add("no-sub", "rfc9068-2.2-sub-present", response=resigned(ctx, claims_edit=lambda c: _without(c, "sub")))
+    add(
+        "wrong-client-id",
+        "rfc9068-2.2-client-id-is-the-client",
+        response=resigned(ctx, claims_edit=lambda c: {**c, "client_id": "someone-else"}),
+    )
+    add("no-jti", "rfc9068-2.2-jti-present", response=resigned(ctx, claims_edit=lambda c: _without(c, "jti")))
+    add(
+        "sub-not-the-client",
+        "rfc9068-2.2-sub-names-the-client-without-a-user",
+        response=resigned(ctx, claims_edit=lambda c: {**c, "sub": "user-1234"}),
+    )
+    add(
+        "no-scope-claim",
+        "rfc9068-2.2.3-scope-claim-present",
+        response=resigned(ctx, claims_edit=lambda c: _without(c, "scope")),
+    )
+    add(
+        "scope-claim-array",
+        "rfc9068-2.2.3-scope-claim-is-a-string",
+        response=resigned(ctx, claims_edit=lambda c: {**c, "scope": c.get("scope", "").split()}),
+    )
+    add(
+        "constant-jti",
+        "rfc7519-4.1.7-jti-is-unique",
+        response=resigned(ctx, claims_edit=lambda c: {**c, "jti": "always-the-same"}),
+    )
+    jti_counter = counter("jti-")
+    add(
+        "counter-jti",
+        "rfc6749-10.10-access-token-jti-has-128-bits",
+        response=resigned(ctx, claims_edit=lambda c: {**c, "jti": jti_counter()}),
+    )
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    ec_jwk = {**json.loads(jwt.algorithms.ECAlgorithm.to_jwk(ec_key.public_key())), "kid": ctx.resigner.kid}
+    add("es256-tokens", "seed-rsa-jwt-access-tokens", response=resigned(ctx, algorithm="ES256", key=ec_key, jwk=ec_jwk))
+
+    # -- RFC 6749 §10.10 entropy --------------------------------------------------------------------
+    weak_token = counter("at-")
+    add(
+        "counter-access-tokens",
+        "rfc6749-10.10-opaque-access-tokens-have-128-bits rfc6749-10.10-opaque-access-tokens-have-160-bits",
+        response=token_success(lambda body, request: body.update(access_token=weak_token())),
+    )
+    add(
+        "80-bit-access-tokens",
+        "rfc6749-10.10-opaque-access-tokens-have-128-bits",
+        response=token_success(lambda body, request: body.update(access_token=secrets.token_hex(10))),
+    )
+    code_in, code_out = mapped_values("code", counter("code"), "location")
+    add(
+        "counter-codes",
+        "rfc6749-10.10-codes-have-128-bits rfc6749-10.10-codes-have-160-bits",
+        request=code_in,
+        response=code_out,
+    )
+    refresh_in, refresh_out = mapped_values("refresh_token", counter("rt"), "token")
+    add(
+        "counter-refresh-tokens", "rfc6749-10.10-refresh-tokens-have-128-bits", request=refresh_in, response=refresh_out
+    )
+    add("short-client-secret", "rfc6749-10.10-client-secrets-have-128-bits")
+    faults[-1].state["client_secret"] = "s3cret-passw0rd"
+
+    # -- RFC 6749 §2.3 client authentication ----------------------------------------------------------
+    add(
+        "basic-refused",
+        "rfc6749-2.3.1-basic-authentication-accepted",
+        request=lambda r: (
+            json_error("invalid_client", 401)
+            if is_token_request(r) and r.headers.get("Authorization", "").startswith("Basic")
+            else None
+        ),
+    )
+    add(
+        "body-credentials-refused",
+        "rfc6749-2.3.1-body-credentials-accepted-when-offered",
+        request=lambda r: (
+            json_error("invalid_client", 401) if is_token_request(r) and "client_secret" in dict(form(r)) else None
+        ),
+    )
+    faults[-1].state["auth_method"] = "client_secret_post"
+    add(
+        "basic-not-form-decoded",
+        "rfc6749-2.3.1-basic-credentials-are-form-urlencoded",
+        request=_basic_alias(ctx, "demo confidential", decode=False),
+    )
+    faults[-1].state["client_id"] = "demo confidential"
+    add(
+        "wrong-secret-accepted",
+        "rfc6749-5.2-wrong-secret-is-invalid-client",
+        request=token_form(authenticate_as(ctx, "confidential", sent_by(conf_id))),
+    )
+    add(
+        "unknown-client-invalid-request",
+        "rfc6749-5.2-unknown-client-is-invalid-client",
+        request=token_form(
+            lambda pairs, r: json_error("invalid_request") if sent_by("conformance-unknown-client")(pairs, r) else pairs
+        ),
+    )
+    add(
+        "invalid-client-400",
+        "rfc6749-5.2-basic-failure-is-401-with-basic-challenge",
+        response=lambda request, response: _error_status(response, "invalid_client", 400, drop_challenge=True),
+    )
+    add(
+        "invalid-client-bearer-challenge",
+        "rfc6749-5.2-basic-failure-is-401-with-basic-challenge",
+        response=lambda request, response: _challenge(response, "invalid_client", 'Bearer realm="oauth"'),
+    )
+    add(
+        "malformed-basic-500",
+        "rfc6749-5.2-malformed-basic-header-refused",
+        request=lambda r: (
+            Response(status=500) if is_token_request(r) and "%" in r.headers.get("Authorization", "") else None
+        ),
+    )
+    add(
+        "secretless-accepted",
+        "rfc6749-3.2.1-confidential-client-without-secret-refused",
+        request=token_form(
+            authenticate_as(
+                ctx, "confidential", lambda p, r: unauthenticated(p, r) and dict(p).get("client_id") == conf_id
+            ),
+            "client_credentials",
+        ),
+    )
+    add(
+        "two-methods-accepted",
+        "rfc6749-2.3-two-authentication-methods-invalid-request",
+        request=token_form(
+            lambda pairs, r: (
+                [(k, v) for k, v in pairs if k not in ("client_id", "client_secret")]
+                if "Authorization" in r.headers
+                else pairs
+            )
+        ),
+    )
+    add(
+        "credentials-in-query-accepted",
+        "rfc6749-2.3.1-credentials-in-query-refused rfc6749-3.2-parameters-in-query-not-accepted",
+        request=_query_into_body("/oauth2/token"),
+    )
+    add(
+        "public-client-credentials",
+        "rfc6749-4.4-public-client-cannot-use-client-credentials",
+        request=token_form(
+            authenticate_as(ctx, "confidential", lambda p, r: dict(p).get("client_id") == public_id),
+            "client_credentials",
+        ),
+    )
+    add(
+        "unauthorized-client-renamed",
+        "rfc6749-5.2-grant-not-allowed-is-unauthorized-client",
+        response=token_error(
+            lambda body, response: (
+                body.update(error="invalid_grant") if body.get("error") == "unauthorized_client" else None
+            )
+        ),
+    )
+
+    # -- RFC 6749 §3.2 the token endpoint --------------------------------------------------------------
+    add("get-accepted", "rfc6749-3.2-get-refused", request=_get_as_post("/oauth2/token"))
+    add(
+        "repeats-accepted",
+        "rfc6749-3.2-repeated-grant-type-is-invalid-request rfc6749-3.2-repeated-scope-is-invalid-request",
+        request=token_form(lambda pairs, r: list({k: v for k, v in reversed(pairs)}.items())),
+    )
+    add(
+        "missing-grant-type-unsupported",
+        "rfc6749-5.2-missing-grant-type-is-invalid-request",
+        request=lambda r: json_error("unsupported_grant_type") if is_token_request(r) and not grant_of(r) else None,
+    )
+    add(
+        "unknown-grant-invalid-request",
+        "rfc6749-5.2-unknown-grant-type-is-unsupported-grant-type",
+        response=token_error(
+            lambda body, response: (
+                body.update(error="invalid_request") if body.get("error") == "unsupported_grant_type" else None
+            )
+        ),
+    )
+    add(
+        "empty-scope-refused",
+        "rfc6749-3.2-empty-parameter-treated-as-omitted",
+        request=lambda r: json_error("invalid_scope") if is_token_request(r) and ("scope", "") in form(r) else None,
+    )
+    add(
+        "unknown-parameter-refused",
+        "rfc6749-3.2-unknown-parameter-ignored",
+        request=lambda r: (
+            json_error("invalid_request") if is_token_request(r) and "conformance_extension" in dict(form(r)) else None
+        ),
+    )
+    add("json-body-accepted", "rfc6749-3.2-json-body-not-accepted", request=_json_as_form)
+    add(
+        "malformed-body-500",
+        "rfc6749-5.2-malformed-body-is-a-client-error",
+        request=lambda r: Response(status=500) if is_token_request(r) and b"%FF" in r.body else None,
+    )
+
+    # -- RFC 6749 §4.4, §5 token responses --------------------------------------------------------------
+    add(
+        "client-credentials-refused",
+        "rfc6749-4.4.3-client-credentials-issues-a-token",
+        request=lambda r: (
+            json_error("unauthorized_client") if is_token_request(r) and grant_of(r) == "client_credentials" else None
+        ),
+    )
+    add(
+        "no-store-missing",
+        "rfc6749-5.1-cache-control-no-store rfc6749-5.1-code-token-response-not-cached",
+        response=lambda request, response: _drop_header(request, response, "Cache-Control"),
+    )
+    add(
+        "pragma-missing",
+        "rfc6749-5.1-pragma-no-cache rfc6749-5.1-code-token-response-not-cached",
+        response=lambda request, response: _drop_header(request, response, "Pragma"),
+    )
+    add(
+        "token-response-text-plain",
+        "rfc6749-5.1-content-type-is-json",
+        response=lambda request, response: (
+            setattr(response, "content_type", "text/plain") if is_token_request(request) else None
+        ),
+    )
+    add(
+        "no-token-type",
+        "rfc6749-5.1-access-token-and-token-type-are-strings rfc6749-4.1.3-code-exchange-issues-tokens",
+        response=token_success(lambda body, request: body.pop("token_type")),
+    )
+    add(
+        "expires-in-a-string",
+        "rfc6749-5.1-expires-in-is-a-positive-number",
+        response=token_success(lambda body, request: body.update(expires_in=str(body["expires_in"]))),
+    )
+    add("no-expires-in", "rfc6749-5.1-expires-in-given", response=token_success(lambda b, r: b.pop("expires_in")))
+    add(
+        "refresh-token-for-client-credentials",
+        "rfc6749-4.4.3-no-refresh-token-for-client-credentials",
+        response=token_success(
+            lambda body, request: body.update(refresh_token="rt-" + secrets.token_urlsafe(32)), "client_credentials"
+        ),
+    )
+    add(
+        "scope-as-list",
+        "rfc6749-5.1-scope-is-a-string",
+        response=token_success(lambda body, request: body.update(scope=body["scope"].split())),
+    )
+    add(
+        "error-text-not-ascii",
+        "rfc6749-5.2-error-text-is-ascii",
+        response=token_error(lambda body, response: body.update(error_description='bad "quote" and é')),
+    )
+    add(
+        "unregistered-error-code",
+        "rfc6749-5.2-errors-are-json-with-a-registered-code",
+        response=token_error(lambda body, response: body.update(error="bad_request")),
+    )
+    add(
+        "error-status-500",
+        "rfc6749-5.2-error-status-is-400-or-401",
+        response=token_error(lambda body, response: setattr(response, "status", 500)),
+    )
+    add(
+        "scope-changed-silently",
+        "rfc6749-3.3-granted-scope-named-when-different",
+        request=token_form(
+            lambda pairs, r: [(k, "api:write" if k == "scope" else v) for k, v in pairs], "client_credentials"
+        ),
+        response=token_success(lambda body, request: body.pop("scope", None), "client_credentials"),
+    )
+    add(
+        "unknown-scope-granted",
+        "rfc6749-3.3-unknown-scope-refused-or-left-out",
+        request=token_form(
+            lambda pairs, r: [(k, v) for k, v in pairs if v != "conformance-unknown-scope"], "client_credentials"
+        ),
+        response=token_success(
+            lambda body, request: body.update(scope=body.get("scope", "") + " conformance-unknown-scope"),
+            "client_credentials",
+        ),
+    )
+
+    # -- RFC 6749 §4.1 the authorization endpoint ---------------------------------------------------------
+    add(
+        "state-dropped",
+        "rfc6749-4.1.2-code-and-state-returned",
+        response=location(lambda params, r: params.pop("state", None) and None),
+    )
+    add(
+        "state-mangled",
+        "rfc6749-4.1.2-state-returned-unchanged",
+        response=location(
+            lambda params, r: (
+                params.update(state=params["state"].encode("ascii", "ignore").decode()) if "state" in params else None
+            )
+        ),
+    )
+    add(
+        "error-without-state",
+        "rfc6749-4.1.2.1-error-response-carries-state rfc6749-4.1.2.1-missing-response-type-is-invalid-request",
+        response=location(lambda params, r: params.pop("state", None) and None if "error" in params else None),
+    )
+    add(
+        "unsupported-response-type-renamed",
+        "rfc6749-4.1.2.1-unknown-response-type-is-unsupported",
+        response=location(
+            lambda params, r: (
+                params.update(error="invalid_request") if params.get("error") == "unsupported_response_type" else None
+            )
+        ),
+    )
+    add(
+        "missing-response-type-defaulted",
+        "rfc6749-4.1.2.1-missing-response-type-is-invalid-request",
+        request=authorize_query(
+            lambda pairs: pairs if "response_type" in dict(pairs) else [*pairs, ("response_type", "code")]
+        ),
+    )
+    add(
+        "iss-dropped",
+        "rfc9207-2-iss-in-authorization-response rfc9207-2-iss-in-error-response",
+        response=location(lambda params, r: params.pop("iss", None) and None),
+    )
+    open_redirect = _open_redirect(registered)
+    variants = " ".join(
+        f"rfc9700-4.1.3-redirect-{v}-not-followed"
+        for v in (
+            "other-host",
+            "host-suffix",
+            "userinfo",
+            "extra-path-segment",
+            "path-suffix",
+            "path-traversal",
+            "trailing-slash",
+            "extra-query",
+            "fragment",
+            "scheme",
+        )
+    )
+    add(
+        "open-redirect",
+        variants + " rfc6749-4.1.2.1-mismatched-redirect-not-followed rfc6749-3.1.2.4-invalid-redirect-shown-to-user",
+        request=open_redirect[0],
+        response=open_redirect[1],
+    )
+    add("unknown-client-redirected", "rfc6749-4.1.2.1-unknown-client-not-redirected", request=_unknown_client_redirect)
+    add(
+        "error-page-200",
+        "rfc6749-3.1.2.4-invalid-redirect-shown-to-user",
+        response=lambda request, response: (
+            setattr(response, "status", 200)
+            if request.path == "/oauth2/authorize" and response.status_code == 400
+            else None
+        ),
+    )
+    add(
+        "loopback-port-refused",
+        "rfc8252-7.3-loopback-redirect-any-port",
+        request=lambda r: (
+            Response(status=400, body=b"unregistered redirect_uri")
+            if r.path == "/oauth2/authorize" and "127.0.0.1:8001" not in r.GET.get("redirect_uri", "127.0.0.1:8001")
+            else None
+        ),
+    )
+    add(
+        "redirect-query-dropped",
+        "rfc6749-3.1.2-redirect-uri-query-retained",
+        response=location(lambda params, r: params.pop("app", None) and None),
+    )
+    add(
+        "unknown-authorize-parameter-refused",
+        "rfc6749-3.1-unknown-parameter-ignored",
+        request=_authorize_error_if(lambda params: "conformance_extension" in params, "invalid_request"),
+    )
+    add(
+        "repeated-authorize-parameter-accepted",
+        "rfc6749-3.1-repeated-parameter-refused",
+        request=authorize_query(lambda pairs: list({k: v for k, v in reversed(pairs)}.items())),
+    )
+    add(
+        "unknown-scope-granted-at-authorization",
+        "rfc6749-3.3-unknown-scope-at-authorization-refused-or-left-out",
+        request=authorize_query(
+            lambda pairs: [
+                (k, " ".join(s for s in v.split() if s != "conformance-unknown-scope") if k == "scope" else v)
+                for k, v in pairs
+            ]
+        ),
+        response=token_success(
+            lambda body, request: body.update(scope=body.get("scope", "") + " conformance-unknown-scope"),
+            "authorization_code",
+        ),
+    )
+    add(
+        "pages-can-be-framed",
+        "rfc9700-4.16-pages-refuse-framing rfc9700-4.16-pages-use-csp-frame-ancestors",
+        response=html_headers(lambda h: [h.pop(n, None) for n in ("X-Frame-Options", "Content-Security-Policy")]),
+        driver="form",
+    )
+    add(
+        "no-csp-frame-ancestors",
+        "rfc9700-4.16-pages-use-csp-frame-ancestors",
+        response=html_headers(lambda h: h.pop("Content-Security-Policy", None)),
+        driver="form",
+    )
+    add(
+        "denial-ignored",
+        "rfc6749-4.1.2.1-denial-is-access-denied",
+        driver="form",
+        request=lambda r: (
+            set_form(r, [(k, "allow" if k == "decision" else v) for k, v in form(r)])
+            if r.path == "/oauth2/authorize" and r.method == "POST"
+            else None
+        ),
+    )
+
+    # -- RFC 6749 §4.1.3 the code at the token endpoint ---------------------------------------------------
+    reuse_request, reuse_response = reusable_codes()
+    add(
+        "codes-reusable",
+        "rfc6749-4.1.2-code-is-single-use rfc6749-4.1.2-parallel-redemptions-have-one-winner "
+        "rfc6749-4.1.2-code-replay-revokes-its-tokens",
+        request=reuse_request,
+        response=reuse_response,
+    )
+    add("replay-does-not-revoke", "rfc6749-4.1.2-code-replay-revokes-its-tokens", request=replay_swallowed())
+    add(
+        "code-not-bound-to-client",
+        "rfc6749-4.1.3-code-bound-to-client",
+        request=token_form(authenticate_as(ctx, "confidential", sent_by(second_id)), "authorization_code"),
+    )
+    conf_redirect = ctx.clients["confidential"]["redirect_uri"]
+    add(
+        "redirect-uri-not-compared",
+        "rfc6749-4.1.3-different-redirect-uri-refused "
+        "rfc6749-4.1.3-different-redirect-uri-is-invalid-grant rfc6749-4.1.3-missing-redirect-uri-refused",
+        request=token_form(
+            lambda pairs, r: [*[(k, v) for k, v in pairs if k != "redirect_uri"], ("redirect_uri", conf_redirect)],
+            "authorization_code",
+        ),
+    )
+    add(
+        "redirect-mismatch-invalid-request",
+        "rfc6749-4.1.3-different-redirect-uri-is-invalid-grant",
+        response=lambda request, response: (
+            _error_status(response, "invalid_grant", 400, rename="invalid_request")
+            if is_token_request(request) and dict(form(request)).get("redirect_uri", "").endswith("/other")
+            else None
+        ),
+    )
+    add(
+        "unknown-code-invalid-request",
+        "rfc6749-4.1.3-unknown-code-is-invalid-grant",
+        request=lambda r: (
+            json_error("invalid_request")
+            if is_token_request(r) and dict(form(r)).get("code", "").startswith("conformance-never")
+            else None
+        ),
+    )
+    add(
+        "code-without-secret-accepted",
+        "rfc6749-4.1.3-confidential-client-must-authenticate",
+        request=token_form(
+            authenticate_as(
+                ctx, "confidential", lambda p, r: unauthenticated(p, r) and dict(p).get("client_id") == conf_id
+            ),
+            "authorization_code",
+        ),
+    )
+    add(
+        "public-code-without-client-id",
+        "rfc6749-4.1.3-public-client-must-send-client-id",
+        request=token_form(
+            lambda pairs, r: (
+                pairs
+                if "client_id" in dict(pairs) or "Authorization" in r.headers
+                else [*pairs, ("client_id", public_id)]
+            ),
+            "authorization_code",
+        ),
+    )
+    add(
+        "code-exchange-refused",
+        "rfc6749-4.1.3-code-exchange-issues-tokens rfc7636-4.6-matching-verifier-accepted",
+        request=lambda r: (
+            json_error("invalid_grant") if is_token_request(r) and grant_of(r) == "authorization_code" else None
+        ),
+    )
+
+    # -- RFC 7636 PKCE ----------------------------------------------------------------------------------------
+    bypass = PKCEBypass(replace_verifier=True)
+    add(
+        "verifier-not-checked",
+        "rfc7636-4.6-wrong-verifier-is-invalid-grant rfc7636-4.6-challenge-as-verifier-refused "
+        "rfc7636-4.6-short-verifier-refused",
+        request=bypass.request,
+    )
+    bypass = PKCEBypass(replace_verifier=True, add_verifier=True)
+    add("verifier-optional", "rfc7636-4.6-missing-verifier-refused", request=bypass.request)
+    add(
+        "method-not-checked",
+        "rfc7636-4.4.1-unsupported-method-is-invalid-request "
+        "rfc7636-4.4.1-plain-refused-when-not-offered rfc7636-4.2-malformed-challenge-refused",
+        request=_method_fixer(),
+    )
+    bypass = PKCEBypass(replace_verifier=True, add_verifier=True, add_challenge_for=(public_id,))
+    add("pkce-optional-for-public-clients", "rfc9700-2.1.1-public-client-without-pkce-refused", request=bypass.request)
+    bypass = PKCEBypass(replace_verifier=True, add_challenge_for=(conf_id,))
+    add("pkce-downgrade", "rfc9700-4.8.2-verifier-without-challenge-refused", request=bypass.request)
+
+    # -- RFC 6749 §6 refresh, RFC 9700 §4.14.2 rotation ------------------------------------------------------
+    add(
+        "refresh-refused",
+        "rfc6749-6-refresh-issues-an-access-token",
+        request=lambda r: (
+            json_error("invalid_grant") if is_token_request(r) and grant_of(r) == "refresh_token" else None
+        ),
+    )
+    add(
+        "refresh-not-bound-to-client",
+        "rfc6749-6-refresh-token-bound-to-client",
+        request=token_form(authenticate_as(ctx, "confidential", sent_by(second_id)), "refresh_token"),
+    )
+    add(
+        "refresh-without-secret",
+        "rfc6749-6-confidential-client-must-authenticate",
+        request=token_form(
+            authenticate_as(
+                ctx, "confidential", lambda p, r: unauthenticated(p, r) and dict(p).get("client_id") == conf_id
+            ),
+            "refresh_token",
+        ),
+    )
+    add(
+        "unknown-refresh-invalid-request",
+        "rfc6749-6-unknown-refresh-token-is-invalid-grant",
+        request=lambda r: (
+            json_error("invalid_request")
+            if is_token_request(r) and dict(form(r)).get("refresh_token", "").startswith("conformance-never")
+            else None
+        ),
+    )
+    add(
+        "wider-refresh-scope-accepted",
+        "rfc6749-6-wider-scope-is-invalid-scope",
+        request=token_form(lambda pairs, r: _remember_scope(r, pairs), "refresh_token"),
+        response=token_success(
+            lambda body, request: body.update(scope=request.environ.get("conformance.scope", body.get("scope"))),
+            "refresh_token",
+        ),
+    )
+    add(
+        "refresh-scope-changed",
+        "rfc6749-6-omitted-scope-keeps-the-original",
+        response=token_success(lambda body, request: body.update(scope="api:read api:write"), "refresh_token"),
+    )
+    add(
+        "narrowing-ignored",
+        "rfc6749-6-narrower-scope-not-exceeded",
+        response=token_success(lambda body, request: body.update(scope="api:read api:write"), "refresh_token"),
+    )
+    faults[-1].state["scope"] = "api:read api:write"
+    add(
+        "no-rotation",
+        "rfc9700-4.14.2-public-client-refresh-token-rotated",
+        response=token_success(lambda body, request: body.pop("refresh_token", None), "refresh_token"),
+    )
+    chain = RefreshChain(forward_old=True, swallow_reuse=False)
+    add(
+        "rotated-token-still-works",
+        "rfc9700-4.14.2-rotated-refresh-token-refused rfc9700-4.14.2-reuse-revokes-the-active-refresh-token",
+        request=chain.request,
+        response=chain.response,
+    )
+    chain = RefreshChain(forward_old=False, swallow_reuse=True)
+    add(
+        "reuse-not-detected",
+        "rfc9700-4.14.2-reuse-revokes-the-active-refresh-token",
+        request=chain.request,
+        response=chain.response,
+    )
+
+    # -- RFC 7009 revocation ---------------------------------------------------------------------------------
+    is_revoke = lambda r: r.path == "/oauth2/revoke"  # noqa: E731
+    add(
+        "revocation-invalid-token-error",
+        "rfc7009-2.2-invalid-token-answers-200",
+        request=lambda r: (
+            json_error("invalid_request")
+            if is_revoke(r) and dict(form(r)).get("token", "").startswith("conformance-never")
+            else None
+        ),
+    )
+    add(
+        "revocation-does-nothing",
+        "rfc7009-2-revoked-refresh-token-refused rfc7009-2.1-wrong-hint-still-revokes "
+        "rfc7009-2-revoked-access-token-inactive rfc7009-2.1-revoking-refresh-revokes-its-access-tokens",
+        request=lambda r: Response(status=200) if is_revoke(r) else None,
+    )
+    add(
+        "revocation-trusts-the-hint",
+        "rfc7009-2.1-wrong-hint-still-revokes",
+        request=lambda r: (
+            Response(status=200)
+            if is_revoke(r)
+            and dict(form(r)).get("token_type_hint") == "access_token"
+            and "." not in dict(form(r)).get("token", "")
+            else None
+        ),
+    )
+    add(
+        "revocation-unknown-hint-error",
+        "rfc7009-2.1-unknown-hint-ignored",
+        request=lambda r: (
+            json_error("unsupported_token_type")
+            if is_revoke(r) and dict(form(r)).get("token_type_hint", "").startswith("urn:")
+            else None
+        ),
+    )
+    add(
+        "revocation-access-token-500",
+        "rfc7009-2.2-revoking-an-access-token-answers-200",
+        request=lambda r: (
+            Response(status=500) if is_revoke(r) and dict(form(r)).get("token_type_hint") == "access_token" else None
+        ),
+    )
+    add(
+        "revocation-without-authentication",
+        "rfc7009-2.1-wrong-client-secret-refused",
+        request=_on_path_form("/oauth2/revoke", authenticate_as(ctx, "confidential", sent_by(conf_id))),
+    )
+    add(
+        "revocation-across-clients",
+        "rfc7009-2.1-other-clients-token-not-revoked",
+        request=_on_path_form("/oauth2/revoke", authenticate_as(ctx, "confidential", sent_by(second_id))),
+    )
+    add("revocation-by-get", "rfc7009-2.1-get-does-not-revoke", request=_get_as_post("/oauth2/revoke"))
+
+    # -- RFC 7662 introspection -------------------------------------------------------------------------------
+    is_introspect = lambda r: r.path == "/oauth2/introspect"  # noqa: E731
+    never = lambda r: dict(form(r)).get("token", "").startswith("conformance-never")  # noqa: E731
+    add(
+        "invalid-token-introspects-active",
+        "rfc7662-2.2-unknown-token-is-inactive",
+        response=on_path("/oauth2/introspect", lambda b, r, resp: {"active": True} if never(r) else None),
+    )
+    add(
+        "inactive-answer-talks",
+        "rfc7662-2.2-inactive-answer-says-nothing-more",
+        response=on_path(
+            "/oauth2/introspect", lambda b, r, resp: {**b, "client_id": "someone"} if not b.get("active") else None
+        ),
+    )
+    add(
+        "introspection-without-authentication",
+        "rfc7662-2.1-unauthenticated-request-refused",
+        request=_on_path_form("/oauth2/introspect", authenticate_as(ctx, "confidential", unauthenticated)),
+    )
+    add(
+        "introspection-wrong-secret-400",
+        "rfc7662-2.3-wrong-client-secret-is-401",
+        response=lambda request, response: (
+            setattr(response, "status", 400) if is_introspect(request) and response.status_code == 401 else None
+        ),
+    )
+    add(
+        "introspection-trusts-the-hint",
+        "rfc7662-2.1-wrong-hint-still-finds-the-token",
+        response=on_path(
+            "/oauth2/introspect",
+            lambda b, r, resp: {"active": False} if dict(form(r)).get("token_type_hint") == "refresh_token" else None,
+        ),
+    )
+    add(
+        "introspection-wrong-client-id",
+        "rfc7662-2.2-active-answer-matches-the-token",
+        response=on_path(
+            "/oauth2/introspect", lambda b, r, resp: {**b, "client_id": "someone-else"} if b.get("active") else None
+        ),
+    )
+    add(
+        "introspection-active-a-string",
+        "rfc7662-2.2-active-token-is-active rfc7662-2.2-answer-is-json",
+        response=on_path("/oauth2/introspect", lambda b, r, resp: {**b, "active": str(b.get("active")).lower()}),
+    )
+    add(
+        "introspection-text-plain",
+        "rfc7662-2.2-answer-is-json",
+        response=lambda request, response: (
+            setattr(response, "content_type", "text/plain") if is_introspect(request) else None
+        ),
+    )
+    add("introspection-by-get", "rfc7662-2.1-get-not-answered", request=_get_as_post("/oauth2/introspect"))
+    add(
+        "valid-token-introspects-inactive",
+        "rfc7662-2.2-active-token-is-active",
+        response=on_path("/oauth2/introspect", lambda b, r, resp: {"active": False}),
+    )
+
+    # -- RFC 6750 the protected resource ------------------------------------------------------------------------
+    add(
+        "resource-skips-signature-check",
+        "rfc9068-4-resource-refuses-altered-claims "
+        "rfc8725-3.1-resource-refuses-alg-none rfc8725-3.1-resource-refuses-hmac-with-public-key",
+        request=accept_unverified_jwts(ctx.issuer),
+    )
+    add(
+        "resource-refuses-valid-tokens",
+        "rfc6750-2.1-authorization-header-accepted",
+        response=resource_response(
+            lambda r, resp: json_error("invalid_token", 401) if resp.status_code == 200 else None
+        ),
+    )
+    add(
+        "no-token-403-without-challenge",
+        "rfc6750-3-no-token-gets-401-bearer-challenge",
+        response=resource_response(
+            lambda r, resp: json_error("invalid_request", 403) if "Authorization" not in r.headers else None
+        ),
+    )
+    add(
+        "no-token-challenge-names-an-error",
+        "rfc6750-3-no-token-challenge-has-no-error-code",
+        response=resource_response(
+            lambda r, resp: (
+                _set_header(resp, "WWW-Authenticate", 'Bearer realm="x", error="invalid_request"')
+                if "Authorization" not in r.headers
+                else None
+            )
+        ),
+    )
+    add(
+        "invalid-token-400-without-challenge",
+        "rfc6750-3-invalid-token-gets-bearer-challenge rfc6750-3.1-invalid-token-is-401-invalid-token",
+        response=resource_response(
+            lambda r, resp: (
+                json_error("invalid_token", 400) if resp.status_code == 401 and "Authorization" in r.headers else None
+            )
+        ),
+    )
+    add(
+        "invalid-token-400",
+        "rfc6750-3.1-invalid-token-is-401-invalid-token",
+        response=resource_response(
+            lambda r, resp: (
+                setattr(resp, "status", 400) if resp.status_code == 401 and "Authorization" in r.headers else None
+            )
+        ),
+    )
+    add(
+        "insufficient-scope-401",
+        "rfc6750-3.1-insufficient-scope-is-403",
+        response=resource_response(lambda r, resp: setattr(resp, "status", 401) if resp.status_code == 403 else None),
+    )
+
+    # -- the seed's promises ----------------------------------------------------------------------------------------
+    add(
+        "seed-routes-missing",
+        "seed-routes-token-alias seed-routes-authorize-alias",
+        request=lambda r: Response(status=404) if r.path == "/index.php" else None,
+    )
+    add(
+        "seed-scope-level-missing",
+        "seed-scopes-four-levels-under-one-prefix",
+        response=metadata(lambda m: m["scopes_supported"].remove("api:superuser")),
+    )
+    add(
+        "seed-grant-missing",
+        "seed-grants-all-three-offered",
+        response=metadata(lambda m: m["grant_types_supported"].remove("refresh_token")),
+    )
+    add("seed-two-scopes-accepted", "seed-one-scope-two-scopes-refused")
+    faults[-1].state["one_scope_per_request"] = True
+    return faults
+
+
+# -- helpers of the catalogue --------------------------------------------------------------------------------------
+
+
+def _without(claims: dict, name: str) -> dict:
+    return {k: v for k, v in claims.items() if k != name}
+
+
+def _error_status(response, error: str, status: int, drop_challenge=False, rename=None):
+    body = json_of(response)
+    if isinstance(body, dict) and body.get("error") == error:
+        if rename:
+            body["error"] = rename
+            with_json(response, body)
+        response.status = status
+        if drop_challenge:
+            response.headers.pop("WWW-Authenticate", None)
+    return None
+
+
+def _challenge(response, error: str, challenge: str):
+    if (json_of(response) or {}).get("error") == error if isinstance(json_of(response), dict) else False:
+        response.headers["WWW-Authenticate"] = challenge
+    return None
+
+
+def _set_header(response, name, value):
+    response.headers[name] = value
+    return None
+
+
+def _drop_header(request, response, name):
+    if is_token_request(request) and response.status_code == 200:
+        response.headers.pop(name, None)
+    return None
+
+
+def _query_into_body(path):
+    def request(request):
+        if request.path == path and request.query_string:
+            pairs = [*form(request), *parse_qsl(request.query_string)]
+            request.query_string = ""
+            set_form(request, pairs)
+
+    return request
+
+
+def _get_as_post(path):
+    def request(request):
+        if request.path == path and request.method == "GET":
+            pairs = parse_qsl(request.query_string)
+            request.method = "POST"
+            request.query_string = ""
+            set_form(request, pairs)
+
+    return request
+
+
+def _json_as_form(request):
+    if is_token_request(request) and request.content_type == "application/json":
+        set_form(request, json.loads(request.body).items())
+
+
+def _on_path_form(path, edit):
+    def request(request):
+        if request.path == path and request.method == "POST":
+            result = edit(form(request), request)
+            set_form(request, result)
+
+    return request
+
+
+def _remember_scope(request, pairs):
+    scope = dict(pairs).get("scope")
+    if scope:
+        request.environ["conformance.scope"] = scope
+    return [(k, v) for k, v in pairs if k != "scope"]
+
+
+def _basic_alias(ctx, alias: str, decode: bool):
+    """The target names the client `alias` (a space in it); this server maps the alias onto the
+    real client, and decodes Basic credentials only if `decode` (RFC 6749 §2.3.1 says it must)."""
+    client_id, secret = ctx.creds("confidential")
+
+    def request(request):
+        auth = request.headers.get("Authorization", "")
+        if not (is_token_request(request) and auth.startswith("Basic ")):
+            return None
+        user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
+        if decode:
+            user, password = unquote_plus(user), unquote_plus(password)
+        if user == alias:
+            request.headers["Authorization"] = basic(client_id, password)
+        return None
+
+    return request
+
+
+def _open_redirect(registered: set[str]):
+    """An authorization server that redirects to whatever redirect_uri is asked for: it swaps in a
+    registered URI upstream, then sends the user agent to the URI that was asked for."""
+
+    def request(request):
+        if request.path != "/oauth2/authorize":
+            return None
+        params = dict(parse_qsl(request.query_string, keep_blank_values=True))
+        asked = params.get("redirect_uri")
+        if asked and asked not in registered:
+            request.environ["conformance.asked"] = asked
+            params["redirect_uri"] = sorted(registered)[0]
+            set_query(request, params.items())
+        return None
+
+    def response(request, response):
+        asked = request.environ.get("conformance.asked")
+        location = response.headers.get("Location")
+        if asked and location:
+            query = urlsplit(location).query
+            base, _, fragment = asked.partition("#")
+            joined = base + ("&" if "?" in base else "?") + query + (f"#{fragment}" if fragment else "")
+            response.headers["Location"] = joined
+        return None
+
+    return request, response
+
+
+def _unknown_client_redirect(request):
+    if request.path == "/oauth2/authorize" and request.GET.get("client_id") == "conformance-unknown-client":
+        response = Response(status=302)
+        response.headers["Location"] = request.GET.get("redirect_uri") + "?error=unauthorized_client"
+        return response
+    return None
+
+
+def _authorize_error_if(condition, error: str):
+    def request(request):
+        if request.path == "/oauth2/authorize" and condition(dict(request.GET)):
+            response = Response(status=302)
+            query = urlencode({"error": error, "state": request.GET.get("state", "")})
+            response.headers["Location"] = request.GET["redirect_uri"] + "?" + query
+            return response
+        return None
+
+    return request
+
+
+def _method_fixer():
+    """Any code_challenge_method (and any challenge) is taken as S256 of the proxy's own verifier;
+    the proxy also supplies that verifier at the token endpoint."""
+    bypass = PKCEBypass()
+
+    def request(request):
+        if request.path == "/oauth2/authorize":
+            params = dict(parse_qsl(request.query_string, keep_blank_values=True))
+            odd = params.get("code_challenge_method") not in (None, "S256") or len(
+                params.get("code_challenge", "")
+            ) not in (0, 43)
+            if odd:
+                params.update(code_challenge=bypass.challenge, code_challenge_method="S256")
+                set_query(request, params.items())
+        return None
+
+    return request

@@ -1,0 +1,215 @@
+"""The servers the suite's own tests run against: the real reference server
+(`reference-as serve`, a subprocess on a free loopback port, clients made with
+its CLI), small WSGI apps served in a thread, and the target files that point
+the suite at them."""
+
+import json
+import os
+import signal
+import socket
+import socketserver
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import requests
+
+REDIRECT_URI = "http://127.0.0.1:8001/callback"
+QUERY_REDIRECT_URI = "http://127.0.0.1:8001/callback?app=conformance"
+STARTUP_SECONDS = 30
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# -- the reference server ---------------------------------------------------------------------------
+
+
+class Workdir:
+    """One store (SQLite file + key file) and the clients the tests use, made with the real CLI."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("REFERENCE_AS_")}
+        demo = self.cli("demo")
+        self.user_password = next(row["password"] for row in demo if row.get("username") == "demo")
+        confidential = next(row for row in demo if row.get("client_id") == "demo-confidential")
+        self.clients = {
+            "confidential": {
+                "client_id": "demo-confidential",
+                "client_secret": confidential["client_secret"],
+                "auth_method": "client_secret_basic",
+                "redirect_uri": REDIRECT_URI,
+            },
+            "second": self._client(
+                "second", "confidential", "client_secret_post", REDIRECT_URI, ["authorization_code", "refresh_token"]
+            ),
+            "public": self._client(
+                "public", "public", None, QUERY_REDIRECT_URI, ["authorization_code", "refresh_token"]
+            ),
+        }
+
+    def _client(self, role, kind, auth_method, redirect_uri, grants) -> dict:
+        argv = [
+            "clients",
+            "create",
+            "--name",
+            f"conformance {role}",
+            "--type",
+            kind,
+            "--client-id",
+            f"conformance-{role}",
+            "--redirect-uri",
+            redirect_uri,
+        ]
+        for grant in grants:
+            argv += ["--grant", grant]
+        made = self.cli(*argv)
+        client = {"client_id": made["client_id"], "redirect_uri": redirect_uri, "grant_types": grants}
+        if made["client_secret"]:
+            client.update(client_secret=made["client_secret"], auth_method=auth_method)
+        return client
+
+    def cli(self, *argv):
+        done = subprocess.run(
+            [sys.executable, "-m", "reference_as.cli", *argv, "--json"],
+            cwd=self.path,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+
+class ReferenceServer:
+    """`reference-as serve` in the work directory; stop() ends its process group."""
+
+    def __init__(
+        self,
+        workdir: Workdir,
+        issuer: str | None = None,
+        auto_approve: bool = True,
+        workers: int = 2,
+        settings: dict | None = None,
+    ):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(workdir.env, **{f"REFERENCE_AS_{k.upper()}": str(v) for k, v in (settings or {}).items()})
+        if auto_approve:
+            env["REFERENCE_AS_AUTO_APPROVE_USER"] = "demo"
+        argv = [
+            sys.executable,
+            "-m",
+            "reference_as.cli",
+            "serve",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(workers),
+            "--issuer",
+            issuer or self.url,
+        ]
+        self.log = workdir.path / f"server-{self.port}.log"
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                argv, cwd=workdir.path, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        self._wait()
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("the reference server exited:\n" + self.log.read_text())
+            try:
+                requests.get(self.url + "/oauth2/jwks", timeout=1)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("the reference server did not start:\n" + self.log.read_text())
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+# -- WSGI apps in a thread -----------------------------------------------------------------------------
+
+
+class _ThreadedServer(socketserver.ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class WSGIThread:
+    """A WSGI app on a free loopback port, served from a thread until stop()."""
+
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, server_class=_ThreadedServer, handler_class=_QuietHandler)
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# -- target files ------------------------------------------------------------------------------------------
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(value)  # a TOML basic string is a JSON string for what we write
+
+
+def write_target(
+    path: Path,
+    issuer_url: str,
+    clients: dict,
+    driver: str = "auto",
+    password: str | None = None,
+    resource: bool = True,
+    extra: str = "",
+    top: str = "",
+    metadata_path: str = "/.well-known/oauth-authorization-server",
+) -> Path:
+    lines = [top, "[server]", f"metadata_url = {_toml_value(issuer_url + metadata_path)}"]
+    if resource:
+        lines += ["[resource]", f"url = {_toml_value(issuer_url + '/api/me')}", 'scope = "api:read"']
+    for role, client in clients.items():
+        lines.append(f"[clients.{role}]")
+        for key in ("client_id", "client_secret", "auth_method", "redirect_uri", "grant_types"):
+            if client.get(key) is not None:
+                lines.append(f"{key} = {_toml_value(client[key])}")
+        lines.append(f"scope = {_toml_value(client.get('scope', 'api:read'))}")
+    lines += ["[approval]", f"driver = {_toml_value(driver)}"]
+    if password:
+        lines += ['username = "demo"', f"password = {_toml_value(password)}"]
+    path.write_text("\n".join(lines) + "\n" + extra)
+    return path

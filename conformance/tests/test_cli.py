@@ -1,0 +1,92 @@
+"""The `oauth-conformance` command line: list, init, and the exit codes of run."""
+
+import json
+import subprocess
+import sys
+
+from conformance import cli
+from conformance.checks import load_all
+from conformance.entropy import estimate_bits
+from conformance.marks import CHECKS
+from conformance.masking import Masker, mask
+from conformance.target import load
+
+
+def test_list_shows_every_check_with_section_and_level(capsys):
+    assert cli.main(["list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    load_all()
+    assert len(listed) == len(CHECKS) >= 120
+    assert len({c["id"] for c in listed}) == len(listed)
+    for check in listed:
+        assert check["id"].startswith(check["requirement"].lower() + "-")
+        assert check["section"] and check["level"] in ("MUST", "SHOULD", "MAY") and check["summary"]
+
+
+def test_list_as_a_table_through_python_dash_m():
+    done = subprocess.run(
+        [sys.executable, "-m", "conformance", "list", "--profile", "pkce"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0
+    rows = [line.split() for line in done.stdout.splitlines()]
+    assert ["rfc7636-4.6-wrong-verifier-is-invalid-grant", "RFC7636-4.6", "MUST", "pkce"] in rows
+    assert done.stdout.rstrip().splitlines()[-1].endswith("MAY")
+
+
+def test_init_writes_a_commented_target_and_keeps_an_existing_one(tmp_path, capsys):
+    path = tmp_path / "target.toml"
+    assert cli.main(["init", str(path)]) == 0
+    assert load(path).server.metadata_url and "# " in path.read_text()
+    assert path.stat().st_mode & 0o077 == 0  # it will hold secrets
+    assert cli.main(["init", str(path)]) == 1
+    assert "exists" in capsys.readouterr().err
+
+
+def test_a_bad_target_file_exits_2_naming_the_field(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text('[server]\nmetadata_url = "not a url"\n')
+    assert cli.main(["run", str(path)]) == 2
+    assert "server.metadata_url: must be an absolute http(s) URL" in capsys.readouterr().err
+
+
+def test_an_unknown_profile_or_check_exits_2(tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_text('[server]\nmetadata_url = "http://127.0.0.1:9/.well-known/oauth-authorization-server"\n')
+    assert cli.main(["run", str(path), "--profile", "nonsense"]) == 2
+    assert cli.main(["run", str(path), "--check", "rfc0000-1-nothing"]) == 2
+
+
+def test_an_unreachable_server_is_an_error_not_a_pass(tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_text(
+        '[server]\nmetadata_url = "http://127.0.0.1:9/.well-known/oauth-authorization-server"\ntimeout = 2\n'
+    )
+    out = tmp_path / "r.json"
+    assert cli.main(["run", str(path), "--profile", "metadata", "--json", str(out)]) == 1
+    outcomes = {c["outcome"] for c in json.loads(out.read_text())["checks"]}
+    assert "error" in outcomes and "pass" not in outcomes
+
+
+# -- masking and entropy -----------------------------------------------------------------------
+
+
+def test_masking_hides_known_secrets_and_credential_shapes():
+    masker = Masker(["client-secret-value-123"])
+    text = masker.text(
+        "Authorization: Basic ZGVtbzpzZWNyZXQ=\nclient_secret=client-secret-value-123&code=abcdef123456"
+        '\n{"access_token": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl", "state": "keep-me"}'
+    )
+    for secret in ("ZGVtbzpzZWNyZXQ=", "client-secret-value-123", "abcdef123456", "eyJzdWIiOiJ4In0"):
+        assert secret not in text
+    assert "keep-me" in text and 'realm="x"' in masker.text('WWW-Authenticate: Bearer realm="x"')
+    assert mask("abcdefghijkl") == "abcd…(12 chars)" and "abc" not in mask("abc")
+
+
+def test_entropy_estimates():
+    import secrets
+    import uuid
+
+    assert estimate_bits([secrets.token_urlsafe(32) for _ in range(8)]) >= 250
+    assert estimate_bits([str(uuid.uuid4()) for _ in range(8)]) < 128  # 122 random bits
+    assert estimate_bits([f"tok-{n:08d}" for n in range(8)]) < 10  # a counter
+    assert estimate_bits(["at_" + secrets.token_hex(16) for _ in range(8)]) == 128  # the prefix counts nothing

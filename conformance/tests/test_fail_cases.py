@@ -1,0 +1,130 @@
+"""Every check can fail: against the reference server behind a proxy that breaks
+one requirement (`faults.py`), the checks of that requirement fail (MUST) or
+warn (SHOULD / MAY). Without a fault, the same proxy passes everything.
+"""
+
+import pytest
+
+from conformance.checks import load_all
+from conformance.marks import CHECKS
+
+from .conftest import SEED, problems, run_suite
+from .faults import Context, Resigner, _basic_alias, catalogue
+from .proxy import Fault, FaultProxy
+from .servers import ReferenceServer, WSGIThread, write_target
+
+_PLACEHOLDER = Context(
+    "http://127.0.0.1:1",
+    {
+        role: {"client_id": role, "client_secret": "x", "redirect_uri": "x"}
+        for role in ("confidential", "second", "public")
+    },
+    Resigner(),
+)
+FAULTS = catalogue(_PLACEHOLDER)
+# Checks no proxy fault can reach, and why (each still passes against the reference server).
+NOT_BROKEN = {
+    "rfc6749-3.2-token-endpoint-uses-tls": "the proxy would need a non-loopback http URL",
+    "rfc6749-3.1-authorization-endpoint-uses-tls": "the proxy would need a non-loopback http URL",
+    "rfc6749-3.2-token-endpoint-has-no-fragment": "shown by rfc8414-2-urls-absolute-without-fragment's fault",
+    "rfc6749-3.1-authorization-endpoint-has-no-fragment": "as above",
+    "rfc9700-4.1.3-redirect-other-port-not-followed": "applies to non-loopback redirect URIs only",
+    "rfc6749-4.1.2-code-expires-within-10-minutes": "test_reference_server: the wait shorter than the lifetime",
+}
+
+
+class Bench:
+    """The proxy, and a reference server behind it for each approval driver."""
+
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.proxy = FaultProxy()
+        self.thread = WSGIThread(self.proxy)
+        self.servers = {
+            "auto": ReferenceServer(workdir, issuer=self.thread.url, auto_approve=True, workers=1),
+            "form": ReferenceServer(workdir, issuer=self.thread.url, auto_approve=False, workers=1),
+        }
+        self.proxy.upstreams = {driver: server.url for driver, server in self.servers.items()}
+        self.faults = {f.name: f for f in catalogue(Context(self.thread.url, workdir.clients, Resigner()))}
+
+    def run(self, fault=None, driver: str = "auto", *args):
+        driver = fault.driver if fault else driver
+        state = fault.state if fault else {}
+        clients = {role: dict(client) for role, client in self.workdir.clients.items()}
+        for key in ("client_secret", "auth_method", "client_id", "scope"):
+            if key in state:
+                clients["confidential"][key] = state[key]
+        seed = SEED + ("one_scope_per_request = true\n" if state.get("one_scope_per_request") else "")
+        name = fault.name if fault else f"no-fault-{driver}"
+        target = write_target(
+            self.workdir.path / f"{name}.toml",
+            self.thread.url,
+            clients,
+            driver=driver,
+            password=self.workdir.user_password if driver == "form" else None,
+            extra=seed,
+            metadata_path=state.get("metadata_path", "/.well-known/oauth-authorization-server"),
+        )
+        self.proxy.fault, self.proxy.driver = fault, driver
+        try:
+            checks = [arg for check_id in fault.breaks for arg in ("--check", check_id)] if fault else list(args)
+            return run_suite(target, *checks)
+        finally:
+            self.proxy.fault = None
+
+    def stop(self):
+        self.thread.stop()
+        for server in self.servers.values():
+            server.stop()
+
+
+@pytest.fixture(scope="module")
+def bench(workdir):
+    bench = Bench(workdir)
+    yield bench
+    bench.stop()
+
+
+@pytest.mark.parametrize("driver", ["auto", "form"])
+def test_proxy_without_fault_passes(bench, driver):
+    """The proxy alone changes nothing: the fail cases below are the faults' doing."""
+    code, results, _ = bench.run(None, driver, "--profile", "all", "-k", "not lifetime")
+    assert not problems(results), "\n".join(problems(results))
+    assert code == 0
+
+
+@pytest.mark.parametrize("name", [fault.name for fault in FAULTS])
+def test_check_fails_against_a_server_breaking_its_requirement(bench, name):
+    fault = bench.faults[name]
+    code, results, _ = bench.run(fault)
+    wrong = {}
+    for check_id in fault.breaks:
+        result = results.get(check_id, {"outcome": "not run", "message": "", "level": "?"})
+        expected = "fail" if result.get("level") == "MUST" else "warn"
+        if result["outcome"] != expected:
+            wrong[check_id] = f"expected {expected}, got {result['outcome']}: {result['message']}"
+    assert not wrong, wrong
+    assert code == (1 if any(results[c]["outcome"] == "fail" for c in fault.breaks) else 0)
+
+
+def test_basic_credentials_decoded_as_the_rfc_says_pass(bench):
+    """The control of `basic-not-form-decoded`: the same alias, decoded, gets its token."""
+    check_id = "rfc6749-2.3.1-basic-credentials-are-form-urlencoded"
+    context = Context(bench.thread.url, bench.workdir.clients, Resigner())
+    fault = Fault(
+        "basic-form-decoded",
+        (check_id,),
+        request=_basic_alias(context, "demo confidential", decode=True),
+        state={"client_id": "demo confidential"},
+    )
+    _, results, _ = bench.run(fault)
+    assert results[check_id]["outcome"] == "pass", results[check_id]["message"]
+
+
+def test_every_check_has_a_fail_case():
+    load_all()
+    broken = {check_id for fault in FAULTS for check_id in fault.breaks}
+    unknown = broken - set(CHECKS)
+    assert not unknown, f"faults name checks that do not exist: {sorted(unknown)}"
+    missing = sorted(set(CHECKS) - broken - set(NOT_BROKEN))
+    assert not missing, f"checks without a fail case: {missing}"

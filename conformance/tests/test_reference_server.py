@@ -1,0 +1,118 @@
+"""The whole suite against the real reference server: every check passes or is
+skipped with a reason; none fails, warns or errs. Run through the real command
+line, with every report written."""
+
+import json
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+
+from .conftest import problems, run_suite
+from .servers import write_target
+
+# Checks that must have run (not been skipped) against the reference server: if
+# one of them is skipped, a fixture or the target file is wrong, not the server.
+MUST_RUN = (
+    "rfc8414-3.3-issuer-matches-metadata-url",
+    "rfc7517-4-keys-parse-as-public-keys",
+    "rfc6749-2.3.1-basic-authentication-accepted",
+    "rfc6749-2.3-two-authentication-methods-invalid-request",
+    "rfc6749-3.2-repeated-grant-type-is-invalid-request",
+    "rfc6749-5.1-pragma-no-cache",
+    "rfc6749-5.2-basic-failure-is-401-with-basic-challenge",
+    "rfc6749-5.2-grant-not-allowed-is-unauthorized-client",
+    "rfc9068-4-signature-verifies",
+    "rfc6749-4.1.2.1-mismatched-redirect-not-followed",
+    "rfc9700-4.1.3-redirect-userinfo-not-followed",
+    "rfc6749-3.1.2-redirect-uri-query-retained",
+    "rfc6749-4.1.3-code-bound-to-client",
+    "rfc6749-4.1.2-parallel-redemptions-have-one-winner",
+    "rfc6749-4.1.2-code-expires-within-10-minutes",
+    "rfc7636-4.6-wrong-verifier-is-invalid-grant",
+    "rfc9700-4.8.2-verifier-without-challenge-refused",
+    "rfc9700-4.14.2-reuse-revokes-the-active-refresh-token",
+    "rfc7009-2.1-other-clients-token-not-revoked",
+    "rfc7662-2.2-active-token-is-active",
+    "rfc6750-3.1-insufficient-scope-is-403",
+    "rfc8725-3.1-resource-refuses-hmac-with-public-key",
+    "rfc6749-10.10-codes-have-128-bits",
+    "seed-routes-authorize-alias",
+)
+
+
+@pytest.fixture(scope="module")
+def full_run(reference_target, workdir):
+    reports = workdir.path
+    code, results, output = run_suite(
+        reference_target,
+        "--profile",
+        "all",
+        "--junit",
+        str(reports / "junit.xml"),
+        "--html",
+        str(reports / "report.html"),
+        subprocess_run=True,
+    )
+    return code, results, output
+
+
+def test_no_check_fails_warns_or_errs(full_run):
+    code, results, output = full_run
+    assert not problems(results), "\n".join(problems(results)) + "\n" + output
+    assert code == 0, output
+
+
+def test_the_core_checks_ran(full_run):
+    _, results, _ = full_run
+    skipped = [check_id for check_id in MUST_RUN if results[check_id]["outcome"] != "pass"]
+    assert not skipped, {check_id: results[check_id]["message"] for check_id in skipped}
+    assert sum(c["outcome"] == "pass" for c in results.values()) >= 150
+
+
+def test_the_summary_is_grouped_by_section(full_run):
+    _, _, output = full_run
+    assert "RFC 6749  The OAuth 2.0 Authorization Framework" in output
+    assert "§5.2" in output and "MUST:" in output and output.rstrip().endswith("PASS")
+
+
+def test_reports_mask_every_secret(full_run, workdir):
+    secrets = [c["client_secret"] for c in workdir.clients.values() if c.get("client_secret")]
+    for name in ("junit.xml", "report.html"):
+        text = (workdir.path / name).read_text()
+        assert not [s for s in secrets if s in text], name
+
+
+def test_junit_has_one_testcase_per_check(full_run, workdir):
+    _, results, _ = full_run
+    suite = ElementTree.parse(workdir.path / "junit.xml").getroot()
+    cases = suite.findall(".//testcase")
+    assert len(cases) == len(results)
+    assert not suite.findall(".//failure") and not suite.findall(".//error")
+
+
+def test_html_report_is_one_self_contained_page(full_run, workdir):
+    page = (workdir.path / "report.html").read_text()
+    assert page.startswith("<!doctype html>") and "Sections × results" in page
+    assert "<script" not in page and "src=" not in page and "stylesheet" not in page
+
+
+def test_slow_check_warns_when_codes_outlive_the_wait(reference, workdir):
+    """The slow check can fail: waiting less than the code lifetime, the code still works."""
+    target = write_target(
+        workdir.path / "short-wait.toml", reference.url, workdir.clients, top="code_lifetime_wait = 1"
+    )
+    code, results, _ = run_suite(target, "--check", "rfc6749-4.1.2-code-expires-within-10-minutes")
+    assert results["rfc6749-4.1.2-code-expires-within-10-minutes"]["outcome"] == "warn"
+    assert code == 0  # a SHOULD: a warning does not fail the run
+
+
+def test_json_report_lists_each_check_with_its_requirement(full_run, workdir):
+    _, results, _ = full_run
+    check = results["rfc6749-5.1-pragma-no-cache"]
+    assert (check["requirement"], check["rfc"], check["section"], check["level"]) == (
+        "RFC6749-5.1",
+        "RFC6749",
+        "5.1",
+        "MUST",
+    )
+    assert json.dumps(results)  # serialisable as it stands
