@@ -33,9 +33,15 @@ run: install
 test: install
 	$(BIN)/pytest
 
+# docs/*.md for each grant, written from a real run of the playground against the
+# reference server (in-process); spec_tests/docs (part of `make test`) fails when they are stale.
+.PHONY: docs
+docs: $(VENV)/.installed
+	$(PYTHON) -m reference_as.playground.docs docs
+
 lint: install
-	$(BIN)/ruff check reference_as spec_tests bench
-	$(BIN)/ruff format --check reference_as spec_tests bench
+	$(BIN)/ruff check reference_as spec_tests conformance bench
+	$(BIN)/ruff format --check reference_as spec_tests conformance bench
 
 # wrk (Debian) is the load generator: a separate, non-Python process.
 bench: $(VENV)/.installed

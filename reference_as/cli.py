@@ -286,6 +286,25 @@ def cmd_demo(ctx: Context) -> None:
     ctx.emit(results, "\n".join(lines))
 
 
+# -- playground -------------------------------------------------------------------------
+
+
+def cmd_playground(args) -> int:
+    """Needs no server settings or store: the playground is a client with its own store file."""
+    from pathlib import Path
+
+    from .playground import serve as playground
+    from .playground.store import StoreError
+    from .playground.walkthrough import DEFAULT_METADATA_URL
+
+    try:
+        playground.run(args.port, args.metadata_url or DEFAULT_METADATA_URL, Path(args.store_file))
+    except (StoreError, SecretKeyError) as error:
+        print(f"reference-as playground: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 # -- argument parsing -------------------------------------------------------------------
 
 
@@ -369,11 +388,23 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", parents=[common], help="create the demo clients if absent").set_defaults(
         handler=cmd_demo
     )
+
+    playground = commands.add_parser("playground", help="serve an OAuth client that shows each step of each flow")
+    playground.add_argument("--port", type=int, default=8001, help="loopback port (default 8001)")
+    playground.add_argument(
+        "--metadata-url", help="the server's RFC 8414 metadata (default: the reference server on 127.0.0.1:8000)"
+    )
+    playground.add_argument(
+        "--store-file", default="./var/playground.json", help="settings, sealed tokens (default ./var/playground.json)"
+    )
+    playground.set_defaults(handler=cmd_playground)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "playground":
+        return cmd_playground(args)
     if args.command == "clients" and args.action == "create" and not args.name:
         args.name = args.client_id or "unnamed client"
     try:

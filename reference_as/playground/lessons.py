@@ -1,0 +1,200 @@
+"""What each step of a flow proves, and the RFC sections that say so.
+
+This is the textbook part of the playground: one entry per kind of step, each
+with a title, the RFC sections that govern it, one sentence of what the step
+shows, and who talks to whom (for the sequence diagrams in docs/). `classify`
+finds the entry for an HTTP exchange the client made from where it was sent
+and what came back.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from conformance.client import Endpoints, same_endpoint
+from conformance.http import Exchange
+
+from ..errors import ERRORS
+
+BROWSER, CLIENT, SERVER, RESOURCE = "Browser", "Client", "Server", "Resource"  # diagram participants
+
+
+@dataclass(frozen=True)
+class Lesson:
+    kind: str
+    title: str
+    sections: tuple[str, ...]  # "RFC 6749 §4.1.3": RFC number and section
+    proves: str
+    sender: str = CLIENT
+    receiver: str = SERVER
+
+
+_SECTION = re.compile(r"RFC (\d+) §([\d.]+)")
+
+
+def section_url(section: str) -> str:
+    """`RFC 6749 §4.1.3` -> its address on rfc-editor.org."""
+    match = _SECTION.fullmatch(section)
+    if not match:
+        raise ValueError(f"not an RFC section: {section!r}")
+    return f"https://www.rfc-editor.org/rfc/rfc{match.group(1)}#section-{match.group(2)}"
+
+
+LESSONS = {
+    lesson.kind: lesson
+    for lesson in (
+        Lesson(
+            "metadata",
+            "Server metadata",
+            ("RFC 8414 §3",),
+            "The server publishes its endpoints, grants and PKCE methods at a well-known address, so the client "
+            "configures itself from one URL instead of guessing.",
+        ),
+        Lesson(
+            "authorization_request",
+            "Authorization request, through the browser",
+            ("RFC 6749 §4.1.1", "RFC 7636 §4.3"),
+            "The client sends the browser to the server with a fresh state and a PKCE challenge; the verifier behind "
+            "the challenge never leaves the client.",
+            sender=BROWSER,
+        ),
+        Lesson(
+            "authorization_response",
+            "Authorization response, at the redirect URI",
+            ("RFC 6749 §4.1.2", "RFC 9207 §2"),
+            "The code comes back with the state the client sent and the server's iss, which proves the answer belongs "
+            "to this client's own request and to the server it asked (no forged callback, no mix-up).",
+            sender=BROWSER,
+            receiver=CLIENT,
+        ),
+        Lesson(
+            "authorization_error",
+            "Authorization error, at the redirect URI",
+            ("RFC 6749 §4.1.2.1",),
+            "The server sends its refusal back to the registered redirect URI with the same state, so the client "
+            "learns why no code came and nothing is stored.",
+            sender=BROWSER,
+            receiver=CLIENT,
+        ),
+        Lesson(
+            "code_exchange",
+            "Token request: authorization code",
+            ("RFC 6749 §4.1.3", "RFC 7636 §4.5"),
+            "The code is redeemed on the back channel together with the PKCE verifier (and the client's credentials "
+            "if it has any), so a code stolen from the browser is useless on its own.",
+        ),
+        Lesson(
+            "client_credentials",
+            "Token request: client credentials",
+            ("RFC 6749 §4.4.2",),
+            "A confidential client gets a token for itself by authenticating; no user takes part, so no refresh token "
+            "is issued.",
+        ),
+        Lesson(
+            "refresh",
+            "Token request: refresh token",
+            ("RFC 6749 §6", "RFC 9700 §4.14.2"),
+            "The refresh token is spent and a new one comes back (rotation): a copied refresh token is found out the "
+            "moment either copy is used a second time.",
+        ),
+        Lesson(
+            "jwks",
+            "The server's public keys",
+            ("RFC 7517 §5", "RFC 9068 §4"),
+            "The key named by the token's kid verifies its signature, so anyone can check an access token without "
+            "asking the server.",
+        ),
+        Lesson(
+            "resource",
+            "Protected resource",
+            ("RFC 6750 §2.1",),
+            "The bearer token in the Authorization header is all the resource needs: it checks signature, issuer, "
+            "audience, expiry and scope itself.",
+            receiver=RESOURCE,
+        ),
+        Lesson(
+            "resource_refused",
+            "Protected resource refuses the token",
+            ("RFC 6750 §3.1",),
+            "The resource answers with a WWW-Authenticate challenge naming the error; after a 401 the client refreshes "
+            "once and retries once, never more.",
+            receiver=RESOURCE,
+        ),
+        Lesson(
+            "revocation",
+            "Revocation",
+            ("RFC 7009 §2.1", "RFC 7009 §2.2"),
+            "The server answers 200 whether or not it knew the token, so revocation tells a prober nothing; revoking "
+            "a refresh token ends its whole grant.",
+        ),
+        Lesson(
+            "introspection",
+            "Introspection",
+            ("RFC 7662 §2.1", "RFC 7662 §2.2"),
+            "The server says whether the token is active and what it carries; any token that is not is just "
+            '{"active": false}, revealing nothing more.',
+        ),
+        Lesson("other", "HTTP exchange", (), "An exchange outside the OAuth endpoints this playground knows."),
+    )
+}
+
+TOKEN_LESSONS = {
+    "authorization_code": "code_exchange",
+    "client_credentials": "client_credentials",
+    "refresh_token": "refresh",
+}
+
+
+def refused(lesson: Lesson, error: str | None, status: int) -> Lesson:
+    """A refused request: its error code's section first (from the server's error table)."""
+    code = ERRORS.get(error or "")
+    sections = ((code.reference,) if code else ()) + lesson.sections
+    what = f"refused: {error}" if error else f"refused: HTTP {status}"
+    return Lesson(
+        lesson.kind,
+        f"{lesson.title} ({what})",
+        tuple(dict.fromkeys(sections)),
+        "The server refuses with a registered error code and says why in error_description; nothing is issued.",
+        lesson.sender,
+        lesson.receiver,
+    )
+
+
+@dataclass(frozen=True)
+class Where:
+    """The addresses the client talks to."""
+
+    metadata_url: str
+    endpoints: Endpoints
+    resource_url: str
+
+
+def _error(exchange: Exchange) -> str | None:
+    try:
+        body = json.loads(exchange.response_body)
+    except ValueError:
+        return None
+    return body.get("error") if isinstance(body, dict) else None
+
+
+def classify(exchange: Exchange, where: Where) -> Lesson:
+    """The lesson of one exchange the client itself made (the back channel)."""
+    url, status = exchange.url, exchange.status or 0
+    endpoints = where.endpoints
+    if same_endpoint(url, where.metadata_url):
+        return LESSONS["metadata"]
+    if endpoints.jwks and same_endpoint(url, endpoints.jwks):
+        return LESSONS["jwks"]
+    if same_endpoint(url, where.resource_url):
+        return LESSONS["resource"] if status < 400 else LESSONS["resource_refused"]
+    if endpoints.token and same_endpoint(url, endpoints.token):
+        grant = dict(parse_qsl(exchange.request_body)).get("grant_type", "")
+        lesson = LESSONS[TOKEN_LESSONS.get(grant, "other")]
+    elif endpoints.revocation and same_endpoint(url, endpoints.revocation):
+        lesson = LESSONS["revocation"]
+    elif endpoints.introspection and same_endpoint(url, endpoints.introspection):
+        lesson = LESSONS["introspection"]
+    else:
+        return LESSONS["other"]
+    return lesson if 0 < status < 400 else refused(lesson, _error(exchange), status)

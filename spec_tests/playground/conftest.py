@@ -1,0 +1,123 @@
+"""Fixtures for the playground: in-process (a `Lab`: the reference server and the
+playground in one process, time in the test's hands) and live (`reference-as
+playground` as a process, beside a live `reference-as serve`, for Chromium)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+from webtest import TestApp
+
+from reference_as.playground.app import make_playground
+from reference_as.playground.lab import ISSUER, METADATA_URL, REDIRECT_URI, Lab
+from reference_as.playground.store import PlaygroundStore
+from reference_as.playground.walkthrough import Walkthrough
+from spec_tests.browser.conftest import browser, live_server  # noqa: F401 - shared fixtures
+from spec_tests.serve.conftest import free_port
+
+WAIT = 30  # seconds: the bound on starting a process
+
+
+# -- in-process -------------------------------------------------------------------------------------
+
+
+class PlaygroundPages:
+    """The playground app driven through its pages (webtest), against a Lab's server."""
+
+    def __init__(self, lab: Lab, store_file):
+        self.lab = lab
+        self.walkthrough = Walkthrough(
+            PlaygroundStore.open(store_file),
+            REDIRECT_URI,
+            METADATA_URL,
+            clock=lab.client_clock.now,
+            mounts={ISSUER + "/": lab.adapter},
+        )
+        self.web = TestApp(make_playground(self.walkthrough))
+
+    @property
+    def store(self) -> PlaygroundStore:
+        return self.walkthrough.store
+
+    def connect(self, client_id: str):
+        return self.web.post("/connection", self.lab.connection_form(client_id), status=303)
+
+    def authorize(self):
+        """Authorize; the browser's part played by the lab (the server approves at once); the callback."""
+        leave = self.web.post("/authorize", status=303)
+        _, query = self.lab.browser(leave.location)
+        return self.web.get("/callback?" + query, status=303)
+
+    def last_run(self) -> dict:
+        return self.walkthrough.view()["runs"][-1]
+
+
+@pytest.fixture
+def pages(tmp_path):
+    return PlaygroundPages(Lab(tmp_path / "lab"), tmp_path / "var" / "playground.json")
+
+
+# -- live ----------------------------------------------------------------------------------------------
+
+
+class LivePlayground:
+    """`reference-as playground` on a free loopback port, pointed at `metadata_url`."""
+
+    def __init__(self, workdir, metadata_url: str):
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.redirect_uri = self.url + "/callback"
+        self.store_file = workdir / "var" / "playground.json"
+        self.log = workdir / "playground.log"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("REFERENCE_AS_")}
+        command = [
+            sys.executable,
+            "-m",
+            "reference_as.cli",
+            "playground",
+            "--port",
+            str(self.port),
+            "--metadata-url",
+            metadata_url,
+            "--store-file",
+            str(self.store_file),
+        ]
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("the playground exited:\n" + self.log.read_text())
+            try:
+                requests.get(self.url + "/", timeout=1)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("the playground did not start:\n" + self.log.read_text())
+
+    def stored(self) -> dict:
+        """What the store file holds, opened with its key file."""
+        return PlaygroundStore.open(self.store_file).read()
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+@pytest.fixture
+def live_playground(live_server, tmp_path):  # noqa: F811 - the fixture imported above
+    playground = LivePlayground(tmp_path / "playground", live_server.url + "/.well-known/oauth-authorization-server")
+    yield playground
+    playground.stop()
