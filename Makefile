@@ -2,10 +2,11 @@
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 BIN    := $(VENV)/bin
+PEER_OIDC := conformance/peers/oidc_provider
 
 .PHONY: install system-packages run test lint bench clean
 
-install: system-packages $(VENV)/.installed
+install: system-packages $(VENV)/.installed $(PEER_OIDC)/node_modules/.package-lock.json
 
 # Debian's Chromium and its WebDriver, which the browser tests (spec_tests/browser) drive.
 # Installed with apt only when missing; no browser is ever downloaded any other way.
@@ -17,6 +18,14 @@ system-packages:
 	else \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	fi
+
+# oidc-provider (npm), the independent server `make test` runs the conformance suite against:
+# `npm ci` (the versions of its package-lock.json) into conformance/peers/oidc_provider/node_modules
+# (git-ignored); run again only when the lock file changes.
+$(PEER_OIDC)/node_modules/.package-lock.json: $(PEER_OIDC)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the conformance peer (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	cd $(PEER_OIDC) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # A virtual environment in the repository, with the package (editable) and its test extras.
 $(VENV)/.installed: pyproject.toml

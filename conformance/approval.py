@@ -14,8 +14,22 @@ itself: nothing needs to listen there, and it may be an attacker's.
 - `browser`: the same in headless Chromium (selenium), for sign-in pages that
   need JavaScript.
 - `manual`: prints the URL and reads back the URL the browser ended on.
+
+The pages a driver acts on (`[approval.form]`):
+- sign-in: the form with a field named `password` (and `username`);
+- consent: a button named `decision` whose value is `allow` (or `deny`); or,
+  for consent pages with a bare submit button, the form holding the field
+  `consent_field` (`name=value`), which is submitted to allow;
+- denial: the `deny` button, or a link whose text or address contains
+  `deny_link` (a "Cancel" link).
+`fresh=True` starts with a new user-agent session (no cookies): the pages are
+shown again even where the server remembers a sign-in or a consent.
 """
 
+import os
+import shutil
+import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -74,12 +88,28 @@ class Form:
         """The values a browser would send without the user touching anything (no buttons)."""
         return {name: value for kind, name, value in self.inputs if kind not in ("submit", "checkbox", "radio")}
 
+    def has_field(self, name_value: str) -> bool:
+        """Does the form hold the field `name=value` (any value when only `name` is given)?"""
+        name, _, value = name_value.partition("=")
+        return any(n == name and (not value or v == value) for _, n, v in self.inputs)
 
-class _FormParser(HTMLParser):
+
+@dataclass
+class Link:
+    href: str
+    text: str
+
+    def matches(self, wanted: str) -> bool:
+        return bool(wanted) and (wanted in self.text or wanted in self.href)
+
+
+class _PageParser(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.forms: list[Form] = []
+        self.links: list[Link] = []
         self._open: Form | None = None
+        self._link: Link | None = None
 
     def handle_starttag(self, tag, attrs):
         attrs = {name: value or "" for name, value in attrs}
@@ -89,17 +119,34 @@ class _FormParser(HTMLParser):
         elif self._open is not None and tag in ("input", "button") and attrs.get("name"):
             kind = attrs.get("type", "submit" if tag == "button" else "text").lower()
             self._open.inputs.append((kind, attrs["name"], attrs.get("value", "")))
+        elif tag == "a" and attrs.get("href"):
+            self._link = Link(attrs["href"], "")
+            self.links.append(self._link)
+
+    def handle_data(self, data):
+        if self._link is not None:
+            self._link.text += data
 
     def handle_endtag(self, tag):
         if tag == "form":
             self._open = None
+        elif tag == "a":
+            self._link = None
+
+
+def _parse(html: str) -> _PageParser:
+    parser = _PageParser()
+    parser.feed(html)
+    parser.close()
+    return parser
 
 
 def forms_of(html: str) -> list[Form]:
-    parser = _FormParser()
-    parser.feed(html)
-    parser.close()
-    return parser.forms
+    return _parse(html).forms
+
+
+def links_of(html: str) -> list[Link]:
+    return _parse(html).links
 
 
 def is_html(response: requests.Response) -> bool:
@@ -119,9 +166,12 @@ class Driver:
         self.config = config
         self.agent = agent  # the user agent: its own cookies (a signed-in session persists)
 
-    def run(self, url: str, watch: str, decision: str = "allow") -> Landing:
+    def run(self, url: str, watch: str, decision: str = "allow", fresh: bool = False) -> Landing:
         """Open `url`; stop when sent to `watch` (the redirect URI the request named) or
-        anywhere off the authorization server, or at a page the driver cannot act on."""
+        anywhere off the authorization server, or at a page the driver cannot act on.
+        `fresh`: as a new user agent, without the cookies of earlier runs."""
+        if fresh:
+            self.agent.cookies.clear()
         home = _origin(url)
         response = self.agent.get(url, allow_redirects=False)
         pages = []
@@ -160,24 +210,34 @@ class FormDriver(Driver):
         super().__init__(config, agent)
         self._sign_ins = 0
 
-    def run(self, url: str, watch: str, decision: str = "allow") -> Landing:
+    def run(self, url: str, watch: str, decision: str = "allow", fresh: bool = False) -> Landing:
         self._sign_ins = 0
-        return super().run(url, watch, decision)
+        return super().run(url, watch, decision, fresh)
 
     def act(self, page: requests.Response, decision: str) -> requests.Response | None:
         if page.status_code != 200 or not is_html(page):
             return None
         fields = self.config.form
-        for form in forms_of(page.text):
+        parsed = _parse(page.text)
+        wanted = fields.allow if decision == "allow" else fields.deny
+        for form in parsed.forms:  # a consent button for the decision
+            if wanted in form.button_values(fields.decision):
+                return self._submit(page, form, {fields.decision: wanted})
+        if decision != "allow":
+            link = next((link for link in parsed.links if link.matches(fields.deny_link)), None)
+            if link is not None:
+                return self.agent.get(urljoin(page.url, link.href), allow_redirects=False)
+        for form in parsed.forms:
             if form.has_input(fields.password):
                 if self._sign_ins:  # the same sign-in form again: the credentials were refused
                     return None
                 self._sign_ins += 1
                 values = {fields.username: self.config.username, fields.password: self.config.password}
                 return self._submit(page, form, values)
-            wanted = fields.allow if decision == "allow" else fields.deny
-            if wanted in form.button_values(fields.decision):
-                return self._submit(page, form, {fields.decision: wanted})
+        if decision == "allow" and fields.consent_field:
+            form = next((form for form in parsed.forms if form.has_field(fields.consent_field)), None)
+            if form is not None:
+                return self._submit(page, form, {})
         return None
 
     def _submit(self, page: requests.Response, form: Form, values: dict) -> requests.Response:
@@ -198,9 +258,10 @@ class ManualDriver(Driver):
         super().__init__(config, agent)
         self.ask = ask
 
-    def run(self, url: str, watch: str, decision: str = "allow") -> Landing:
+    def run(self, url: str, watch: str, decision: str = "allow", fresh: bool = False) -> Landing:
+        where = "a new private window" if fresh else "a browser"
         answer = self.ask(
-            f"\nOpen this URL in a browser, sign in and {decision}:\n  {url}\n"
+            f"\nOpen this URL in {where}, sign in and {decision}:\n  {url}\n"
             f"Then paste the address the browser ended on (empty if it showed an error page): "
         ).strip()
         return Landing(answer or None)
@@ -208,51 +269,140 @@ class ManualDriver(Driver):
 
 class BrowserDriver(Driver):
     """Headless Chromium through selenium: for sign-in pages that need JavaScript.
+
     The browser is stopped from loading the client's callback (it may not exist):
-    the driver polls the address bar and stops as soon as it leaves the server."""
+    the driver polls the address bar and stops as soon as it leaves the server.
+    It stops too when a page has loaded and offers nothing to act on for
+    SETTLE seconds (an error page). A browser does not show response headers, so
+    the pages it saw are not in `Landing.pages`; the last page's status is
+    read from the Navigation Timing API.
+
+    Chromium and its WebDriver are found on PATH (`chromium`, `chromedriver`;
+    Debian: apt install chromium chromium-driver) or named by the environment
+    variables OAUTH_CONFORMANCE_CHROMIUM and OAUTH_CONFORMANCE_CHROMEDRIVER.
+    Selenium is given both paths, so it never downloads a browser or a driver."""
 
     name = "browser"
     can_deny = True
+    TIMEOUT = 30  # seconds for one run, at most
+    SETTLE = 1.0  # seconds a loaded page is watched before the driver gives up on it
+    POLL = 0.05
 
     def __init__(self, config: ApprovalConfig, agent: requests.Session):
         super().__init__(config, agent)
         try:
             from selenium import webdriver
+            from selenium.webdriver.chrome.service import Service
             from selenium.webdriver.common.by import By
         except ImportError:
             raise OAuthClientError("the browser driver needs selenium (pip install selenium) and chromium") from None
+        chromium = os.environ.get("OAUTH_CONFORMANCE_CHROMIUM") or _which(
+            "chromium", "chromium-browser", "google-chrome"
+        )
+        chromedriver = os.environ.get("OAUTH_CONFORMANCE_CHROMEDRIVER") or _which("chromedriver")
+        if not (chromium and chromedriver):
+            raise OAuthClientError(
+                "the browser driver needs chromium and chromedriver on PATH (Debian: apt install chromium "
+                "chromium-driver), or OAUTH_CONFORMANCE_CHROMIUM and OAUTH_CONFORMANCE_CHROMEDRIVER"
+            )
         self._by = By
+        self._profile = tempfile.TemporaryDirectory(prefix="oauth-conformance-chromium-")
         options = webdriver.ChromeOptions()
-        options.add_argument("--headless=new")
+        options.binary_location = chromium
+        for argument in (
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={self._profile.name}",
+        ):
+            options.add_argument(argument)
         options.page_load_strategy = "none"  # do not wait for the callback page to load
-        self.browser = webdriver.Chrome(options=options)
+        service = Service(chromedriver, log_output=os.path.join(self._profile.name, "chromedriver.log"))
+        self.browser = webdriver.Chrome(options=options, service=service)
 
-    def run(self, url: str, watch: str, decision: str = "allow") -> Landing:
-        import time
-
+    def run(self, url: str, watch: str, decision: str = "allow", fresh: bool = False) -> Landing:
+        if fresh:
+            self.browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
         home = _origin(url)
         self.browser.get(url)
-        fields, acted, deadline = self.config.form, set(), time.monotonic() + 30
+        fields = self.config.form
+        acted: set[tuple[str, str]] = set()  # (page URL, what was done there)
+        deadline = time.monotonic() + self.TIMEOUT
+        seen, idle_since = None, time.monotonic()
         while time.monotonic() < deadline:
             current = self.browser.current_url
             if current.startswith("http") and (same_endpoint(current, watch) or _origin(current) != home):
                 self.browser.execute_script("window.stop();")
                 return Landing(current)
-            password = self.browser.find_elements(self._by.NAME, fields.password)
-            if password and "sign-in" not in acted:
-                acted.add("sign-in")
-                self.browser.find_element(self._by.NAME, fields.username).send_keys(self.config.username)
-                password[0].send_keys(self.config.password + "\n")
-            wanted = fields.allow if decision == "allow" else fields.deny
-            buttons = self.browser.find_elements(self._by.CSS_SELECTOR, f'[name="{fields.decision}"][value="{wanted}"]')
-            if buttons and "consent" not in acted:
-                acted.add("consent")
-                buttons[0].click()
-            time.sleep(0.1)
-        return Landing(None)
+            if current != seen:
+                seen, idle_since = current, time.monotonic()
+            if self._ready() and self._act(current, decision, fields, acted):
+                idle_since = time.monotonic()
+            elif self._ready() and time.monotonic() - idle_since > self.SETTLE:
+                return Landing(None, self._page_as_response(current))
+            time.sleep(self.POLL)
+        raise OAuthClientError(f"the browser driver gave up after {self.TIMEOUT} s at {self.browser.current_url}")
+
+    def _ready(self) -> bool:
+        try:
+            return self.browser.execute_script("return document.readyState") == "complete"
+        except Exception:  # the page is being replaced
+            return False
+
+    def _act(self, page: str, decision: str, fields, acted: set) -> bool:
+        """Do what the page asks once: deny, sign in, or consent. Was something done?"""
+        by = self._by
+        wanted = fields.allow if decision == "allow" else fields.deny
+        buttons = self.browser.find_elements(by.CSS_SELECTOR, f'[name="{fields.decision}"][value="{wanted}"]')
+        if buttons and (page, "decide") not in acted:
+            acted.add((page, "decide"))
+            buttons[0].click()
+            return True
+        if decision != "allow" and fields.deny_link and (page, "deny") not in acted:
+            for link in self.browser.find_elements(by.TAG_NAME, "a"):
+                if fields.deny_link in (link.text or "") or fields.deny_link in (link.get_attribute("href") or ""):
+                    acted.add((page, "deny"))
+                    link.click()
+                    return True
+        password = self.browser.find_elements(by.NAME, fields.password)
+        if password and not any(what == "sign-in" for _, what in acted):  # once: a second form means refused
+            acted.add((page, "sign-in"))
+            self.browser.find_element(by.NAME, fields.username).send_keys(self.config.username)
+            password[0].send_keys(self.config.password + "\n")
+            return True
+        if decision == "allow" and fields.consent_field and (page, "consent") not in acted:
+            name, _, value = fields.consent_field.partition("=")
+            selector = f'[name="{name}"]' + (f'[value="{value}"]' if value else "")
+            marked = self.browser.find_elements(by.CSS_SELECTOR, selector)
+            if marked:
+                acted.add((page, "consent"))
+                self.browser.execute_script("arguments[0].form.requestSubmit()", marked[0])
+                return True
+        return False
+
+    def _page_as_response(self, url: str) -> requests.Response:
+        """The page the browser stopped at, as far as a browser tells: its URL, status and text."""
+        response = requests.Response()
+        response.url = url
+        status = self.browser.execute_script(
+            "const n = performance.getEntriesByType('navigation')[0]; return n ? n.responseStatus : 0;"
+        )
+        response.status_code = int(status or 0)
+        response.headers["Content-Type"] = "text/html"
+        response._content = self.browser.page_source.encode()
+        return response
 
     def close(self) -> None:
         self.browser.quit()
+        self._profile.cleanup()
+
+
+def _which(*names: str) -> str | None:
+    return next((found for name in names if (found := shutil.which(name))), None)
 
 
 def make_driver(config: ApprovalConfig, agent: requests.Session, ask: Callable[[str], str]) -> Driver | None:

@@ -68,9 +68,19 @@ class Masker:
         shown = {}
         for name, value in headers.items():
             if name.lower() in ("cookie", "set-cookie"):
-                value = re.sub(r"=([^;,\s]+)", lambda m: "=" + _masked(m.group(1)), value)
+                value = _COOKIE_VALUE.sub(_cookie_value, value)
             shown[name] = self.text(value)
         return shown
+
+
+# A cookie's value is masked; its attributes (RFC 6265 §4.1.1: Path, Expires, SameSite, ...) are not.
+_COOKIE_VALUE = re.compile(r"(?<![\w.-])([\w.-]+)=([^;,\s]+)")
+COOKIE_ATTRIBUTES = ("path", "domain", "expires", "max-age", "samesite", "priority")
+
+
+def _cookie_value(match) -> str:
+    name, value = match.group(1), match.group(2)
+    return match.group(0) if name.lower() in COOKIE_ATTRIBUTES else f"{name}={_masked(value)}"
 
 
 def _masked(value: str) -> str:

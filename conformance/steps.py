@@ -44,11 +44,19 @@ def cc_params(client: OAuthClient, **extra) -> dict:
 
 
 def authorize(
-    client: OAuthClient, driver: Driver, decision: str = "allow", watch: str | None = None, **extra
+    client: OAuthClient,
+    driver: Driver,
+    decision: str = "allow",
+    watch: str | None = None,
+    fresh: bool = False,
+    **extra,
 ) -> tuple[AuthorizationRequest, Landing]:
-    """Send the user agent with an authorization request; where did it land?"""
+    """Send the user agent with an authorization request; where did it land?
+    `fresh`: a new user agent (no cookies), so that the server shows its pages
+    even if it remembers an earlier sign-in or consent."""
     request = client.authorization_request(**extra)
-    landing = driver.run(request.url, watch or request.redirect_uri or client.config.redirect_uri, decision)
+    watch = watch or request.redirect_uri or client.config.redirect_uri
+    landing = driver.run(request.url, watch, decision, fresh=fresh)
     return request, landing
 
 
@@ -101,15 +109,21 @@ def introspect(server: Server, client: OAuthClient, token: str, hint: str | None
     return client.session.post(server.endpoints.introspection, data=data, headers=headers)
 
 
-def access_token_alive(server: Server, owner: OAuthClient, token: str, resource_url: str | None) -> bool:
-    """Ask the introspection endpoint (as the token's own confidential client) or the
-    protected resource; skip when there is no way to tell."""
+def token_state(server: Server, owner: OAuthClient, token: str, resource_url: str | None) -> bool | None:
+    """Is the access token active? Asked of the introspection endpoint (as the token's own
+    confidential client), else of the protected resource; None when there is no way to tell:
+    neither is there, or introspection declines this kind of token (`unsupported_token_type`,
+    as servers that do not introspect their JWT access tokens answer)."""
     if server.endpoints.introspection and not owner.config.is_public:
         response = introspect(server, owner, token)
         body = json_object(response)
-        if response.status_code != 200 or body is None or not isinstance(body.get("active"), bool):
+        if response.status_code == 400 and body is not None and body.get("error") == "unsupported_token_type":
+            if not resource_url:
+                return None
+        elif response.status_code != 200 or body is None or not isinstance(body.get("active"), bool):
             raise Unverifiable(f"introspection answered {describe(response)}")
-        return body["active"]
+        else:
+            return body["active"]
     if resource_url:
         response = owner.session.get(resource_url, headers={"Authorization": f"Bearer {token}"})
         if response.status_code in (200, 403):  # 403: a valid token without the resource's scope
@@ -117,4 +131,14 @@ def access_token_alive(server: Server, owner: OAuthClient, token: str, resource_
         if response.status_code == 401:
             return False
         raise Unverifiable(f"the protected resource answered {describe(response)}")
-    not_configured("no way to tell whether a token is active (no introspection endpoint, no [resource] url)")
+    return None
+
+
+def access_token_alive(server: Server, owner: OAuthClient, token: str, resource_url: str | None) -> bool:
+    """`token_state`, skipping the check when there is no way to tell."""
+    state = token_state(server, owner, token, resource_url)
+    if state is None:
+        if server.endpoints.introspection and not owner.config.is_public:
+            not_applicable("introspection does not answer for this kind of token (unsupported_token_type)")
+        not_configured("no way to tell whether a token is active (no introspection endpoint, no [resource] url)")
+    return state

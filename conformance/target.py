@@ -71,6 +71,10 @@ class FormFields:
     decision: str = "decision"
     allow: str = "allow"
     deny: str = "deny"
+    # A consent page whose button has no name: the form holding this field ("name=value") allows.
+    consent_field: str = ""
+    # Denying by a link (a "Cancel" link) whose text or address contains this.
+    deny_link: str = ""
 
 
 @dataclass(frozen=True)
@@ -348,8 +352,10 @@ driver = "none"
 # username = "username"
 # password = "password"
 # decision = "decision"              # the consent form's button name
-# allow = "allow"
+# allow = "allow"                    # ... and its values
 # deny = "deny"
+# consent_field = "prompt=consent"   # or: the consent form is the one with this field; submitting it allows
+# deny_link = "Cancel"               # or: deny by following the link whose text or address contains this
 
 # The behaviours the seed documents promise (profile `seed`). Optional.
 # [seed]

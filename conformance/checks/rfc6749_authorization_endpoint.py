@@ -174,7 +174,8 @@ def check_denied(code_client, driver):
     """When the user denies, the client gets error=access_denied and the state."""
     if not driver.can_deny:
         not_configured(f"the {driver.name} approval driver cannot deny")
-    request, landing = steps.authorize(code_client, driver, decision="deny")
+    # A new user agent: a server that remembers an earlier consent would ask nothing.
+    request, landing = steps.authorize(code_client, driver, decision="deny", fresh=True)
     params = _error_redirect(code_client, landing, request, "access_denied")
     if params.get("state") != request.state:
         fail("the access_denied response does not carry the state")
@@ -203,10 +204,13 @@ def check_iss_error(server, code_client, driver):
         fail(f"iss is {landing.params.get('iss')!r} in the error response")
 
 
-# RFC8252-7.3 MUST: any port for loopback IP redirect URIs.
+# RFC8252-7.3 MUST: any port for loopback IP redirect URIs of native apps. Native apps are public
+# clients (RFC 8252 §8.4); for a web client RFC 9700 §4.1.3 asks for exact matching, port included,
+# so the check is made with the public client only.
 @check("rfc8252-7.3-loopback-redirect-any-port", "RFC8252-7.3")
-def check_loopback_port(code_client, driver):
-    """A loopback IP redirect URI with another port is accepted, and the code sent there."""
+def check_loopback_port(server, public, driver):
+    """A public (native) client's loopback IP redirect URI with another port is accepted, and the code sent there."""
+    code_client = steps.ready_for(server, public, "authorization_code")
     parts = urlsplit(code_client.config.redirect_uri)
     if parts.scheme != "http" or parts.hostname not in ("127.0.0.1", "::1"):
         not_applicable("the redirect URI is not a loopback IP address")
@@ -230,7 +234,8 @@ def _framing(page) -> tuple[bool, bool]:
 
 
 def _pages(code_client, driver):
-    request, landing = steps.authorize(code_client, driver)
+    # A new user agent: the sign-in page too, even if the server remembers an earlier sign-in.
+    request, landing = steps.authorize(code_client, driver, fresh=True)
     pages = [page for page in landing.pages if page.status_code == 200]
     if not pages:
         not_applicable(f"no page was shown to the user (the {driver.name} driver went straight through)")

@@ -95,10 +95,26 @@ def check_redirect_mismatch_code(code_client, driver):
     expect.error(response, "invalid_grant")
 
 
-# RFC6749-4.1.3 MUST: redirect_uri is REQUIRED when the authorization request had one.
+# RFC6749-4.1.3 MUST: redirect_uri is REQUIRED when the authorization request had one: it binds
+# the code to where it was sent (against code injection). With PKCE the verifier binds it instead,
+# and OAuth 2.1 (draft-ietf-oauth-v2-1, §10.2) drops the parameter from the token request; so the
+# MUST is checked on a code issued without PKCE, and the code issued with PKCE is a SHOULD.
 @check("rfc6749-4.1.3-missing-redirect-uri-refused", "RFC6749-4.1.3")
-def check_redirect_missing(code_client, driver):
-    """A code redeemed without the redirect_uri its request had gets no token."""
+def check_redirect_missing(server, confidential, driver):
+    """A code issued without PKCE, redeemed without the redirect_uri its request had, gets no token."""
+    steps.ready_for(server, confidential, "authorization_code")
+    request, landing = steps.authorize(confidential, driver, code_challenge=None, code_challenge_method=None)
+    if "code" not in landing.params:
+        not_applicable("no code without PKCE for this client: the verifier binds the code (OAuth 2.1 §10.2)")
+    response = steps.redeem(confidential, landing.params["code"], request, redirect_uri=None, code_verifier=None)
+    expect.no_token(response, "the redirect_uri was left out, and no PKCE bound the code")
+    expect.refused(response, "the redirect_uri was left out, and no PKCE bound the code")
+
+
+@check("rfc6749-4.1.3-missing-redirect-uri-refused-with-pkce", "RFC6749-4.1.3", level="SHOULD")
+def check_redirect_missing_pkce(code_client, driver):
+    """A code issued with PKCE, redeemed without the redirect_uri its request had, gets no token
+    (RFC 6749; OAuth 2.1 lets it go, hence a SHOULD)."""
     code, request = steps.obtain_code(code_client, driver)
     response = steps.redeem(code_client, code, request, redirect_uri=None)
     expect.no_token(response, "the redirect_uri was left out")

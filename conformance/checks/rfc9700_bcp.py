@@ -22,13 +22,19 @@ def check_pkce_published(server, metadata):
         fail("code_challenge_methods_supported is missing: clients cannot see PKCE support")
 
 
-# RFC9700-2.1.2 SHOULD NOT: the implicit grant.
+# RFC9700-2.1.2 SHOULD NOT: the implicit grant, and every response type that issues an access
+# token from the authorization endpoint. OpenID Connect servers list "implicit" in
+# grant_types_supported for `id_token` alone, which issues no access token: that is not failed.
 @check("rfc9700-2.1.2-implicit-grant-not-offered", "RFC9700-2.1.2")
 def check_no_implicit(server, metadata):
-    """Neither response_type=token nor the implicit grant is offered."""
+    """No response type that issues an access token from the authorization endpoint (token) is offered."""
     offered = [t for t in server.response_types if "token" in t.split()]
-    if "implicit" in server.grant_types or offered:
-        fail(f"the implicit grant is offered (response types {offered or ['token']})")
+    if offered:
+        fail(f"response types issuing access tokens from the authorization endpoint are offered: {offered}")
+    if "implicit" in server.grant_types and "response_types_supported" not in metadata:
+        fail(
+            "grant_types_supported offers implicit, and no response_types_supported says it is not response_type=token"
+        )
 
 
 # RFC9700-2.4 MUST NOT use the password grant; a server offering it invites clients to.

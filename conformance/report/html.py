@@ -26,6 +26,8 @@ code, pre { font: 12.5px/1.4 ui-monospace, monospace; } pre { background: #f6f8f
          white-space: pre-wrap; word-break: break-all; margin: .3em 0; }
 details { margin: .3em 0 .6em; } summary { cursor: pointer; color: #0969da; }
 .rule { color: #59636e; font-size: .9em; } a { color: #0969da; }
+table.matrix td.req { max-width: 0; width: 100%; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+table.matrix td, table.matrix th { padding: .2em .6em; white-space: nowrap; }
 """
 
 
@@ -76,7 +78,7 @@ def render(results: Results, target, masker) -> str:
         f"{started} · {data['duration']:.1f} s</p>",
         f"<p><span class='verdict {'fail' if summary['exit_code'] else 'pass'}'>{verdict}</span> "
         f"{summary['checks']} checks: " + ", ".join(f"{summary[o]} {o}" for o in OUTCOMES) + "</p>",
-        "<h2>Sections × results</h2><table><tr><th>RFC</th><th>Section</th><th>Requirement</th>"
+        "<h2>Sections × results</h2><table class=matrix><tr><th>RFC</th><th>Section</th><th>Requirement</th>"
         + "".join(f"<th>{o}</th>" for o in OUTCOMES)
         + "</tr>",
     ]
@@ -90,9 +92,8 @@ def render(results: Results, target, masker) -> str:
             cells.append(f"<td class='n {outcome if n else 'zero'}'>{n}</td>")
         anchor = f"{rfc}-{section}"
         out.append(
-            f"<tr><td>{rfc}</td><td>{link}</td><td><a href='#{anchor}'>{escape(requirement.rule)}</a></td>"
-            + "".join(cells)
-            + "</tr>"
+            f"<tr><td>{rfc}</td><td>{link}</td><td class=req title='{escape(requirement.rule)}'>"
+            f"<a href='#{anchor}'>{escape(requirement.rule)}</a></td>" + "".join(cells) + "</tr>"
         )
     out.append("</table>")
     for rfc, section, group in sections:

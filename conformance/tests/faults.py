@@ -1032,7 +1032,7 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     add(
         "redirect-uri-not-compared",
         "rfc6749-4.1.3-different-redirect-uri-refused "
-        "rfc6749-4.1.3-different-redirect-uri-is-invalid-grant rfc6749-4.1.3-missing-redirect-uri-refused",
+        "rfc6749-4.1.3-different-redirect-uri-is-invalid-grant rfc6749-4.1.3-missing-redirect-uri-refused-with-pkce",
         request=token_form(
             lambda pairs, r: [*[(k, v) for k, v in pairs if k != "redirect_uri"], ("redirect_uri", conf_redirect)],
             "authorization_code",
@@ -1106,6 +1106,20 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     add("pkce-optional-for-public-clients", "rfc9700-2.1.1-public-client-without-pkce-refused", request=bypass.request)
     bypass = PKCEBypass(replace_verifier=True, add_challenge_for=(conf_id,))
     add("pkce-downgrade", "rfc9700-4.8.2-verifier-without-challenge-refused", request=bypass.request)
+    # PKCE optional for the confidential client, and a missing redirect_uri filled in: a code issued
+    # without PKCE is redeemed without its redirect_uri.
+    bypass = PKCEBypass(replace_verifier=True, add_verifier=True, add_challenge_for=(conf_id,))
+    add(
+        "redirect-uri-optional-without-pkce",
+        "rfc6749-4.1.3-missing-redirect-uri-refused",
+        request=both(
+            bypass.request,
+            token_form(
+                lambda pairs, r: pairs if "redirect_uri" in dict(pairs) else [*pairs, ("redirect_uri", conf_redirect)],
+                "authorization_code",
+            ),
+        ),
+    )
 
     # -- RFC 6749 §6 refresh, RFC 9700 §4.14.2 rotation ------------------------------------------------------
     add(

@@ -39,3 +39,18 @@ def test_forms_are_read_with_their_hidden_fields_and_buttons():
     assert consent.method == "POST" and consent.defaults() == {"csrf_token": "t1"}
     assert consent.button_values("decision") == ["allow", "deny"]
     assert login.method == "GET" and login.has_input("password")
+
+
+def test_consent_form_marked_by_a_field_and_denial_by_a_link():
+    """oidc-provider's consent page: a form whose only button has no name, a Cancel link."""
+    from conformance.approval import links_of
+
+    page = """<form method=post action="/interaction/u1"><input type=hidden name=prompt value=consent>
+    <button type=submit class=login>Continue</button></form>
+    <div><a href="/interaction/u1/abort">[ Cancel ]</a> <a href="/tos">Terms</a></div>"""
+    (consent,) = forms_of(page)
+    assert consent.has_field("prompt=consent") and consent.has_field("prompt") and not consent.has_field("prompt=x")
+    assert consent.button_values("decision") == [] and consent.defaults() == {"prompt": "consent"}
+    cancel, terms = links_of(page)
+    assert cancel.matches("Cancel") and cancel.matches("/abort") and not terms.matches("Cancel")
+    assert not cancel.matches("")

@@ -82,6 +82,11 @@ def test_masking_hides_known_secrets_and_credential_shapes():
     assert mask("abcdefghijkl") == "abcd…(12 chars)" and "abc" not in mask("abc")
 
 
+def test_cookie_values_are_masked_not_their_attributes():
+    shown = Masker().headers({"Set-Cookie": "_session=abcdefghijklmnop; path=/; samesite=lax; httponly"})
+    assert shown["Set-Cookie"] == "_session=abcd…(16 chars); path=/; samesite=lax; httponly"
+
+
 def test_entropy_estimates():
     import secrets
     import uuid

@@ -3,7 +3,10 @@ skipped with a reason; none fails, warns or errs. Run through the real command
 line, with every report written."""
 
 import json
+import os
+import shutil
 import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
 import pytest
 
@@ -94,6 +97,51 @@ def test_html_report_is_one_self_contained_page(full_run, workdir):
     page = (workdir.path / "report.html").read_text()
     assert page.startswith("<!doctype html>") and "Sections × results" in page
     assert "<script" not in page and "src=" not in page and "stylesheet" not in page
+
+
+def test_html_report_opens_in_chromium(full_run, workdir, tmp_path):
+    """The report, opened in headless Chromium: the matrix of sections × results is there, and a
+    screenshot of the top of the page (the summary and the matrix) is taken. With
+    REFERENCE_AS_SCREENSHOTS=docs/img it is also written there (the README's picture)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and chromedriver):
+        pytest.fail("chromium and chromedriver missing: `make install` installs Debian's chromium and chromium-driver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--hide-scrollbars",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ):
+        options.add_argument(argument)
+    browser = webdriver.Chrome(options=options, service=Service(chromedriver))
+    try:
+        browser.get((workdir.path / "report.html").as_uri())
+        matrix = browser.find_element(By.TAG_NAME, "table")
+        rows = matrix.find_elements(By.TAG_NAME, "tr")
+        assert rows[0].text.split()[-5:] == ["pass", "fail", "warn", "skip", "error"]
+        assert len(rows) > 30 and "RFC6749" in matrix.text
+
+        def viewport(height: int) -> None:
+            metrics = {"width": 1100, "height": height, "deviceScaleFactor": 1, "mobile": False}
+            browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+
+        viewport(900)  # the width first: the matrix's height depends on it
+        viewport(browser.execute_script("return Math.ceil(arguments[0].getBoundingClientRect().bottom) + 24", matrix))
+        shot = tmp_path / "conformance-report.png"
+        assert browser.save_screenshot(str(shot))
+    finally:
+        browser.quit()
+    if folder := os.environ.get("REFERENCE_AS_SCREENSHOTS"):
+        destination = Path(__file__).resolve().parents[2] / folder
+        destination.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, destination / shot.name)
 
 
 def test_slow_check_warns_when_codes_outlive_the_wait(reference, workdir):

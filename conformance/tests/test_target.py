@@ -26,7 +26,12 @@ def test_a_full_target_is_read():
             "server": {**SERVER, "timeout": 5},
             "resource": {"url": "https://api.example/me", "scope": "read"},
             "clients": {"confidential": CONFIDENTIAL, "public": {"client_id": "spa", "redirect_uri": "https://spa/cb"}},
-            "approval": {"driver": "form", "username": "u", "password": "p", "form": {"decision": "consent"}},
+            "approval": {
+                "driver": "form",
+                "username": "u",
+                "password": "p",
+                "form": {"decision": "consent", "consent_field": "prompt=consent", "deny_link": "Cancel"},
+            },
             "code_lifetime_wait": 30,
         }
     )
@@ -36,6 +41,7 @@ def test_a_full_target_is_read():
         "refresh_token",
     )
     assert target.approval.form.decision == "consent" and target.approval.form.allow == "allow"
+    assert target.approval.form.consent_field == "prompt=consent" and target.approval.form.deny_link == "Cancel"
     assert target.secrets() == ["s3cret", "p"]
 
 
