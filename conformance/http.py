@@ -85,6 +85,12 @@ class RecordingSession(requests.Session):
         kwargs.setdefault("allow_redirects", False)
         return super().request(method, url, **kwargs)
 
+    def get(self, url, **kwargs):
+        """requests' own `get` passes allow_redirects=True before `request` sees it;
+        here a redirect is never followed unless the caller asks (it is what is checked)."""
+        kwargs.setdefault("allow_redirects", False)
+        return self.request("GET", url, **kwargs)
+
     def send(self, request, **kwargs):
         exchange = Exchange(request.method, request.url, dict(request.headers), _text(request.body))
         if self.recorder is not None:
