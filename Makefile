@@ -52,10 +52,14 @@ lint: install
 	$(BIN)/ruff check reference_as spec_tests conformance bench
 	$(BIN)/ruff format --check reference_as spec_tests conformance bench
 
-# wrk (Debian) is the load generator: a separate, non-Python process.
+# The benchmark suite (bench/run.py): one table, bench/results/latest.json.
+# wrk (Debian) is the load generator: a separate, non-Python process. The peers are
+# installed for the bench only: Authlib into the venv from PyPI (not a dependency of
+# the project), oidc-provider from npm into bench/peers/node_modules (by bench/peers).
 bench: $(VENV)/.installed
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
-	$(PYTHON) bench/token_endpoint.py
+	$(PYTHON) -c "import authlib" 2>/dev/null || $(PYTHON) -m pip install --quiet "authlib>=1.9,<2"
+	$(PYTHON) bench/run.py
 	$(PYTHON) bench/purge.py
 
 clean:

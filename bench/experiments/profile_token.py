@@ -1,0 +1,193 @@
+"""Experiment (not part of `make bench`): where a client credentials token request
+spends its CPU time beyond the signature.
+
+1. In-process, one thread, no HTTP server: our WSGI app (make_app on a prepared
+   SQLite store, bench/ours.py) called with a token request's environ, in CPU
+   microseconds per request, then with one part after the other taken away:
+     - the signature (jws.sign replaced by a constant),
+     - the store's INSERT of the token record,
+     - the two per-request SELECTs (the client, the active key id), cached;
+   each difference is what that part costs; what remains is the Python around them.
+   Then cProfile of the full request, its own time grouped by package (the profiler
+   inflates Python code more than C).
+2. py-spy (if installed: pip install py-spy), on a live `reference-as serve`
+   worker (1 worker, production settings) under the suite's wrk load: the share of
+   samples under each frame of interest, for the threads and the GIL (--gil).
+
+Run: .venv/bin/python bench/experiments/profile_token.py   (about a minute)
+"""
+
+import cProfile
+import io
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from harness import BENCH, PYTHON, _running, run_wrk  # noqa: E402
+from ours import TOKEN_PATH, Ours, prepared  # noqa: E402
+
+from reference_as.app import make_app  # noqa: E402
+from reference_as.jose import jws  # noqa: E402
+from reference_as.secret_box import SecretBox, decode_key  # noqa: E402
+
+REQUESTS = 3000
+SPY_SECONDS = 8
+
+
+def token_environ(ours: Ours) -> dict:
+    body = b"grant_type=client_credentials"
+    return {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/oauth2/token",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": str(ours.port),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": f"127.0.0.1:{ours.port}",
+        "wsgi.url_scheme": "http",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": str(len(body)),
+        "HTTP_AUTHORIZATION": ours.cc_basic,
+        "wsgi.input": io.BytesIO(body),
+    }
+
+
+def cpu_us_per_request(app, ours: Ours, count: int = REQUESTS, rounds: int = 3) -> float:
+    """The best of `rounds` rounds of `count` requests (other work on the machine only adds)."""
+    statuses = []
+
+    def start_response(status, headers, exc_info=None):
+        statuses.append(status)
+
+    for _ in range(100):  # warm
+        b"".join(app(token_environ(ours), start_response))
+    if not statuses[-1].startswith("200"):
+        raise RuntimeError(f"the token request answered {statuses[-1]}")
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.thread_time()
+        for _ in range(count):
+            b"".join(app(token_environ(ours), start_response))
+        best = min(best, 1e6 * (time.thread_time() - started) / count)
+    return best
+
+
+def ablations(ours: Ours) -> dict:
+    """Take the parts away one after the other: each difference is what that part costs,
+    and what remains is the Python around them (webob, oauthlib, ours, json)."""
+    app = make_app(ours.settings, ours.store, ours.clock, SecretBox(decode_key(ours.master_key)))
+    store, real_sign = ours.store, jws.sign
+    figures = {"as served": cpu_us_per_request(app, ours)}
+    client, kid = store.get_client("bench-cc"), store.active_signing_kid()
+    try:
+        jws.sign = lambda header, claims, algorithm, key: "e30.e30.c2ln"
+        figures["- the RS256 signature"] = cpu_us_per_request(app, ours)
+        store.add_access_token = lambda token: None
+        figures["- the token record's INSERT"] = cpu_us_per_request(app, ours)
+        store.get_client, store.active_signing_kid = (lambda client_id: client), (lambda: kid)
+        figures["- the client and key id SELECTs"] = cpu_us_per_request(app, ours)
+    finally:
+        jws.sign = real_sign
+        for name in ("add_access_token", "get_client", "active_signing_kid"):
+            store.__dict__.pop(name, None)
+    profile = cProfile.Profile()
+    profile.enable()
+    cpu_us_per_request(app, ours, 1000, rounds=1)
+    profile.disable()
+    return {"us_per_request": {name: round(value) for name, value in figures.items()}, "profile": by_package(profile)}
+
+
+def package(filename: str, function: str) -> str:
+    if "sign' of" in function and "rsa" in function.lower():
+        return "RSA signature (OpenSSL)"
+    if "sqlite3" in function:
+        return "SQLite (sqlite3 calls)"
+    for name in ("oauthlib", "webob", "reference_as", "json", "urllib"):
+        if f"/{name}/" in filename:
+            return name
+    return "other (stdlib, builtins)"
+
+
+def by_package(profile: cProfile.Profile) -> dict:
+    totals = Counter()
+    for (filename, _, function), (_, _, own, _, _) in pstats.Stats(profile).stats.items():
+        totals[package(filename, function)] += own
+    everything = sum(totals.values())
+    return {name: round(100 * seconds / everything, 1) for name, seconds in totals.most_common()}
+
+
+FRAMES = {
+    "RSA signature": "_rs256_sign",
+    "store: INSERT token": "add_access_token",
+    "store: get_client": "get_client",
+    "store: active key id": "active_signing_kid",
+    "oauthlib create_token_response": "create_token_response (oauthlib/oauth2/rfc6749/endpoints/token.py",
+    "our app (App.__call__)": "App.__call__",
+    "gunicorn handle_request": "handle_request (gunicorn",
+    "gunicorn response write (sendall)": "write (gunicorn/util.py",
+    "gunicorn wake-up pipe (defer)": "PollableMethodQueue.defer",
+    "gunicorn parse request": "Parser.__next__",
+}
+
+
+def py_spy(gil: bool) -> dict | None:
+    spy = shutil.which("py-spy") or str(Path(PYTHON).with_name("py-spy"))
+    if not Path(spy).exists():
+        return None
+    with tempfile.TemporaryDirectory() as name, prepared("RS256") as ours, ours.running(1):
+        raw = Path(name) / "spy.raw"
+        master = _running[-1].pid
+        worker = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()[0]
+        script, url = BENCH / "token_endpoint.lua", ours.base_url + TOKEN_PATH
+        run_wrk(url, 2, script, (ours.cc_basic,))
+        command = [spy, "record", "-p", worker, "-d", str(SPY_SECONDS), "-r", "200", "-f", "raw", "-o", str(raw)]
+        recorder = subprocess.Popen([*command, "--nonblocking", *(["--gil"] if gil else [])], stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        run_wrk(url, SPY_SECONDS, script, (ours.cc_basic,))
+        recorder.wait(timeout=60)
+        samples, under = 0, Counter()
+        for line in raw.read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            samples += int(count)
+            for label, frame in FRAMES.items():
+                if frame in stack:
+                    under[label] += int(count)
+    return {"samples": samples, **{label: round(100 * under[label] / samples, 1) for label in FRAMES}}
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="reference-as-bench-") as name:
+        ours = Ours(Path(name))
+        result = ablations(ours)
+        ours.close()
+    print("In-process, one thread, no HTTP server: CPU µs per client credentials token request,")
+    print("taking one part away after the other (best of 3 × 3,000 requests)")
+    before = None
+    for label, value in result["us_per_request"].items():
+        saved = "" if before is None else f"   (that part: {before - value:,} µs)"
+        print(f"  {label:34} {value:6,} µs{saved}")
+        before = value
+    print(f"  {'= the Python around them':34} {before:6,} µs   (webob, oauthlib, ours, json)")
+    print("cProfile, own time by package (% of the profiled total):")
+    for label, share in result["profile"].items():
+        print(f"  {label:34} {share:5.1f} %")
+    for gil in (False, True):
+        spy = py_spy(gil)
+        if spy is None:
+            print("py-spy is not installed: pip install py-spy")
+            break
+        samples = spy.pop("samples")
+        print(f"py-spy on a live worker (1 worker, 4 threads){' --gil' if gil else ''}: {samples} samples, share under")
+        for label, share in spy.items():
+            print(f"  {label:34} {share:5.1f} %")
+
+
+if __name__ == "__main__":
+    main()

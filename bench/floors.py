@@ -1,0 +1,79 @@
+"""The floors: what no endpoint can beat, measured in the same run as the endpoints.
+
+- Signing: RS256, ES256 and EdDSA access tokens signed on one thread with the
+  project's own code (`jose.jws.sign`, RFC 9068 claims, a fresh key), counted
+  against the thread's CPU time, the best of four half-second rounds, so that other
+  work on the machine lowers it as little as can be. Every token response carries
+  one such signature, so N cores never answer more than N × that rate: the
+  *signing floor* of a token request (measured too with N processes signing at
+  once); and 10⁶ ÷ the rate is the CPU time one signature costs, to set against
+  a request's.
+- HTTP: a hello-world WSGI app (hello.py) under the same WSGI server, settings and
+  worker count as ours (serve_wsgi.py), loaded by the same wrk. No endpoint of ours
+  can answer faster: the *HTTP floor*.
+"""
+
+import multiprocessing
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from harness import BENCH, HOST, free_port, measure, serving, wsgi_command
+
+from reference_as.jose import jws
+from reference_as.jose.algorithms import ALGORITHMS
+from reference_as.policy import rfc9068_access_token as rfc9068
+
+SIGNING_ALGORITHMS = ("RS256", "ES256", "EdDSA")
+ROUNDS, ROUND_SECONDS = 4, 0.5
+
+
+def signing_rate(name: str) -> float:
+    """Access tokens signed per second of this thread's CPU time: the best of ROUNDS rounds."""
+    algorithm = ALGORITHMS[name]
+    key = algorithm.generate()
+    return max(_signing_round(algorithm, key) for _ in range(ROUNDS))
+
+
+def _signing_round(algorithm, key) -> float:
+    header = rfc9068.header(algorithm.name, "bench-key")
+    count, started = 0, time.thread_time()
+    deadline = started + ROUND_SECONDS
+    while time.thread_time() < deadline:
+        claims = rfc9068.claims(
+            issuer=f"http://{HOST}:8000",
+            audience=f"http://{HOST}:8000/api",
+            subject="bench-client",
+            client_id="bench-client",
+            scopes=("api:read", "api:write", "api:admin", "api:superuser"),
+            now=int(time.time()),
+            lifetime=3600,
+            jti=rfc9068.new_jti(),
+        )
+        jws.sign(header, claims, algorithm, key)
+        count += 1
+    return round(count / (time.thread_time() - started), 1)
+
+
+def signing_floors(cores: int) -> dict[int, dict[str, float]]:
+    """Signatures per second, per algorithm: on one core, and on `cores` cores at once
+    (as many processes signing together, their rates added: a check that N cores do
+    give N times one, and the floor the N-worker rows are compared with)."""
+    floors = {1: {name: signing_rate(name) for name in SIGNING_ALGORITHMS}}
+    with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
+        floors[cores] = {name: round(sum(pool.map(signing_rate, [name] * cores)), 1) for name in SIGNING_ALGORITHMS}
+    return floors
+
+
+HTTP_FLOOR = "HTTP floor: hello world, our WSGI server"
+
+
+def http_floor(workers: int) -> dict:
+    """hello.py under our WSGI server with `workers` workers, loaded by wrk: a row of the table."""
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="reference-as-bench-") as folder:
+        log = Path(folder) / "hello.log"
+        with serving(wsgi_command(BENCH / "hello.py", port, workers), f"http://{HOST}:{port}/", log):
+            figures = measure(f"http://{HOST}:{port}/")
+    return {"name": HTTP_FLOOR, "server": "hello.py", "workers": workers, "signs": False, **figures}
