@@ -1,7 +1,7 @@
 """What every benchmark of the suite shares: starting a server, loading it with wrk,
 reading wrk's report.
 
-- A server runs in its own process group (gunicorn's master and workers, node's
+- A server runs in its own process group (Granian's parent and workers, node's
   cluster) and is always stopped, also on error or Ctrl-C (`serving`).
 - wrk (Debian's, a separate process that is not Python) is the load: the same
   threads and connections for every server, a warm-up, then a measured run
@@ -78,7 +78,7 @@ def clean_environment(**extra: str) -> dict:
 
 def wsgi_command(app: Path, port: int, workers: int, attribute: str = "app") -> list[str]:
     """Serve any WSGI app (`attribute` of the file `app`) exactly as `reference-as serve`
-    serves ours: same gunicorn worker class, threads and options (see serve_wsgi.py)."""
+    serves ours: same server, threads and options (see serve_wsgi.py)."""
     return [PYTHON, str(BENCH / "serve_wsgi.py"), f"{app}:{attribute}", "--port", str(port), "--workers", str(workers)]
 
 

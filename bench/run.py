@@ -115,7 +115,7 @@ def table(results: dict) -> str:
         f"reference-as bench, {results['date']} — {m['cpu']}, {m['cpu_count']} CPUs, {m['platform']}, "
         f"Python {m['python']}",
         f"command: {results['command']}; load: wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS}, {WARM_UP_SECONDS} s warm-up "
-        f"+ {MEASURE_SECONDS} s measured per row; gunicorn as `reference-as serve` (serve.py)",
+        f"+ {MEASURE_SECONDS} s measured per row; Granian as `reference-as serve` (serve.py)",
         "signing floor, per second of CPU on one core: "
         + ", ".join(f"{alg} {rate:,.0f}/s" for alg, rate in f["signing"][1].items())
         + f"; {WORKERS} processes at once: "

@@ -1,8 +1,8 @@
 """Serve any WSGI app exactly as `reference-as serve` serves ours.
 
-It calls the project's own `reference_as.serve.run`, so the gunicorn settings
-(worker class, threads, preloading, logging) are the ones in production and
-follow any change made there. The store it is given is an empty memory store:
+It calls the project's own `reference_as.serve.run`, so the server settings
+(Granian, its threads, the app built before the fork, logging) are the ones in
+production and follow any change made there. The store it is given is an empty memory store:
 `run` closes it before the fork and each worker's purge thread finds nothing.
 
 Usage: python bench/serve_wsgi.py PATH/TO/FILE.py:ATTRIBUTE --port N --workers N

@@ -130,10 +130,7 @@ FRAMES = {
     "store: active key id": "active_signing_kid",
     "oauthlib create_token_response": "create_token_response (oauthlib/oauth2/rfc6749/endpoints/token.py",
     "our app (App.__call__)": "App.__call__",
-    "gunicorn handle_request": "handle_request (gunicorn",
-    "gunicorn response write (sendall)": "write (gunicorn/util.py",
-    "gunicorn wake-up pipe (defer)": "PollableMethodQueue.defer",
-    "gunicorn parse request": "Parser.__next__",
+    "Granian's call of the app (_runner)": "_runner (granian/wsgi.py",
 }
 
 

@@ -2,7 +2,9 @@
 
 The hello-world app (bench/hello.py) and our token endpoint (client credentials,
 RS256, a prepared SQLite store: bench/ours.py) under:
-  - gunicorn gthread, 4 threads per worker (what `reference-as serve` runs) and 1 thread;
+  - Granian (what `reference-as serve` runs since this comparison: 4 Python threads
+    per worker, one Rust thread) and Granian with 1 Python thread;
+  - gunicorn gthread, 4 threads per worker (what `reference-as serve` ran before) and 1 thread;
   - gunicorn sync (no keep-alive: every request opens a connection);
   - uWSGI, --http-socket, processes only, with and without --http-keepalive;
   - waitress (one process, 4 threads);
@@ -10,8 +12,8 @@ with 1 and 2 worker processes, loaded by the suite's wrk (-t2 -c16). For each: r
 p50, p99 and the server's CPU time per request (harness.measured_run), which for
 hello world is what the server itself adds to every request.
 
-Needs gunicorn (a dependency), waitress and uWSGI in the venv: pip install waitress uwsgi
-(uWSGI builds from source with gcc).
+Needs Granian (a dependency), gunicorn, waitress and uWSGI in the venv:
+pip install gunicorn waitress uwsgi (uWSGI builds from source with gcc).
 
 Run: .venv/bin/python bench/experiments/wsgi_servers.py [hello|token ...]   (about 4 minutes)
 """
@@ -81,12 +83,33 @@ def uwsgi(keepalive: bool):
     return command
 
 
+def granian(threads: int):
+    def command(directory: Path, module: str, port: int, workers: int) -> list[str]:
+        return [
+            str(BIN / "granian"),
+            "--interface=wsgi",
+            f"--host={HOST}",
+            f"--port={port}",
+            f"--workers={workers}",
+            f"--blocking-threads={threads}",
+            "--runtime-mode=st",
+            "--no-ws",
+            "--log-level=warning",
+            f"--working-dir={directory}",
+            f"{module}:app",
+        ]
+
+    return command
+
+
 def waitress(directory: Path, module: str, port: int, workers: int) -> list[str]:
     return [str(BIN / "waitress-serve"), f"--listen={HOST}:{port}", "--threads=4", f"{module}:app"]
 
 
 SERVERS = {
-    "gunicorn gthread, 4 threads (ours)": (gunicorn("gthread", 4), (1, 2)),
+    "granian, 4 threads (ours)": (granian(4), (1, 2)),
+    "granian, 1 thread": (granian(1), (1, 2)),
+    "gunicorn gthread, 4 threads": (gunicorn("gthread", 4), (1, 2)),
     "gunicorn gthread, 1 thread": (gunicorn("gthread", 1), (1, 2)),
     "gunicorn sync (no keep-alive)": (gunicorn("sync", 1), (1, 2)),
     "uWSGI http-socket": (uwsgi(False), (1, 2)),

@@ -1,7 +1,7 @@
 """The peers: what a user could pick instead of us, on the same machine, under the
 same load (wrk, client credentials, HTTP Basic), in the same run.
 
-- Authlib (Python): authlib_server.py, served by serve_wsgi.py with our gunicorn
+- Authlib (Python): authlib_server.py, served by serve_wsgi.py with our server
   settings. Needs `pip install authlib` in the venv (the Makefile's bench target
   does it; it is not a dependency of the project).
 - oidc-provider (node): oidc_provider.mjs, `npm install`ed here from npm into

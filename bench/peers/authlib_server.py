@@ -11,7 +11,7 @@ tokens, as its documentation lays it out:
     one connection per process, as our store does. No SQLAlchemy: an ORM would
     only add to Authlib's cost, so this is the kinder comparison;
   - a WSGI adapter of a few lines (Authlib integrates Flask and Django, not bare
-    WSGI), served by serve_wsgi.py with our gunicorn settings.
+    WSGI), served by serve_wsgi.py with our server settings.
 Scopes follow ours: with none requested, the client's registered scopes (RFC 6749 §3.3).
 
 Environment: AUTHLIB_BENCH_DB (the SQLite file, created and seeded with the

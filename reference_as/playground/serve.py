@@ -1,6 +1,6 @@
-"""`reference-as playground`: the playground on a loopback port, served by gunicorn.
+"""`reference-as playground`: the playground on a loopback port, served by Granian.
 
-Gunicorn, like the server itself (`reference_as/serve.py`), rather than
+Granian, like the server itself (`reference_as/serve.py`), rather than
 wsgiref: it keeps connections alive and answers the browser's parallel
 requests (the page, its style sheets, its script) at once. One worker only:
 the playground is one person's client, its store file is written by one
@@ -11,7 +11,9 @@ what it shows (masked as it is) is nobody else's business.
 
 from pathlib import Path
 
-from ..serve import GunicornServer
+from granian.log import LogLevels
+
+from ..serve import serve_wsgi
 from .app import make_playground
 from .store import PlaygroundStore
 from .walkthrough import Walkthrough
@@ -32,16 +34,5 @@ def run(port: int, metadata_url: str, store_file: Path) -> None:
         f"store {store_file}, key {store.key_file}",
         flush=True,
     )
-    options = {
-        "bind": f"{HOST}:{port}",
-        "workers": 1,
-        "worker_class": "gthread",
-        "threads": 4,
-        "accesslog": None,  # the callback's query holds a code: never logged
-        "errorlog": "-",
-        "loglevel": "warning",
-        "proc_name": "reference-as-playground",
-        "control_socket_disable": True,
-        "graceful_timeout": 2,  # one person's tool: on Ctrl+C, stop now
-    }
-    GunicornServer(app, options).run()
+    # No access log: the callback's query holds a code, never logged.
+    serve_wsgi(app, HOST, port, workers=1, log_level=LogLevels.warning)

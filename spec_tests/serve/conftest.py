@@ -1,4 +1,4 @@
-"""A real `reference-as serve` (gunicorn, 2 workers) on a free loopback port,
+"""A real `reference-as serve` (Granian, 2 workers) on a free loopback port,
 in a fresh working directory with its own SQLite file and key file."""
 
 import json

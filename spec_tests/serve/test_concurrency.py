@@ -1,4 +1,4 @@
-"""Concurrency against the real server: gunicorn with 2 worker processes (4
+"""Concurrency against the real server: Granian with 2 worker processes (4
 threads each) over one SQLite file. Twenty clients present the same
 authorization code, or the same refresh token, at the same moment (a barrier
 releases them together, each on its own connection): exactly one wins, every
