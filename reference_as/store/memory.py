@@ -8,6 +8,14 @@ from .base import DuplicateClient, DuplicateUser, PurgeCutoffs
 from .records import AccessToken, AuthorizationCode, Client, Consent, RefreshToken, Session, SigningKey, User
 
 
+def _owner(record) -> str | None:
+    """The resource owner of a code, refresh token or access token; an access token
+    has one only when it came from a grant (a client's own token's subject is the client)."""
+    if isinstance(record, AccessToken):
+        return record.subject if record.grant_id is not None else None
+    return record.user_id
+
+
 class MemoryStore:
     def __init__(self):
         self._lock = threading.RLock()
@@ -130,7 +138,7 @@ class MemoryStore:
                 return False
             self._sessions = {k: s for k, s in self._sessions.items() if s.user_id != user_id}
             self._consents = {k: c for k, c in self._consents.items() if c.user_id != user_id}
-            self._revoke_where(lambda r: getattr(r, "user_id", getattr(r, "subject", None)) == user_id, now)
+            self._revoke_where(lambda r: _owner(r) == user_id, now)
             return True
 
     # -- sessions ---------------------------------------------------------------------

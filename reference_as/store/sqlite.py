@@ -191,8 +191,11 @@ class SQLiteStore:
     @staticmethod
     def _revoke_where(db, condition: str, args: tuple, now: int, subject_column: str | None = None) -> None:
         """Revoke access and refresh tokens and spend codes matching `condition`
-        (on access tokens, `subject_column` replaces a `user_id` condition)."""
-        token_condition = condition.replace("user_id", subject_column) if subject_column else condition
+        (on access tokens, `subject_column` replaces a `user_id` condition: a resource
+        owner's tokens are those of a grant, never a client's own)."""
+        token_condition = (
+            condition.replace("user_id", subject_column) + " AND grant_id IS NOT NULL" if subject_column else condition
+        )
         db.execute(
             f"UPDATE access_tokens SET revoked_at = ? WHERE {token_condition} AND revoked_at IS NULL", (now, *args)
         )

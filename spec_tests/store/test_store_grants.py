@@ -55,6 +55,15 @@ def test_deleting_a_user_ends_sessions_consents_codes_and_tokens(store):
     assert store.take_code("h1", 151).used_at == 150
 
 
+def test_deleting_a_user_leaves_the_tokens_of_a_client_with_the_same_id(store):
+    # A client credentials token's subject is its client (RFC 9068 §2.2): "u1" the
+    # client is not "u1" the resource owner.
+    store.add_user(a_user())
+    store.add_access_token(an_access_token("a1", None, subject="u1", client_id="u1"))
+    assert store.delete_user("u1", now=150)
+    assert store.get_access_token("a1").revoked_at is None
+
+
 def test_sessions_come_and_go(store):
     store.add_session(Session("s1", None, 100, 200))
     assert store.get_session("s1") == Session("s1", None, 100, 200)
