@@ -6,6 +6,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from reference_as import keys
 from reference_as.jose import jwk
 from reference_as.keys import Keyring
 from reference_as.secret_box import SecretBox, SecretKeyError
@@ -15,8 +16,21 @@ PRIVATE_MEMBERS = {"d", "p", "q", "dp", "dq", "qi", "oth", "k"}
 
 
 @pytest.fixture
-def keyring(store, box, clock, settings, app):
+def keyring(store, box, clock, settings, app, monkeypatch):
+    """A second keyring on the app's store, as the CLI's would be. The app's own
+    re-reads the key table at once here, as it would a second later in production."""
+    monkeypatch.setattr(keys, "RECHECK_SECONDS", 0)
     return Keyring(store, box, clock, settings)
+
+
+def test_a_rotation_made_elsewhere_is_followed_within_recheck_seconds(web, confidential, store, box, clock, settings):
+    old_kid = jwt.get_unverified_header(issue(web, *confidential))["kid"]
+    new_kid = Keyring(store, box, clock, settings).rotate().kid  # as `reference-as keys rotate` does
+    assert jwt.get_unverified_header(issue(web, *confidential))["kid"] == old_kid  # still published: verifies
+    later = keys.time.monotonic() + keys.RECHECK_SECONDS
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(keys.time, "monotonic", lambda: later)
+        assert jwt.get_unverified_header(issue(web, *confidential))["kid"] == new_kid
 
 
 @pytest.mark.requirement("RFC7517-5")
@@ -35,6 +49,17 @@ def test_the_kid_is_the_jwk_thumbprint(web):
     published = web.get("/oauth2/jwks").json["keys"][0]
     public_key = jwt.PyJWK(published).key
     assert published["kid"] == jwk.thumbprint(public_key)
+
+
+def test_a_worker_that_has_not_seen_a_rotation_yet_still_verifies_the_new_keys_tokens(store, box, clock, settings):
+    worker, elsewhere = Keyring(store, box, clock, settings), Keyring(store, box, clock, settings)
+    worker.ensure_active()
+    old_kid = worker.signing_key()[0]  # the worker has read the key table
+    new_kid = elsewhere.rotate().kid
+    assert worker.signing_key()[0] == old_kid  # its table is less than a second old
+    assert worker.verification_key(new_kid) is not None  # an unseen kid is looked up at once
+    assert new_kid in {key.kid for key in worker.published()}  # the JWKS is read on every request
+    assert worker.verification_key("no-such-kid") is None
 
 
 def test_a_token_signed_before_rotation_still_verifies_and_new_tokens_use_the_new_key(
