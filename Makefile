@@ -53,10 +53,10 @@ lint: install
 	$(BIN)/ruff format --check reference_as spec_tests conformance bench
 
 # The benchmark suite (bench/run.py): one table, bench/results/latest.json.
-# wrk (Debian) is the load generator: a separate, non-Python process. The peers are
-# installed for the bench only: Authlib into the venv from PyPI (not a dependency of
-# the project), oidc-provider from npm into bench/peers/node_modules (by bench/peers).
-bench: $(VENV)/.installed
+# wrk (Debian) is the load generator: a separate, non-Python process. The peers:
+# Authlib, installed into the venv from PyPI for the bench only (not a dependency of
+# the project); oidc-provider, the copy `make install` puts in $(PEER_OIDC).
+bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PYTHON) -c "import authlib" 2>/dev/null || $(PYTHON) -m pip install --quiet "authlib>=1.9,<2"
 	$(PYTHON) bench/run.py

@@ -4,9 +4,9 @@ same load (wrk, client credentials, HTTP Basic), in the same run.
 - Authlib (Python): authlib_server.py, served by serve_wsgi.py with our server
   settings. Needs `pip install authlib` in the venv (the Makefile's bench target
   does it; it is not a dependency of the project).
-- oidc-provider (node): oidc_provider.mjs, `npm install`ed here from npm into
-  bench/peers/node_modules (git-ignored) on first use, with node's cluster module
-  for as many processes as our workers.
+- oidc-provider (node): oidc_provider.mjs, on the copy `make install` puts in
+  conformance/peers/oidc_provider (npm), with node's cluster module for as many
+  processes as our workers.
 Both issue RS256-signed RFC 9068 JWT access tokens, as ours do. A peer that cannot
 be installed is reported as skipped, with the reason, rather than failing the suite.
 """
@@ -15,7 +15,6 @@ import importlib.metadata
 import json
 import secrets
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -23,8 +22,8 @@ from harness import BENCH, HOST, clean_environment, free_port, measure, post_for
 from ours import basic
 
 PEERS = Path(__file__).resolve().parent
+CONFORMANCE_NODE_MODULES = PEERS.parent.parent / "conformance" / "peers" / "oidc_provider" / "node_modules"
 CC_SCRIPT = BENCH / "token_endpoint.lua"
-NPM_TIMEOUT = 300
 SCOPES = "api:read api:write api:admin api:superuser"
 
 
@@ -69,19 +68,19 @@ def authlib(workers: int) -> dict:
 
 
 def _install_oidc_provider() -> str | None:
-    """npm install (once) into bench/peers/node_modules; None when ready, else why not."""
-    if not (shutil.which("node") and shutil.which("npm")):
-        return "node and npm are not installed (apt-get install nodejs npm)"
-    if not (PEERS / "node_modules" / "oidc-provider" / "package.json").exists():
-        done = subprocess.run(
-            ["npm", "install", "--no-package-lock", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=PEERS,
-            capture_output=True,
-            text=True,
-            timeout=NPM_TIMEOUT,
-        )
-        if done.returncode != 0:
-            return f"npm install failed: {done.stderr[-500:]}"
+    """None when oidc-provider is ready for oidc_provider.mjs, else why not.
+
+    It is the copy `make install` put in conformance/peers/oidc_provider (the
+    version of its package-lock.json, the one `make test` runs the conformance
+    suite against): bench/peers/node_modules is a link to that folder, so node
+    finds the package from oidc_provider.mjs and nothing is installed twice."""
+    if not shutil.which("node"):
+        return "node is not installed (apt-get install nodejs)"
+    if not (CONFORMANCE_NODE_MODULES / "oidc-provider" / "package.json").exists():
+        return f"{CONFORMANCE_NODE_MODULES} has no oidc-provider: run `make install`"
+    link = PEERS / "node_modules"
+    if not link.is_symlink():
+        link.symlink_to(CONFORMANCE_NODE_MODULES, target_is_directory=True)
     return None
 
 
