@@ -45,8 +45,8 @@ class Store(Protocol):
         """Overwrite the client with the same client_id."""
 
     def delete_client(self, client_id: str, now: int) -> bool:
-        """Remove the client, revoke its access and refresh tokens and spend its codes,
-        atomically. False if absent."""
+        """Remove the client, revoke its access and refresh tokens, spend its codes and
+        forget the consents given to it, atomically. False if absent."""
 
     # Signing keys (RFC 7517)
     def add_signing_key(self, key: SigningKey) -> None: ...
@@ -55,7 +55,7 @@ class Store(Protocol):
         """All keys, newest first."""
 
     def active_signing_kid(self) -> str | None:
-        """The kid of the newest key not retired (one indexed look-up: asked on every issuance)."""
+        """The kid of the newest key not retired (one indexed look-up)."""
 
     def retire_signing_keys(self, now: int, except_kid: str) -> None:
         """Mark every key but `except_kid` retired at `now` (unless retired already)."""

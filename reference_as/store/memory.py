@@ -53,6 +53,7 @@ class MemoryStore:
             if self._clients.pop(client_id, None) is None:
                 return False
             self._revoke_where(lambda record: record.client_id == client_id, now)
+            self._consents = {k: c for k, c in self._consents.items() if c.client_id != client_id}
             return True
 
     def _revoke_where(self, matches, now: int) -> None:

@@ -186,16 +186,15 @@ class SQLiteStore:
             deleted = db.execute("DELETE FROM clients WHERE client_id = ?", (client_id,)).rowcount
             if deleted:
                 self._revoke_where(db, "client_id = ?", (client_id,), now)
+                # A consent names the client; a client registered later under the same id is asked afresh.
+                db.execute("DELETE FROM consents WHERE client_id = ?", (client_id,))
             return bool(deleted)
 
     @staticmethod
-    def _revoke_where(db, condition: str, args: tuple, now: int, subject_column: str | None = None) -> None:
+    def _revoke_where(db, condition: str, args: tuple, now: int, token_condition: str | None = None) -> None:
         """Revoke access and refresh tokens and spend codes matching `condition`
-        (on access tokens, `subject_column` replaces a `user_id` condition: a resource
-        owner's tokens are those of a grant, never a client's own)."""
-        token_condition = (
-            condition.replace("user_id", subject_column) + " AND grant_id IS NOT NULL" if subject_column else condition
-        )
+        (`token_condition`, when given, is the access tokens' own)."""
+        token_condition = token_condition or condition
         db.execute(
             f"UPDATE access_tokens SET revoked_at = ? WHERE {token_condition} AND revoked_at IS NULL", (now, *args)
         )
@@ -285,7 +284,9 @@ class SQLiteStore:
         with self._transaction() as db:
             deleted = db.execute("DELETE FROM users WHERE user_id = ?", (user_id,)).rowcount
             if deleted:
-                self._revoke_where(db, "user_id = ?", (user_id,), now, subject_column="subject")
+                # A resource owner's access tokens are those of a grant (a client's own token's subject is the client).
+                owned = "subject = ? AND grant_id IS NOT NULL"
+                self._revoke_where(db, "user_id = ?", (user_id,), now, token_condition=owned)
             return bool(deleted)
 
     # -- sessions ---------------------------------------------------------------------

@@ -123,6 +123,8 @@ def test_reopening_a_sqlite_store_keeps_the_data_and_does_not_migrate_twice(tmp_
         # The partial indexes of schema 5 (tokens of a grant only) serve these two:
         "UPDATE access_tokens SET revoked_at = 1 WHERE grant_id = 'x' AND revoked_at IS NULL",
         "UPDATE access_tokens SET revoked_at = 1 WHERE subject = 'x' AND grant_id IS NOT NULL AND revoked_at IS NULL",
+        "UPDATE authorization_codes SET used_at = 1 WHERE grant_id = 'x' AND used_at IS NULL",
+        "DELETE FROM consents WHERE client_id = 'x'",
     ],
 )
 def test_every_look_up_uses_an_index(tmp_path, query):

@@ -122,6 +122,18 @@ def test_deleting_a_client_revokes_its_refresh_tokens_and_spends_its_codes(store
     assert store.get_refresh_token("r2").revoked_at is None
 
 
+def test_deleting_a_client_forgets_the_consents_given_to_it(store):
+    # Else a client registered later under the same id would skip the consent page.
+    from spec_tests.store.test_store_contract import a_client
+
+    store.add_user(a_user())
+    store.add_client(a_client("c1"))
+    store.add_consent(Consent("u1", "c1", "api:read", 100))
+    store.add_consent(Consent("u1", "c2", "api:read", 100))
+    store.delete_client("c1", now=150)
+    assert [c.client_id for c in store.consents_of("u1")] == ["c2"]
+
+
 def test_login_failures_count_up_and_clear(store):
     assert store.login_failures("user:alice") is None
     assert store.record_login_failure("user:alice", 100) == 1
