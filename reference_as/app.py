@@ -30,8 +30,10 @@ from .endpoints.resource import ProtectedResource
 from .endpoints.static import StaticFile
 from .endpoints.token import TokenEndpoint
 from .errors import OAuthError, render
+from .form import check_query
 from .keys import Keyring
 from .pages import page, redirect
+from .policy.rfc6749_clients import GRANT_TYPES
 from .routes import Route, canonical_path, find
 from .secret_box import SecretBox, load_box
 from .sessions import Sessions
@@ -64,6 +66,7 @@ class App:
             request.make_body_seekable()  # the tracer reads the body again afterwards
         route = None
         try:
+            check_query(request)
             canonical_path(request, self.settings.seed_routes)
             route = find(self.routes, request.path_info)
             response = self.respond(request, route)
@@ -104,7 +107,7 @@ def make_app(
     oauthlib = server.OAuthlibEndpoints(validator, TokenIssuer(settings, store, keyring, clock), settings)
     sessions = Sessions(store, clock, settings, box.derive_key("reference-as session cookie"))
     pages = LoginPages(store, UserService(store, settings, clock), sessions, settings, clock)
-    grant_types, limit = server.GRANT_TYPES_SUPPORTED, settings.max_body_bytes
+    grant_types, limit = GRANT_TYPES, settings.max_body_bytes
     read, form, both = ("GET", "HEAD"), ("POST",), ("GET", "HEAD", "POST")
     authorization = AuthorizationEndpoint(oauthlib.authorization, store, sessions, settings, clock)
     routes = {

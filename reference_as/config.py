@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .jose.algorithms import ALGORITHMS
+from .policy.rfc6749_clients import LOOPBACK_HOSTS
+
 ENV_PREFIX = "REFERENCE_AS_"
 DEFAULT_CONFIG_FILE = "reference-as.toml"
 
@@ -153,10 +156,10 @@ def check(settings: Settings) -> None:
     # RFC 8414 §2: "a URL that uses the https scheme and has no query or fragment components".
     if issuer.scheme not in ("https", "http") or not issuer.hostname or issuer.query or issuer.fragment:
         raise ConfigError(f"issuer {settings.issuer!r} must be an absolute https URL without query or fragment")
-    if issuer.scheme == "http" and issuer.hostname not in ("127.0.0.1", "localhost", "::1"):
+    if issuer.scheme == "http" and issuer.hostname not in LOOPBACK_HOSTS:
         raise ConfigError(f"issuer {settings.issuer!r}: http is allowed only on loopback (RFC 8414 §2 asks for https)")
-    if settings.signing_alg not in ("RS256", "ES256", "EdDSA"):
-        raise ConfigError(f"signing_alg {settings.signing_alg!r}: choose RS256, ES256 or EdDSA")
+    if settings.signing_alg not in ALGORITHMS:
+        raise ConfigError(f"signing_alg {settings.signing_alg!r}: choose {', '.join(ALGORITHMS)}")
     for name in (
         "access_token_ttl",
         "workers",

@@ -21,6 +21,16 @@ FORM = "application/x-www-form-urlencoded"
 MAX_FIELDS = 100
 
 
+def check_query(request: Request) -> None:
+    """Parse the query string (webob keeps the result for `request.GET`), or
+    OAuthError `invalid_request` when its percent-encoding is not UTF-8 (RFC 6749
+    Appendix B): the client's mistake, answered 400, never a 500 wherever it is read."""
+    try:
+        request.GET  # noqa: B018 - parsing is the check; webob keeps the result
+    except UnicodeDecodeError:
+        raise OAuthError("invalid_request", "The query string is not valid UTF-8.") from None
+
+
 def read_form(request: Request, max_bytes: int) -> dict[str, str]:
     """The body parameters of a POST, or OAuthError `invalid_request`."""
     params: dict[str, str] = {}

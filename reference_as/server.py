@@ -22,8 +22,6 @@ from .policy import rfc7636_pkce, secrets
 from .tokens import TokenIssuer
 from .validator import Validator
 
-GRANT_TYPES_SUPPORTED = ("authorization_code", "client_credentials", "refresh_token")
-
 
 class CodeGrant(AuthorizationCodeGrant):
     """oauthlib's authorization code grant with two corrections:

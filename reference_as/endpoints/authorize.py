@@ -90,10 +90,7 @@ class AuthorizationEndpoint:
     def _pairs(self, request: Request) -> list[tuple[str, str]]:
         if request.method == "POST":
             return list(read_form(request, self.settings.max_body_bytes).items())
-        try:
-            return [(name, value) for name, value in request.GET.items() if value]
-        except UnicodeDecodeError:
-            raise OAuthError("invalid_request", "The query string is not valid UTF-8.") from None
+        return [(name, value) for name, value in request.GET.items() if value]
 
     def _user(self, request: Request):
         if self.settings.auto_approve_user:

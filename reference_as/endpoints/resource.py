@@ -20,6 +20,7 @@ from webob import Request, Response
 
 from ..access_tokens import AccessTokenValidator, InvalidToken
 from ..errors import OAuthError, bearer_challenge, render
+from ..responses import NO_STORE, json_response
 from ..store import Store
 
 REALM = "reference-as"
@@ -50,9 +51,7 @@ class ProtectedResource:
             "scope": claims.get("scope", ""),
             "username": user.username if user else None,
         }
-        response = Response(body=json.dumps(body).encode(), content_type="application/json", charset=None)
-        response.cache_control = "no-store"
-        return response
+        return json_response(json.dumps(body).encode(), headers=NO_STORE)
 
     def _bearer_token(self, request: Request) -> str | None:
         if "access_token" in request.GET:

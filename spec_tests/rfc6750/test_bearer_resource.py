@@ -18,6 +18,8 @@ def test_a_valid_bearer_token_in_the_header_is_accepted(web, confidential):
     client, secret = confidential
     response = call_api(web, issue(web, client, secret))
     assert response.status_int == 200
+    # The answer names its holder: no cache keeps it, as for every JSON answer of this server.
+    assert response.headers["Cache-Control"] == "no-store" and response.headers["Pragma"] == "no-cache"
     assert response.json == {
         "sub": client.client_id,
         "client_id": client.client_id,
