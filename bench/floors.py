@@ -19,8 +19,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from harness import BENCH, HOST, free_port, measure, serving, wsgi_command
+from harness import BENCH, HOST, measure, serving, wsgi_command
 
+from conformance.processes import free_port
 from reference_as.jose import jws
 from reference_as.jose.algorithms import ALGORITHMS
 from reference_as.policy import rfc9068_access_token as rfc9068

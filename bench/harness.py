@@ -18,8 +18,6 @@ Only 127.0.0.1 is contacted.
 import os
 import re
 import resource
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +26,8 @@ import urllib.request
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+
+from conformance.processes import ServerProcess
 
 HOST = "127.0.0.1"
 BENCH = Path(__file__).resolve().parent
@@ -47,7 +47,7 @@ QUIET_CORES = 0.25
 # again, up to BENCH_RETRIES times (0 by default, to keep `make bench` within minutes);
 # the run that shared the machine least is kept.
 RETRIES = int(os.environ.get("BENCH_RETRIES", "0"))
-START_TIMEOUT, STOP_TIMEOUT = 30.0, 30.0
+START_TIMEOUT = 30.0
 
 # Never a proxy, whatever http_proxy says: only the loopback servers are contacted.
 HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -59,12 +59,6 @@ class BenchError(Exception):
 
 def load_average() -> float:
     return round(os.getloadavg()[0], 2)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 def clean_environment(**extra: str) -> dict:
@@ -82,57 +76,24 @@ def wsgi_command(app: Path, port: int, workers: int, attribute: str = "app") -> 
     return [PYTHON, str(BENCH / "serve_wsgi.py"), f"{app}:{attribute}", "--port", str(port), "--workers", str(workers)]
 
 
-def _answers(url: str) -> bool:
-    try:
-        with HTTP.open(url, timeout=2):
-            return True
-    except urllib.error.HTTPError:
-        return True  # any HTTP answer means it is listening
-    except OSError:
-        return False
-
-
 _running: list[subprocess.Popen] = []  # the server being measured (one at a time)
 
 
 @contextmanager
 def serving(command: list[str], ready_url: str, log: Path, cwd: Path | None = None, env: dict | None = None):
     """Start `command` in its own process group, wait until `ready_url` answers, yield
-    the process; stop the whole group on the way out."""
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=cwd,
-            env=env if env is not None else clean_environment(),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so stop() reaches the workers too
-        )
-    _running.append(process)
+    the process; stop the whole group on the way out (conformance.processes)."""
+    env = env if env is not None else clean_environment()
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not _answers(ready_url):
-            if process.poll() is not None:
-                raise BenchError(f"{command[0]} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                raise BenchError(f"{ready_url} did not answer within {START_TIMEOUT:.0f} s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.1)
-        yield process
+        server = ServerProcess(Path(command[0]).name, command, ready_url, log, cwd, env, START_TIMEOUT)
+    except RuntimeError as error:
+        raise BenchError(str(error)[-3000:]) from None
+    _running.append(server.process)
+    try:
+        yield server.process
     finally:
-        _running.remove(process)
-        stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Terminate the process group and wait; kill it if it does not go."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        _running.remove(server.process)
+        server.stop()
 
 
 def post_form(url: str, body: str, authorization: str | None = None) -> tuple[int, bytes]:

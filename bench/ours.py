@@ -30,8 +30,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
-from harness import CLI, HOST, clean_environment, free_port, serving
+from harness import CLI, HOST, clean_environment, serving
 
+from conformance.processes import free_port
 from reference_as.clients import ClientService
 from reference_as.clock import SystemClock
 from reference_as.config import Settings

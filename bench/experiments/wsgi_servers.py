@@ -34,13 +34,14 @@ from harness import (  # noqa: E402
     WRK_THREADS,
     BenchError,
     clean_environment,
-    free_port,
     load_average,
     measured_run,
     run_wrk,
     serving,
 )
 from ours import METADATA_PATH, TOKEN_PATH, prepared  # noqa: E402
+
+from conformance.processes import free_port  # noqa: E402
 
 EXPERIMENTS = Path(__file__).resolve().parent
 BIN = Path(PYTHON).parent

@@ -5,27 +5,17 @@ the suite at them."""
 
 import json
 import os
-import signal
-import socket
 import socketserver
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-import requests
+from conformance.processes import ServerProcess, free_port
 
 REDIRECT_URI = "http://127.0.0.1:8001/callback"
 QUERY_REDIRECT_URI = "http://127.0.0.1:8001/callback?app=conformance"
-STARTUP_SECONDS = 30
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # -- the reference server ---------------------------------------------------------------------------
@@ -118,34 +108,12 @@ class ReferenceServer:
             issuer or self.url,
         ]
         self.log = workdir.path / f"server-{self.port}.log"
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(
-                argv, cwd=workdir.path, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        self._wait()
-
-    def _wait(self) -> None:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("the reference server exited:\n" + self.log.read_text())
-            try:
-                requests.get(self.url + "/oauth2/jwks", timeout=1)
-                return
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("the reference server did not start:\n" + self.log.read_text())
+        self.server = ServerProcess(
+            "the reference server", argv, self.url + "/oauth2/jwks", self.log, cwd=workdir.path, env=env
+        )
 
     def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        self.server.stop()
 
 
 # -- WSGI apps in a thread -----------------------------------------------------------------------------

@@ -3,24 +3,17 @@ playground in one process, time in the test's hands) and live (`reference-as
 playground` as a process, beside a live `reference-as serve`, for Chromium)."""
 
 import os
-import signal
-import subprocess
 import sys
-import time
 
 import pytest
-import requests
 from webtest import TestApp
 
+from conformance.processes import ServerProcess, free_port
 from reference_as.playground.app import make_playground
 from reference_as.playground.lab import ISSUER, METADATA_URL, REDIRECT_URI, Lab
 from reference_as.playground.store import PlaygroundStore
 from reference_as.playground.walkthrough import Walkthrough
 from spec_tests.browser.conftest import browser, live_server  # noqa: F401 - shared fixtures
-from spec_tests.serve.conftest import free_port
-
-WAIT = 30  # seconds: the bound on starting a process
-
 
 # -- in-process -------------------------------------------------------------------------------------
 
@@ -87,33 +80,14 @@ class LivePlayground:
             "--store-file",
             str(self.store_file),
         ]
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(
-                command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("the playground exited:\n" + self.log.read_text())
-            try:
-                requests.get(self.url + "/", timeout=1)
-                return
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("the playground did not start:\n" + self.log.read_text())
+        self.server = ServerProcess("the playground", command, self.url + "/", self.log, cwd=workdir, env=env)
 
     def stored(self) -> dict:
         """What the store file holds, opened with its key file."""
         return PlaygroundStore.open(self.store_file).read()
 
     def stop(self) -> None:
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        self.server.stop()
 
 
 @pytest.fixture

@@ -21,12 +21,10 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
-import time
 from pathlib import Path
 
-import requests
+from conformance.processes import ServerProcess, free_port
 
 HERE = Path(__file__).resolve().parent
 PACKAGE = "oidc-provider"
@@ -71,20 +69,12 @@ def install(quiet: bool = True) -> str:
     return pinned_version()
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class OidcProvider:
     """`node server.mjs PORT` with fresh secrets; stop() ends it (by its process group)."""
 
     def __init__(self, log: Path, port: int | None = None):
         install()
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.metadata_url = self.url + "/.well-known/openid-configuration"
         # Characters that form encoding changes ("+/=%"), so that HTTP Basic's decoding is checked too
@@ -93,40 +83,18 @@ class OidcProvider:
         environment = {k: v for k, v in os.environ.items() if not k.startswith("PEER_SECRET_")}
         environment.update({f"PEER_SECRET_{role.upper()}": value for role, value in self.secrets.items()})
         self.log = log
-        with open(log, "wb") as out:
-            self.process = subprocess.Popen(
-                ["node", str(HERE / "server.mjs"), str(self.port)],
-                cwd=HERE,
-                env=environment,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        self._wait()
-
-    def _wait(self) -> None:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("oidc-provider exited:\n" + self.log.read_text())
-            try:
-                if requests.get(self.metadata_url, timeout=1).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("oidc-provider did not start:\n" + self.log.read_text())
+        self.server = ServerProcess(
+            "oidc-provider",
+            ["node", str(HERE / "server.mjs"), str(self.port)],
+            self.metadata_url,
+            log,
+            cwd=HERE,
+            env=environment,
+            timeout=STARTUP_SECONDS,
+        )
 
     def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        self.server.stop()
 
     def __enter__(self) -> "OidcProvider":
         return self

@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
             main_target, jwt_target = server.write_targets(args.targets)
             print(f"oidc-provider {version} at {server.url}\n  {main_target}\n  {jwt_target}\nCtrl-C stops it.")
             try:
-                while server.process.poll() is None:
+                while server.server.process.poll() is None:
                     time.sleep(0.5)
             except KeyboardInterrupt:
                 pass
