@@ -31,7 +31,6 @@ ENDPOINT_NAMES = {
 class Server:
     config: ServerConfig
     metadata: dict | None  # None: the target gives explicit endpoints only
-    metadata_response: requests.Response | None
     endpoints: Endpoints
 
     @property
@@ -106,4 +105,4 @@ def discover(config: ServerConfig, session: requests.Session) -> Server:
         introspection=explicit.get("introspection_endpoint") or found.introspection,
         iss_parameter=found.iss_parameter,
     )
-    return Server(config, metadata, response, endpoints)
+    return Server(config, metadata, endpoints)

@@ -240,6 +240,7 @@ REQUIREMENTS = _table(
     ("RFC9068-4", MUST, "The token verifies with a key from the issuer's jwks_uri, chosen by kid."),
     # -- RFC 9207, iss in the authorization response ------------------------------------------------------
     ("RFC9207-2", MUST, "When advertised, every authorization response carries iss, equal to the issuer."),
+    ("RFC9207-3", MUST, "authorization_response_iss_parameter_supported, when given, is a boolean."),
     # -- RFC 9700, security BCP -----------------------------------------------------------------------------
     (
         "RFC9700-2.1.1",

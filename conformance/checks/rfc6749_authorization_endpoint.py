@@ -19,7 +19,7 @@ from .rfc8414_metadata import secure_or_loopback
 from .rfc9068_jwt_access_token import claims_of
 
 
-def _error_redirect(client, landing, request, code: str) -> dict:
+def _error_redirect(landing, request, code: str) -> dict:
     """The authorization error came back to the client, with `code` and the state."""
     if not landing.arrived_at(request.redirect_uri):
         fail(f"expected a redirect to the client with error={code}; the user agent {landing.describe()}")
@@ -100,7 +100,7 @@ def check_query_retained(target, server, clients, driver):
 def check_missing_response_type(code_client, driver):
     """A request without response_type comes back with error=invalid_request and the state."""
     request, landing = steps.authorize(code_client, driver, response_type=None)
-    params = _error_redirect(code_client, landing, request, "invalid_request")
+    params = _error_redirect(landing, request, "invalid_request")
     if params.get("state") != request.state:
         fail("the error response does not carry the state")
 
@@ -109,7 +109,7 @@ def check_missing_response_type(code_client, driver):
 def check_unknown_response_type(code_client, driver):
     """response_type=conformance_unknown comes back with error=unsupported_response_type."""
     request, landing = steps.authorize(code_client, driver, response_type="conformance_unknown")
-    _error_redirect(code_client, landing, request, "unsupported_response_type")
+    _error_redirect(landing, request, "unsupported_response_type")
 
 
 @check("rfc6749-4.1.2.1-error-response-carries-state", "RFC6749-4.1.2.1")
@@ -176,7 +176,7 @@ def check_denied(code_client, driver):
         not_configured(f"the {driver.name} approval driver cannot deny")
     # A new user agent: a server that remembers an earlier consent would ask nothing.
     request, landing = steps.authorize(code_client, driver, decision="deny", fresh=True)
-    params = _error_redirect(code_client, landing, request, "access_denied")
+    params = _error_redirect(landing, request, "access_denied")
     if params.get("state") != request.state:
         fail("the access_denied response does not carry the state")
 

@@ -147,7 +147,7 @@ def check_query_parameters(server, confidential):
 # RFC6749-5.2: a malformed request is a 4xx error, never a server failure.
 @check("rfc6749-5.2-malformed-body-is-a-client-error", "RFC6749-5.2")
 def check_malformed_body(server, confidential):
-    """A body that is not valid form encoding of UTF-8 is answered 400, not 5xx."""
+    """A body that is not valid form encoding of UTF-8 is a client error, never a 5xx."""
     steps.ready_for(server, confidential, "client_credentials")
     data, headers = confidential.authenticate({})
     body = b"grant_type=client_credentials&scope=%FF%FE" + (b"&" + urlencode(data).encode() if data else b"")

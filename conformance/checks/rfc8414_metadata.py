@@ -254,7 +254,7 @@ def check_jwks_uri(metadata, http):
 
 
 # RFC 9207 §3: authorization_response_iss_parameter_supported is a boolean.
-@check("rfc9207-2-iss-parameter-field-is-boolean", "RFC9207-2")
+@check("rfc9207-3-iss-parameter-field-is-boolean", "RFC9207-3")
 def check_iss_field(metadata):
     """authorization_response_iss_parameter_supported, when given, is a JSON boolean."""
     if "authorization_response_iss_parameter_supported" not in metadata:
