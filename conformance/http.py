@@ -55,6 +55,10 @@ class Recorder:
     def start(self) -> None:
         self.exchanges = []
 
+    def take(self) -> list[Exchange]:
+        taken, self.exchanges = self.exchanges, []
+        return taken
+
     def add(self, exchange: Exchange) -> None:
         self.exchanges.append(exchange)
 
