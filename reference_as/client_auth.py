@@ -40,7 +40,8 @@ class Credentials:
     client_secret: str | None = None
 
 
-def _basic(authorization: str) -> Credentials:
+def basic(authorization: str) -> Credentials:
+    """The client_id and secret of an HTTP Basic header (RFC 6749 §2.3.1), or OAuthError `invalid_client`."""
     scheme, _, encoded = authorization.partition(" ")
     if scheme.lower() != "basic":
         raise OAuthError("invalid_client", "The token endpoint accepts HTTP Basic client authentication only.")
@@ -63,7 +64,7 @@ def presented(authorization: str | None, body_client_id: str | None, body_client
             raise OAuthError(
                 "invalid_request", "The client authenticated twice (HTTP Basic and client_secret in the body); use one."
             )
-        credentials = _basic(authorization)
+        credentials = basic(authorization)
         if body_client_id is not None and body_client_id != credentials.client_id:
             raise OAuthError("invalid_request", "The client_id in the body differs from the one in HTTP Basic.")
         return credentials

@@ -7,14 +7,14 @@ status with its error code if any. It reads the finished response; it changes
 nothing about how a request is handled.
 """
 
-import base64
 import json
 import sys
 from urllib.parse import parse_qsl, urlsplit
 
 from webob import Request, Response
 
-from .errors import ERRORS
+from . import client_auth
+from .errors import ERRORS, OAuthError
 
 # Parameters whose values are credentials or tokens: never printed in full.
 SECRET_PARAMS = {
@@ -56,10 +56,10 @@ def _authorization(request: Request) -> str | None:
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "basic":
         try:
-            client_id, _, secret = base64.b64decode(value, validate=True).decode().partition(":")
-            return f"Basic client_id={client_id} secret={mask(secret)}"
-        except ValueError:
+            credentials = client_auth.basic(header)
+        except OAuthError:
             return "Basic (malformed)"
+        return f"Basic client_id={credentials.client_id} secret={mask(credentials.client_secret)}"
     return f"{scheme} {mask(value)}"
 
 

@@ -9,15 +9,15 @@ value goes through a redactor (`redact.py`) on its way in, so a step never
 holds a secret: the playground stores steps as they are.
 """
 
-import base64
-import binascii
 import json
 from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
-from urllib.parse import parse_qsl, quote_plus, unquote_plus, urlsplit
+from urllib.parse import parse_qsl, quote_plus, urlsplit
 
 from conformance.http import Exchange
 
+from .. import client_auth
+from ..errors import OAuthError
 from .lessons import Lesson, section_url
 from .redact import is_secret
 
@@ -104,10 +104,10 @@ def _authorization(value: str, redact) -> str:
     scheme, _, credentials = value.partition(" ")
     if scheme.lower() == "basic":
         try:
-            client_id, _, secret = base64.b64decode(credentials, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
+            basic = client_auth.basic(value)
+        except OAuthError:
             return "Basic (malformed)"
-        return f"Basic base64({unquote_plus(client_id)}:{redact.secret('client_secret', unquote_plus(secret))})"
+        return f"Basic base64({basic.client_id}:{redact.secret('client_secret', basic.client_secret)})"
     return f"{scheme} {redact.secret('access_token', credentials)}"
 
 
