@@ -35,6 +35,7 @@ def test_a_public_client_cannot_be_given_client_credentials(clients):
 
 
 @pytest.mark.requirement("RFC6749-3.1.2")
+@pytest.mark.requirement("RFC9700-2.6")  # http only on loopback
 @pytest.mark.parametrize(
     "uri",
     [

@@ -61,6 +61,8 @@ OPEN_REDIRECTS = [
 
 
 @pytest.mark.requirement("RFC6749-3.1.2.4")
+@pytest.mark.requirement("RFC6749-3.1.2.3")  # compared with the registered URI as strings, exactly
+@pytest.mark.requirement("RFC9700-4.1.3")
 @pytest.mark.parametrize("redirect_uri", OPEN_REDIRECTS)
 def test_every_redirect_uri_that_is_not_registered_exactly_gets_the_error_page(signed_in, web_client, redirect_uri):
     assert_error_page(signed_in.authorize(web_client, redirect_uri=redirect_uri))
@@ -77,6 +79,7 @@ def test_a_repeated_parameter_gets_the_error_page(signed_in, web_client):
 
 
 @pytest.mark.requirement("RFC6749-4.1.2.1")
+@pytest.mark.requirement("RFC6749-4.1.1")  # response_type is required and is "code"
 @pytest.mark.parametrize(
     "overrides, error",
     [

@@ -22,6 +22,7 @@ def test_the_header_has_typ_at_jwt_alg_and_a_kid_from_the_jwks(web, confidential
 
 
 @pytest.mark.requirement("RFC9068-2.2")
+@pytest.mark.requirement("RFC9068-2.2.3")  # the scope granted, in a scope claim
 def test_every_required_claim_is_present_and_right(web, confidential, settings, clock):
     client, secret = confidential
     token = issue(web, client, secret, scope="api:read")
