@@ -44,7 +44,8 @@ class ClientService:
         permissions: tuple[str, ...] = (),
     ) -> tuple[Client, str | None]:
         """A new client and, for a confidential one, its secret (shown this once)."""
-        client_id = client_id or random.token_urlsafe(12)
+        # Hex, 96 random bits: never starts with '-', which a command line would take for an option.
+        client_id = client_id or random.token_hex(12)
         rules.check_client_id(client_id)
         rules.check_type_and_grants(client_type, grant_types)
         rules.check_permissions(tuple(permissions), client_type)

@@ -1,5 +1,7 @@
 """The client service: the seed's client administration and the RFC 6749 §2 rules it enforces."""
 
+import re
+
 import pytest
 
 from reference_as.clients import ClientNotFound, InvalidClientSettings, describe
@@ -14,6 +16,14 @@ def test_a_confidential_client_gets_a_256_bit_secret_stored_only_as_a_hash(clien
     stored = store.get_client(client.client_id)
     assert secret not in repr(stored)
     assert stored.secret_hash and stored.secret_hint == secret[-4:]
+
+
+@pytest.mark.requirement("RFC6749-2.2")
+def test_a_generated_client_id_is_unique_hex_that_a_command_line_never_takes_for_an_option(clients):
+    # A base64url id began with "-" one time in 64: `reference-as clients show -x…` then failed.
+    ids = {clients.create(**CONF)[0].client_id for _ in range(20)}
+    assert len(ids) == 20
+    assert all(re.fullmatch(r"[0-9a-f]{24}", client_id) for client_id in ids)
 
 
 def test_a_public_client_has_no_secret(clients):
