@@ -192,15 +192,18 @@ def cmd_users_set_password(ctx: Context) -> None:
 # -- keys -------------------------------------------------------------------------------
 
 
-def _key_row(key, active_kid: str | None, published: set[str]) -> dict:
-    return {
-        "kid": key.kid,
-        "alg": key.alg,
-        "created_at": key.created_at,
-        "retired_at": key.retired_at,
-        "active": key.kid == active_kid,
-        "published": key.kid in published,
-    }
+def _key_rows(keyring) -> list[dict]:
+    return [
+        {
+            "kid": key.kid,
+            "alg": key.alg,
+            "created_at": key.created_at,
+            "retired_at": key.retired_at,
+            "active": state == "active",
+            "published": state != "retired",  # the active key is published too
+        }
+        for key, state in keyring.states()
+    ]
 
 
 def _keys_table(rows: list[dict]) -> str:
@@ -212,18 +215,14 @@ def _keys_table(rows: list[dict]) -> str:
 
 
 def cmd_keys_list(ctx: Context) -> None:
-    keyring = ctx.keyring()
-    published = {k.kid for k in keyring.published()}
-    active = ctx.store.active_signing_kid()
-    rows = [_key_row(k, active, published) for k in ctx.store.signing_keys()]
+    rows = _key_rows(ctx.keyring())
     ctx.emit(rows, _keys_table(rows))
 
 
 def cmd_keys_rotate(ctx: Context) -> None:
     keyring = ctx.keyring()
     key = keyring.rotate()
-    published = {k.kid for k in keyring.published()}
-    rows = [_key_row(k, key.kid, published) for k in ctx.store.signing_keys()]
+    rows = _key_rows(keyring)
     ctx.emit(
         rows, f"new active key {key.kid}; retired keys stay published for one token lifetime\n" + _keys_table(rows)
     )

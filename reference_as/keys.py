@@ -93,6 +93,16 @@ class Keyring:
         whose tokens may still be live."""
         return [key for key in self.store.signing_keys() if self._is_published(key)]
 
+    def states(self) -> list[tuple[SigningKey, str]]:
+        """Every key, newest first, with its state, read from the store now: "active"
+        (the newest not retired), "published" (retired, still in the JWKS) or "retired"."""
+        keys = self.store.signing_keys()
+        active = next((key.kid for key in keys if key.retired_at is None), None)
+        return [
+            (key, "active" if key.kid == active else "published" if self._is_published(key) else "retired")
+            for key in keys
+        ]
+
     def jwks(self) -> dict:
         """RFC 7517 §5: {"keys": [...]}, public members only."""
         return {"keys": [json.loads(key.public_jwk) for key in self.published()]}

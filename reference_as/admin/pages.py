@@ -151,17 +151,15 @@ class AdminPages:
     # -- keys -------------------------------------------------------------------------
 
     def key_list(self, context: dict) -> Response:
-        active = self.store.active_signing_kid()
-        published = {key.kid for key in self.keyring.published()}
         keys = [
             {
                 "kid": key.kid,
                 "alg": key.alg,
                 "created": _date(key.created_at),
                 "retired": _date(key.retired_at) if key.retired_at else "",
-                "state": "active" if key.kid == active else ("published" if key.kid in published else "retired"),
+                "state": state,
             }
-            for key in self.store.signing_keys()
+            for key, state in self.keyring.states()
         ]
         return page("admin/keys.html", keys=keys, **context)
 
