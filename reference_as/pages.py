@@ -21,21 +21,33 @@ PAGE_HEADERS = {
     "Cache-Control": "no-store",
 }
 
-_templates = Environment(
-    loader=PackageLoader("reference_as", "templates"),
-    autoescape=select_autoescape(default=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+
+def template_folder(package: str) -> Environment:
+    """Jinja2 over the `templates/` folder of `package`, every value escaped."""
+    return Environment(
+        loader=PackageLoader(package, "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
-def page(template: str, status: int = 200, response: Response | None = None, **context) -> Response:
-    """Render `template` into `response` (a new one if not given: pass one that
-    already carries a cookie, say)."""
+SERVER_TEMPLATES = template_folder("reference_as")
+
+
+def page(
+    template: str,
+    status: int = 200,
+    response: Response | None = None,
+    templates: Environment = SERVER_TEMPLATES,
+    **context,
+) -> Response:
+    """Render `template` (from `templates`: the server's unless told) into `response`
+    (a new one if not given: pass one that already carries a cookie, say)."""
     response = response or Response()
     response.status = status
     response.content_type, response.charset = "text/html", "utf-8"
-    response.body = _templates.get_template(template).render(**context).encode()
+    response.body = templates.get_template(template).render(**context).encode()
     response.headers.update(PAGE_HEADERS)
     return response
 

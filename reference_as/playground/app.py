@@ -13,43 +13,28 @@ inline script, no referrer, no caching), and a POST from another origin is
 refused: any web page could otherwise submit these forms to a loopback port.
 """
 
-from importlib import resources
-
-from jinja2 import Environment, PackageLoader, select_autoescape
 from webob import Request, Response
 
-from ..pages import PAGE_HEADERS, redirect
+from .. import pages
+from ..endpoints.static import StaticFile
+from ..pages import redirect
 from .walkthrough import FlowFailure, Walkthrough
 
-_templates = Environment(
-    loader=PackageLoader("reference_as.playground", "templates"),
-    autoescape=select_autoescape(default=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
+TEMPLATES = pages.template_folder("reference_as.playground")
 STATIC = {
-    # The server's style sheet and copy button, and the playground's own additions.
-    "/static/style.css": (resources.files("reference_as") / "static" / "style.css", "text/css"),
-    "/static/copy.js": (resources.files("reference_as") / "static" / "copy.js", "text/javascript"),
-    "/static/playground.css": (resources.files("reference_as.playground") / "static" / "playground.css", "text/css"),
+    # The server's style sheet and copy button, and the playground's own additions; never
+    # kept by the browser (no-cache): a learner editing them sees the change at once.
+    "/static/style.css": StaticFile("style.css", "text/css", cache_control="no-cache"),
+    "/static/copy.js": StaticFile("copy.js", "text/javascript", cache_control="no-cache"),
+    "/static/playground.css": StaticFile(
+        "playground.css", "text/css", package="reference_as.playground", cache_control="no-cache"
+    ),
 }
 TOKENS = ("access_token", "refresh_token")
 
 
 def page(template: str, status: int = 200, **context) -> Response:
-    response = Response(status=status, content_type="text/html", charset="utf-8")
-    response.body = _templates.get_template(template).render(**context).encode()
-    response.headers.update(PAGE_HEADERS)
-    return response
-
-
-def static(path: str) -> Response:
-    source, content_type = STATIC[path]
-    response = Response(body=source.read_bytes(), content_type=content_type, charset="utf-8")
-    response.cache_control = "no-cache"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return pages.page(template, status, templates=TEMPLATES, **context)
 
 
 class PlaygroundApp:
@@ -75,7 +60,7 @@ class PlaygroundApp:
         path, method = request.path_info, request.method
         try:
             if path in STATIC and method in ("GET", "HEAD"):
-                return static(path)
+                return STATIC[path](request)
             if path == "/favicon.ico":
                 return Response(status=204)
             if path == "/" and method in ("GET", "HEAD"):
