@@ -61,7 +61,7 @@ class AuthorizationEndpoint:
         oauth_pairs = [(name, value) for name, value in pairs if name not in CONSENT_FIELDS]
         uri = self.endpoint_url + "?" + urlencode(oauth_pairs)
         try:
-            scopes, _ = self.oauthlib_endpoint.validate_authorization_request(uri, http_method="GET")
+            scopes, credentials = self.oauthlib_endpoint.validate_authorization_request(uri, http_method="GET")
         except FatalClientError as error:
             return self._error_page(error.error, error.description)
         except OAuth2Error as error:
@@ -84,7 +84,7 @@ class AuthorizationEndpoint:
             if params.get("remember") == "yes":
                 self.store.add_consent(Consent(user.user_id, params["client_id"], _scope_key(scopes), self.clock.now()))
         elif not (self.settings.auto_approve_user or self._remembered(user.user_id, params["client_id"], scopes)):
-            return self._consent_page(params, scopes, user, current)
+            return self._consent_page(credentials["request"].client, params, scopes, user, current)
         return self._issue(uri, scopes, user)
 
     def _pairs(self, request: Request) -> list[tuple[str, str]]:
@@ -130,8 +130,8 @@ class AuthorizationEndpoint:
             "registered exactly as sent. You were not sent back to it.",
         )
 
-    def _consent_page(self, params: dict, scopes, user, current) -> Response:
-        client = self.store.get_client(params["client_id"])
+    def _consent_page(self, client, params: dict, scopes, user, current) -> Response:
+        """`client`: the one oauthlib's validation found (validator.validate_client_id)."""
         return page(
             "consent.html",
             client_name=client.name,
