@@ -6,6 +6,8 @@ page is sent with headers that keep it from being framed (clickjacking,
 RFC 6749 §10.13, RFC 9700 §4.16), sniffed, cached or leaking its URL:
 """
 
+from urllib.parse import urlencode
+
 from jinja2 import Environment, PackageLoader, select_autoescape
 from webob import Response
 
@@ -50,6 +52,15 @@ def page(
     response.body = templates.get_template(template).render(**context).encode()
     response.headers.update(PAGE_HEADERS)
     return response
+
+
+def sign_in_first(next_: str) -> Response:
+    """To the login page, which sends the user back to `next_` (a local path) once signed in."""
+    return redirect("/login?" + urlencode({"next": next_}))
+
+
+def forbidden(message: str, username: str | None = None) -> Response:
+    return page("error.html", 403, heading="Not allowed", message=message, username=username)
 
 
 def redirect(location: str) -> Response:

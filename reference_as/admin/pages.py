@@ -12,7 +12,6 @@
 """
 
 from datetime import UTC, datetime
-from urllib.parse import urlencode
 
 from webob import Request, Response
 
@@ -21,7 +20,7 @@ from ..config import Settings
 from ..errors import OAuthError
 from ..form import read_pairs
 from ..keys import Keyring
-from ..pages import page, redirect
+from ..pages import forbidden, page, redirect, sign_in_first
 from ..policy.rfc6749_clients import CLIENT_TYPES, GRANT_TYPES
 from ..policy.rfc7662_introspection import PERMISSIONS
 from ..sessions import Current, Sessions
@@ -50,15 +49,17 @@ class AdminPages:
     def __call__(self, request: Request) -> Response:
         current, user = self.sessions.signed_in(request)
         if user is None:
-            return redirect("/login?" + urlencode({"next": request.path_info}))
+            return sign_in_first(request.path_info)
         if not user.is_admin:
-            return self._forbidden(user, "Only administrators may open these pages.")
+            return forbidden("Only administrators may open these pages.", user.username)
         parts = request.path_info.removeprefix(PREFIX).strip("/").split("/")
         form = None
         if request.method == "POST":
             form = self._form(request, current)
             if form is None:
-                return self._forbidden(user, "The form expired or did not come from this server; nothing was changed.")
+                return forbidden(
+                    "The form expired or did not come from this server; nothing was changed.", user.username
+                )
         context = {"username": user.username, "csrf_token": current.csrf_token}
         try:
             return self._dispatch(parts, request.method, form, context)
@@ -162,9 +163,6 @@ class AdminPages:
             for key, state in self.keyring.states()
         ]
         return page("admin/keys.html", keys=keys, **context)
-
-    def _forbidden(self, user, message: str) -> Response:
-        return page("error.html", 403, heading="Not allowed", message=message, username=user.username)
 
 
 def _one(form: dict[str, list[str]], name: str) -> str:

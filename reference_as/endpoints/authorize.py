@@ -27,7 +27,7 @@ from ..clock import Clock
 from ..config import Settings
 from ..errors import ERRORS, OAuthError
 from ..form import read_form
-from ..pages import page, redirect
+from ..pages import page, redirect, sign_in_first
 from ..policy import rfc6749_scope
 from ..sessions import Sessions
 from ..store import Store
@@ -71,7 +71,7 @@ class AuthorizationEndpoint:
 
         user, current = self._user(request)
         if user is None:
-            return redirect("/login?" + urlencode({"next": "/oauth2/authorize?" + urlencode(oauth_pairs)}))
+            return sign_in_first("/oauth2/authorize?" + urlencode(oauth_pairs))
 
         decision = params.get("decision") if request.method == "POST" else None
         if decision is not None:

@@ -8,14 +8,13 @@ password was wrong.
 """
 
 from datetime import UTC, datetime
-from urllib.parse import urlencode
 
 from webob import Request, Response
 
 from ..clock import Clock
 from ..config import Settings
 from ..form import read_form
-from ..pages import page, redirect
+from ..pages import forbidden, page, redirect, sign_in_first
 from ..policy import login_throttle
 from ..sessions import Current, Sessions
 from ..store import Store
@@ -105,7 +104,7 @@ class LoginPages:
     def account(self, request: Request) -> Response:
         current, user = self.sessions.signed_in(request)
         if user is None:
-            return redirect("/login?" + urlencode({"next": HOME}))
+            return sign_in_first(HOME)
         consents = []
         for consent in self.store.consents_of(user.user_id):
             client = self.store.get_client(consent.client_id)
@@ -123,8 +122,6 @@ class LoginPages:
         current, user = self.sessions.signed_in(request)
         form = read_form(request, self.settings.max_body_bytes)
         if user is None or not self.sessions.csrf_ok(current, form.get("csrf_token")):
-            return page(
-                "error.html", 403, heading="Not allowed", message="The form expired or did not come from this server."
-            )
+            return forbidden("The form expired or did not come from this server.")
         self.store.delete_consents(user.user_id, form.get("client_id", ""))
         return redirect(HOME)
