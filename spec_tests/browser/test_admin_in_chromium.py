@@ -18,7 +18,6 @@ repository; `REFERENCE_AS_SCREENSHOTS=docs/img` renews the README's pictures).
 """
 
 import os
-import secrets
 import shutil
 from pathlib import Path
 
@@ -129,9 +128,7 @@ def test_an_admin_manages_a_client_in_chromium_and_each_change_holds_at_the_toke
     live_server, browser, tmp_path
 ):
     driver, wait = browser, WebDriverWait(browser, WAIT)
-    password = secrets.token_urlsafe(18)
-    admin = live_server.cli("users", "create", "root", "--admin", "--password-stdin", input=password + "\n")
-    assert admin["username"] == "root" and admin["is_admin"], admin
+    _, password = live_server.create_user("root", admin=True)
     # Another client, made with the CLI, so the list shows more than one row and type.
     other = live_server.cli(
         "clients", "create", "--name", "Web app", "--type", "public",

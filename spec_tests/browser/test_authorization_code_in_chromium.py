@@ -13,8 +13,6 @@ attributes (HttpOnly, SameSite=Lax) and the 303 redirects after each form post
 are all applied by Chromium itself, and the forms are submitted by clicking.
 """
 
-import base64
-import hashlib
 import secrets
 from urllib.parse import urlencode, urlsplit
 
@@ -24,20 +22,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from spec_tests.serve.forms import pkce_pair
+
 from .conftest import WAIT
 
 CLIENT_NAME = "Browser test app"
 
 
 # -- setup through the CLI ------------------------------------------------------------------
-
-
-def create_user(server, username="alice") -> str:
-    """`reference-as users create NAME --password-stdin`: returns the password."""
-    password = secrets.token_urlsafe(18)
-    user = server.cli("users", "create", username, "--password-stdin", input=password + "\n")
-    assert user["username"] == username
-    return password
 
 
 def create_client(server, redirect_uri: str) -> dict:
@@ -49,13 +41,6 @@ def create_client(server, redirect_uri: str) -> dict:
     assert client["client_secret"], client  # confidential, the default
     assert client["redirect_uris"] == [redirect_uri]
     return client
-
-
-def pkce_pair() -> tuple[str, str]:
-    """RFC 7636 §4.1-4.2: a random verifier and its S256 challenge."""
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    return verifier, challenge
 
 
 # -- the browser's part ---------------------------------------------------------------------
@@ -128,7 +113,7 @@ def wait_for_callback(driver, callback) -> dict:
 def flow(live_server, callback, browser, tmp_path):
     """A user, a confidential client whose redirect URI is the callback server,
     and the authorization URL it sends the browser to."""
-    password = create_user(live_server)
+    _, password = live_server.create_user()
     client = create_client(live_server, callback.url)
     verifier, challenge = pkce_pair()
     state = secrets.token_urlsafe(16)

@@ -12,7 +12,6 @@ as <dir>/playground-steps.png (the README's screenshot: docs/img).
 """
 
 import os
-import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,8 +38,7 @@ CLIENT = (
 @pytest.fixture
 def registered(live_server, live_playground):
     """A user and a confidential client whose redirect URI is the playground's callback."""
-    password = secrets.token_urlsafe(18)
-    live_server.cli("users", "create", "alice", "--password-stdin", input=password + "\n")
+    _, password = live_server.create_user()
     client = live_server.cli("clients", "create", *CLIENT.split(), "--redirect-uri", live_playground.redirect_uri)
     return {"client_id": client["client_id"], "secret": client["client_secret"], "password": password}
 

@@ -3,6 +3,7 @@ in a fresh working directory with its own SQLite file and key file."""
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 
@@ -51,6 +52,14 @@ class LiveServer:
         )
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
+
+    def create_user(self, username: str = "alice", admin: bool = False) -> tuple[dict, str]:
+        """`reference-as users create NAME [--admin] --password-stdin`: (the user, the password)."""
+        password = secrets.token_urlsafe(18)
+        argv = ["users", "create", username, *(["--admin"] if admin else []), "--password-stdin"]
+        user = self.cli(*argv, input=password + "\n")
+        assert user["username"] == username and user["is_admin"] == admin and user["password"] is None
+        return user, password
 
     def stop(self) -> None:
         self.server.stop()

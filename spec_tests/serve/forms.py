@@ -8,11 +8,13 @@ Also the setup the flow needs: a user and clients made with the real CLI.
 import base64
 import hashlib
 import secrets
-import socket
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
+import jwt
 import requests
+
+from conformance.processes import free_port
 
 TIMEOUT = 15  # seconds, for every request a test sends
 
@@ -142,29 +144,33 @@ def redirect_params(location: str) -> dict:
 # -- setup through the CLI --------------------------------------------------------------------
 
 
-def unused_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def create_user(server, username: str = "alice") -> tuple[dict, str]:
-    """A user made by `reference-as users create --password-stdin`; returns (user, password)."""
-    password = secrets.token_urlsafe(18)
-    user = server.cli("users", "create", username, "--password-stdin", input=password + "\n")
-    assert user["username"] == username and user["password"] is None
-    return user, password
-
-
 def create_client(server, kind: str = "confidential", scopes=("api:read",)) -> dict:
     """A client of the authorization code and refresh token grants, registered
     with one loopback redirect URI (nothing listens there: the redirect is read, not followed)."""
     argv = ["clients", "create", "--name", f"Interop {kind}", "--type", kind]
     argv += ["--grant", "authorization_code", "--grant", "refresh_token"]
-    argv += ["--redirect-uri", f"http://127.0.0.1:{unused_port()}/callback"]
+    argv += ["--redirect-uri", f"http://127.0.0.1:{free_port()}/callback"]
     for scope in scopes:
         argv += ["--scope", scope]
     client = server.cli(*argv)
     assert client["type"] == kind
     assert (client["client_secret"] is not None) == (kind == "confidential")
     return client
+
+
+def verify(server, token: str, require=("iss", "sub", "aud", "exp", "iat", "jti", "client_id")) -> dict:
+    """The claims of an RFC 9068 access token, verified by PyJWT (an independent verifier)
+    with the key the served JWKS names by kid; `require`: the claims that must be there."""
+    metadata = requests.get(server.url + "/.well-known/oauth-authorization-server", timeout=TIMEOUT).json()
+    signing_key = jwt.PyJWKClient(metadata["jwks_uri"], cache_keys=False, timeout=TIMEOUT).get_signing_key_from_jwt(
+        token
+    )
+    assert jwt.get_unverified_header(token)["typ"] == "at+jwt"
+    return jwt.decode(
+        token,
+        signing_key.key,
+        algorithms=["RS256"],
+        audience=server.url + "/api",
+        issuer=metadata["issuer"],
+        options={"require": list(require)},
+    )

@@ -21,7 +21,6 @@ from .forms import (
     TIMEOUT,
     authorization_url,
     create_client,
-    create_user,
     pkce_pair,
     redirect_params,
     sign_in_and_consent,
@@ -97,7 +96,7 @@ def revoked(server, access_token: str, refresh_token: str) -> tuple[bool, bool]:
 
 @pytest.fixture
 def setup(live_server):
-    user, password = create_user(live_server)
+    user, password = live_server.create_user()
     client = create_client(live_server, "confidential")
     return live_server, user, password, client
 

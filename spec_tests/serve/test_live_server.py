@@ -8,6 +8,8 @@ import requests
 
 from reference_as.keys import RECHECK_SECONDS
 
+from .forms import verify
+
 CC = {"grant_type": "client_credentials"}
 
 
@@ -17,19 +19,6 @@ def demo_secret(server) -> str:
 
 def get_token(server, secret, client_id="demo-confidential"):
     return requests.post(server.url + "/oauth2/token", data=CC, auth=(client_id, secret), timeout=10)
-
-
-def verify(server, token):
-    metadata = requests.get(server.url + "/.well-known/oauth-authorization-server", timeout=10).json()
-    signing_key = jwt.PyJWKClient(metadata["jwks_uri"], cache_keys=False).get_signing_key_from_jwt(token)
-    return jwt.decode(
-        token,
-        signing_key.key,
-        algorithms=["RS256"],
-        audience=server.url + "/api",
-        issuer=metadata["issuer"],
-        options={"require": ["iss", "sub", "aud", "exp", "iat", "jti", "client_id"]},
-    )
 
 
 def test_the_demo_client_gets_a_token_that_pyjwt_verifies_against_the_served_jwks(live_server):
