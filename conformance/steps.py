@@ -14,9 +14,17 @@ from .approval import Driver, Landing
 from .client import AuthorizationRequest, OAuthClient, OAuthClientError, TokenSet
 from .discovery import Server
 from .expect import describe, json_object
+from .jwts import claims_of
 from .outcomes import Unverifiable, not_applicable, not_configured
 
 # -- readiness ---------------------------------------------------------------------------------------
+
+
+def granted_scope(body: dict) -> set[str] | None:
+    """The scope a token response says was granted (RFC 6749 §5.1), else the one its JWT
+    access token carries (RFC 9068 §2.2.3); None when neither says."""
+    scope = body.get("scope", (claims_of(body.get("access_token", "")) or {}).get("scope"))
+    return set(str(scope).split()) if scope is not None else None
 
 
 def ready_for(server: Server, client: OAuthClient, grant_type: str) -> OAuthClient:

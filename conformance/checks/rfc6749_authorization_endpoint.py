@@ -16,7 +16,6 @@ from conformance.marks import check
 from conformance.outcomes import fail, not_advertised, not_applicable, not_configured
 
 from .rfc8414_metadata import secure_or_loopback
-from .rfc9068_jwt_access_token import claims_of
 
 
 def _error_redirect(landing, request, code: str) -> dict:
@@ -137,10 +136,10 @@ def check_unknown_scope(code_client, driver):
             fail(f"expected invalid_scope or a code, got error={params.get('error')!r}")
         return
     body = expect.token(steps.redeem(code_client, params["code"], request))
-    granted = body.get("scope", (claims_of(body["access_token"]) or {}).get("scope"))
+    granted = steps.granted_scope(body)
     if granted is None:
         fail("a token was issued for a request with an unknown scope, and the response names no scope")
-    if unknown in str(granted).split():
+    if unknown in granted:
         fail(f"the server granted the unknown scope {unknown!r}")
 
 

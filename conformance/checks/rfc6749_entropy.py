@@ -12,10 +12,9 @@ revocation and introspection.
 import pytest
 
 from conformance import entropy, steps
+from conformance.jwts import claims_of
 from conformance.marks import check
 from conformance.outcomes import fail, not_applicable, not_configured
-
-from .rfc9068_jwt_access_token import claims_of
 
 SAMPLES = 8
 ENTROPY = ("entropy",)

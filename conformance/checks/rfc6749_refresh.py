@@ -12,13 +12,6 @@ from conformance import expect, steps
 from conformance.marks import check
 from conformance.outcomes import fail, not_applicable, not_configured
 
-from .rfc9068_jwt_access_token import claims_of
-
-
-def _granted_scope(body: dict) -> set[str] | None:
-    scope = body.get("scope", (claims_of(body.get("access_token", "")) or {}).get("scope"))
-    return set(str(scope).split()) if scope is not None else None
-
 
 def _tokens(server, client, driver):
     steps.ready_for(server, client, "refresh_token")
@@ -80,9 +73,9 @@ def check_wider_scope(server, code_client, driver):
 def check_same_scope(server, code_client, driver):
     """A refresh without scope gets the scope of the original grant."""
     tokens, refresh_token = _tokens(server, code_client, driver)
-    original = _granted_scope(tokens.raw)
+    original = steps.granted_scope(tokens.raw)
     body = expect.token(steps.refresh_request(code_client, refresh_token))
-    renewed = _granted_scope(body)
+    renewed = steps.granted_scope(body)
     if original is None or renewed is None:
         not_applicable("the responses do not show the granted scope")
     if renewed != original:
@@ -94,14 +87,14 @@ def check_same_scope(server, code_client, driver):
 def check_narrower(server, code_client, driver):
     """A refresh asking for part of the granted scope gets no more than that part."""
     tokens, refresh_token = _tokens(server, code_client, driver)
-    original = _granted_scope(tokens.raw) or set()
+    original = steps.granted_scope(tokens.raw) or set()
     if len(original) < 2:
         not_applicable("the grant has a single scope: nothing narrower to ask for")
     part = sorted(original)[0]
     response = steps.refresh_request(code_client, refresh_token, scope=part)
     if not expect.issued_token(response):
         return  # a server may refuse to narrow
-    renewed = _granted_scope(expect.json_object(response))
+    renewed = steps.granted_scope(expect.json_object(response))
     if renewed is not None and not renewed <= {part}:
         fail(f"asked for {part!r}, got {sorted(renewed)}")
 

@@ -12,10 +12,9 @@ import re
 import pytest
 
 from conformance import expect, steps
+from conformance.jwts import claims_of
 from conformance.marks import check
 from conformance.outcomes import fail, not_applicable
-
-from .rfc9068_jwt_access_token import claims_of
 
 # RFC 6749 §5.2: error and error_description use %x20-21 / %x23-5B / %x5D-7E only.
 ERROR_TEXT = re.compile(r"[\x20-\x21\x23-\x5b\x5d-\x7e]*")

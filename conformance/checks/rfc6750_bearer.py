@@ -19,10 +19,9 @@ from cryptography.hazmat.primitives import serialization
 
 from conformance import expect, steps
 from conformance.client import OAuthClientError
+from conformance.jwts import claims_of, jwt_parts, signing_key
 from conformance.marks import check
 from conformance.outcomes import Unverifiable, fail, not_applicable, not_configured
-
-from .rfc9068_jwt_access_token import claims_of, header_of, signing_key
 
 BOTH = ("bearer", "jwt-access-token")
 
@@ -132,13 +131,6 @@ def check_insufficient_scope(resource, server, target, clients, request, http):
 # -- forged JWTs ---------------------------------------------------------------------------------------
 
 
-def _jwt_token(token: str) -> tuple[dict, dict]:
-    header, claims = header_of(token), claims_of(token)
-    if header is None or claims is None:
-        not_applicable("the access tokens are not JWTs")
-    return header, claims
-
-
 def _assert_refused(http, url: str, forged: str, what: str):
     response = _get(http, url, forged)
     if response.status_code < 400:
@@ -149,7 +141,7 @@ def _assert_refused(http, url: str, forged: str, what: str):
 @check("rfc9068-4-resource-refuses-altered-claims", "RFC9068-4", profiles=BOTH)
 def check_altered(resource, http, token):
     """A token whose claims were altered (signature kept) is refused."""
-    _, claims = _jwt_token(token)
+    _, claims = jwt_parts(token)
     head, _, signature = token.split(".")
     altered = {**claims, "sub": "conformance-someone-else", "scope": claims.get("scope", "") + " admin"}
     _assert_refused(
@@ -161,7 +153,7 @@ def check_altered(resource, http, token):
 @check("rfc8725-3.1-resource-refuses-alg-none", "RFC8725-3.1", profiles=BOTH)
 def check_alg_none(resource, http, token):
     """The same claims with alg 'none' and no signature are refused."""
-    header, claims = _jwt_token(token)
+    header, claims = jwt_parts(token)
     forged_header = {**header, "alg": "none"}
     forged = f"{b64(json.dumps(forged_header).encode())}.{b64(json.dumps(claims).encode())}."
     _assert_refused(http, resource.url, forged, "an unsigned token (alg none)")
@@ -171,7 +163,7 @@ def check_alg_none(resource, http, token):
 @check("rfc8725-3.1-resource-refuses-hmac-with-public-key", "RFC8725-3.1", profiles=BOTH)
 def check_alg_confusion(resource, http, token, jwks):
     """The same claims signed HS256 with the server's public key as the secret are refused."""
-    header, claims = _jwt_token(token)
+    header, claims = jwt_parts(token)
     key = signing_key(header, jwks)
     if key is None or key.get("kty") not in ("RSA", "EC", "OKP"):
         not_applicable("the signing key is not a public key")

@@ -14,10 +14,9 @@ import time
 import pytest
 
 from conformance import expect, steps
+from conformance.jwts import claims_of
 from conformance.marks import check
 from conformance.outcomes import fail, not_applicable
-
-from .rfc9068_jwt_access_token import claims_of
 
 
 @pytest.fixture

@@ -13,47 +13,12 @@ import time
 
 import jwt
 
+from conformance.jwts import claims_of, jwt_parts, signing_key
 from conformance.marks import check
 from conformance.outcomes import fail, not_applicable
 
 SKEW = 120  # seconds of clock difference tolerated between the server and us
 AT_JWT = ("at+jwt", "application/at+jwt")
-
-
-def is_jwt(token: str) -> bool:
-    return token.count(".") == 2 and token.startswith("ey")
-
-
-def header_of(token: str) -> dict | None:
-    try:
-        return jwt.get_unverified_header(token) if is_jwt(token) else None
-    except jwt.DecodeError:
-        return None
-
-
-def claims_of(token: str) -> dict | None:
-    """The claims of a JWT, unverified; None for anything else."""
-    if not is_jwt(token):
-        return None
-    try:
-        return jwt.decode(token, options={"verify_signature": False})
-    except jwt.DecodeError:
-        return None
-
-
-def jwt_parts(tokens) -> tuple[dict, dict]:
-    header, claims = header_of(tokens.access_token), claims_of(tokens.access_token)
-    if header is None or claims is None:
-        not_applicable("the access tokens are not JWTs (RFC 9068 is not used)")
-    return header, claims
-
-
-def signing_key(header: dict, jwks: dict) -> dict | None:
-    """The JWK the header names (by kid), or the only signing key when there is no kid."""
-    keys = [key for key in jwks["keys"] if isinstance(key, dict) and key.get("use", "sig") == "sig"]
-    if "kid" in header:
-        return next((key for key in keys if key.get("kid") == header["kid"]), None)
-    return keys[0] if len(keys) == 1 else None
 
 
 # -- the header (§2.1) -----------------------------------------------------------------------------------
@@ -62,7 +27,7 @@ def signing_key(header: dict, jwks: dict) -> dict | None:
 @check("rfc9068-2.1-typ-is-at-jwt", "RFC9068-2.1")
 def check_typ(cc_tokens):
     """The header's typ is at+jwt."""
-    header, _ = jwt_parts(cc_tokens)
+    header, _ = jwt_parts(cc_tokens.access_token)
     if str(header.get("typ", "")).lower() not in AT_JWT:
         fail(f"typ is {header.get('typ')!r}, not at+jwt")
 
@@ -70,7 +35,7 @@ def check_typ(cc_tokens):
 @check("rfc9068-2.1-token-is-signed", "RFC9068-2.1")
 def check_signed(cc_tokens):
     """The token is signed: alg is not 'none' and the signature is not empty."""
-    header, _ = jwt_parts(cc_tokens)
+    header, _ = jwt_parts(cc_tokens.access_token)
     if str(header.get("alg", "none")).lower() == "none" or not cc_tokens.access_token.rsplit(".", 1)[1]:
         fail(f"the token is unsigned (alg {header.get('alg')!r})")
 
@@ -78,7 +43,7 @@ def check_signed(cc_tokens):
 @check("rfc9068-2.1-alg-is-asymmetric", "RFC9068-2.1", level="SHOULD")
 def check_asymmetric(cc_tokens):
     """The token is signed with a public-key algorithm a resource server can verify (not HS*)."""
-    header, _ = jwt_parts(cc_tokens)
+    header, _ = jwt_parts(cc_tokens.access_token)
     if str(header.get("alg", "")).upper().startswith("HS"):
         fail(f"alg {header['alg']} is a shared-secret MAC: resource servers would need the secret")
 
@@ -86,7 +51,7 @@ def check_asymmetric(cc_tokens):
 @check("rfc9068-4-header-names-kid", "RFC9068-4", level="SHOULD")
 def check_kid(cc_tokens):
     """The header names the signing key (kid), so that keys can be rotated."""
-    header, _ = jwt_parts(cc_tokens)
+    header, _ = jwt_parts(cc_tokens.access_token)
     if not header.get("kid"):
         fail("the header has no kid")
 
@@ -97,7 +62,7 @@ def check_kid(cc_tokens):
 @check("rfc9068-4-signing-key-is-published", "RFC9068-4")
 def check_key_published(cc_tokens, jwks):
     """The key that signed the token is in the issuer's JWK Set."""
-    header, _ = jwt_parts(cc_tokens)
+    header, _ = jwt_parts(cc_tokens.access_token)
     if signing_key(header, jwks) is None:
         fail(f"no key in the JWK Set matches kid {header.get('kid')!r}")
 
@@ -105,7 +70,7 @@ def check_key_published(cc_tokens, jwks):
 @check("rfc9068-4-signature-verifies", "RFC9068-4")
 def check_signature(cc_tokens, jwks):
     """The signature verifies with the published key (PyJWT), with the header's alg."""
-    header, _ = jwt_parts(cc_tokens)
+    header, _ = jwt_parts(cc_tokens.access_token)
     key = signing_key(header, jwks)
     if key is None:
         fail(f"no published key for kid {header.get('kid')!r}")
@@ -126,7 +91,7 @@ def check_signature(cc_tokens, jwks):
 @check("rfc8725-3.1-alg-is-the-keys-alg", "RFC8725-3.1")
 def check_alg_of_key(cc_tokens, jwks):
     """The header's alg is the algorithm the published key names (when it names one)."""
-    header, _ = jwt_parts(cc_tokens)
+    header, _ = jwt_parts(cc_tokens.access_token)
     key = signing_key(header, jwks)
     if key is None or "alg" not in key:
         not_applicable("the signing key names no alg")
@@ -140,7 +105,7 @@ def check_alg_of_key(cc_tokens, jwks):
 @check("rfc9068-2.2-iss-is-the-issuer", "RFC9068-2.2")
 def check_iss(cc_tokens, server):
     """iss is the issuer of the metadata."""
-    _, claims = jwt_parts(cc_tokens)
+    _, claims = jwt_parts(cc_tokens.access_token)
     if claims.get("iss") != server.issuer:
         fail(f"iss is {claims.get('iss')!r}, the issuer is {server.issuer!r}")
 
@@ -148,7 +113,7 @@ def check_iss(cc_tokens, server):
 @check("rfc9068-2.2-exp-is-in-the-future", "RFC9068-2.2")
 def check_exp(cc_tokens):
     """exp is a number, after now."""
-    _, claims = jwt_parts(cc_tokens)
+    _, claims = jwt_parts(cc_tokens.access_token)
     exp = claims.get("exp")
     if not isinstance(exp, int | float) or isinstance(exp, bool):
         fail(f"exp is {exp!r}, not a NumericDate")
@@ -159,7 +124,7 @@ def check_exp(cc_tokens):
 @check("rfc9068-2.2-iat-is-now", "RFC9068-2.2")
 def check_iat(cc_tokens):
     """iat is a number, not in the future, and before exp."""
-    _, claims = jwt_parts(cc_tokens)
+    _, claims = jwt_parts(cc_tokens.access_token)
     iat, exp = claims.get("iat"), claims.get("exp")
     if not isinstance(iat, int | float) or isinstance(iat, bool):
         fail(f"iat is {iat!r}, not a NumericDate")
@@ -172,7 +137,7 @@ def check_iat(cc_tokens):
 @check("rfc9068-2.2-aud-present", "RFC9068-2.2")
 def check_aud(cc_tokens):
     """aud names at least one audience."""
-    _, claims = jwt_parts(cc_tokens)
+    _, claims = jwt_parts(cc_tokens.access_token)
     aud = claims.get("aud")
     if not (isinstance(aud, str) and aud) and not (
         isinstance(aud, list) and aud and all(isinstance(a, str) for a in aud)
@@ -183,7 +148,7 @@ def check_aud(cc_tokens):
 @check("rfc9068-2.2-sub-present", "RFC9068-2.2")
 def check_sub(cc_tokens):
     """sub is a non-empty string."""
-    _, claims = jwt_parts(cc_tokens)
+    _, claims = jwt_parts(cc_tokens.access_token)
     if not isinstance(claims.get("sub"), str) or not claims["sub"]:
         fail(f"sub is {claims.get('sub')!r}")
 
@@ -191,7 +156,7 @@ def check_sub(cc_tokens):
 @check("rfc9068-2.2-client-id-is-the-client", "RFC9068-2.2")
 def check_client_id(cc_tokens, target):
     """client_id is the client the token was issued to."""
-    _, claims = jwt_parts(cc_tokens)
+    _, claims = jwt_parts(cc_tokens.access_token)
     expected = target.clients["confidential"].client_id
     if claims.get("client_id") != expected:
         fail(f"client_id is {claims.get('client_id')!r}, the token was issued to {expected!r}")
@@ -200,7 +165,7 @@ def check_client_id(cc_tokens, target):
 @check("rfc9068-2.2-jti-present", "RFC9068-2.2")
 def check_jti(cc_tokens):
     """jti is a non-empty string."""
-    _, claims = jwt_parts(cc_tokens)
+    _, claims = jwt_parts(cc_tokens.access_token)
     if not isinstance(claims.get("jti"), str) or not claims["jti"]:
         fail(f"jti is {claims.get('jti')!r}")
 
@@ -208,7 +173,7 @@ def check_jti(cc_tokens):
 @check("rfc9068-2.2-sub-names-the-client-without-a-user", "RFC9068-2.2", level="SHOULD")
 def check_sub_is_client(cc_tokens, target):
     """For client credentials (no resource owner), sub identifies the client."""
-    _, claims = jwt_parts(cc_tokens)
+    _, claims = jwt_parts(cc_tokens.access_token)
     if claims.get("sub") != target.clients["confidential"].client_id:
         fail(f"sub is {claims.get('sub')!r}, not the client_id")
 
@@ -218,7 +183,7 @@ def check_scope_claim(cc_tokens, target):
     """A token issued for a requested scope carries a scope claim."""
     if not target.clients["confidential"].scope:
         not_applicable("no scope was requested")
-    _, claims = jwt_parts(cc_tokens)
+    _, claims = jwt_parts(cc_tokens.access_token)
     if "scope" not in claims:
         fail("no scope claim, though a scope was requested")
 
@@ -227,7 +192,7 @@ def check_scope_claim(cc_tokens, target):
 @check("rfc9068-2.2.3-scope-claim-is-a-string", "RFC9068-2.2.3", level="MUST")
 def check_scope_string(cc_tokens):
     """The scope claim, when present, is a space-separated string (not an array)."""
-    _, claims = jwt_parts(cc_tokens)
+    _, claims = jwt_parts(cc_tokens.access_token)
     if "scope" not in claims:
         not_applicable("no scope claim")
     if not isinstance(claims["scope"], str):
@@ -237,7 +202,7 @@ def check_scope_string(cc_tokens):
 @check("rfc7519-4.1.7-jti-is-unique", "RFC7519-4.1.7")
 def check_jti_unique(cc_tokens, server, clients):
     """Two tokens issued one after the other carry different jti values."""
-    _, first = jwt_parts(cc_tokens)
+    _, first = jwt_parts(cc_tokens.access_token)
     client = clients("confidential")
     second = claims_of(client.client_credentials().access_token) or {}
     if first.get("jti") is None:

@@ -9,10 +9,9 @@ target file where a promise needs configuration.
 from urllib.parse import urlsplit
 
 from conformance import expect, steps
+from conformance.jwts import header_of
 from conformance.marks import check
 from conformance.outcomes import fail, not_configured
-
-from .rfc9068_jwt_access_token import header_of
 
 LEVELS = ("read", "write", "admin", "superuser")
 
