@@ -65,6 +65,14 @@ def error(response: requests.Response, codes, statuses=(400,)) -> dict:
     return body
 
 
+def unauthenticated(response: requests.Response, why: str) -> dict:
+    """No token for a client that should have authenticated and did not: an error a
+    server may reasonably name invalid_client, invalid_request or unauthorized_client
+    (RFC 6749 §5.2), with 400 or 401."""
+    no_token(response, why)
+    return error(response, ("invalid_client", "invalid_request", "unauthorized_client"), (400, 401))
+
+
 def refused(response: requests.Response, why: str) -> None:
     """Not a success: any 4xx (or an error body), never 2xx/5xx."""
     if issued_token(response) or not 400 <= response.status_code < 500:

@@ -134,16 +134,14 @@ def check_must_authenticate(server, confidential, driver):
     """A confidential client's code redeemed with client_id only (no secret) gets no token."""
     steps.ready_for(server, confidential, "authorization_code")
     code, request = steps.obtain_code(confidential, driver)
-    data = {
+    params = {
         "grant_type": "authorization_code",
         "code": code,
         "redirect_uri": request.redirect_uri,
-        "client_id": confidential.config.client_id,
         "code_verifier": request.code_verifier,
     }
-    response = confidential.session.post(server.endpoints.token, data=data)
-    expect.no_token(response, "the confidential client did not authenticate")
-    expect.error(response, ("invalid_client", "invalid_request", "unauthorized_client"), (400, 401))
+    response = confidential.token_request(params, auth_method="none")  # client_id alone
+    expect.unauthenticated(response, "the confidential client did not authenticate")
 
 
 # RFC6749-4.1.3 REQUIRED: client_id, when the client does not authenticate.

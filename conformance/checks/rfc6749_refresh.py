@@ -43,10 +43,9 @@ def check_bound(server, code_client, second, driver):
 def check_authenticate(server, confidential, driver):
     """A confidential client's refresh token with client_id only (no secret) gets no token."""
     _, refresh_token = _tokens(server, confidential, driver)
-    data = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": confidential.config.client_id}
-    response = confidential.session.post(server.endpoints.token, data=data)
-    expect.no_token(response, "the confidential client did not authenticate")
-    expect.error(response, ("invalid_client", "invalid_request", "unauthorized_client"), (400, 401))
+    params = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+    response = confidential.token_request(params, auth_method="none")  # client_id alone
+    expect.unauthenticated(response, "the confidential client did not authenticate")
 
 
 @check("rfc6749-6-unknown-refresh-token-is-invalid-grant", "RFC6749-6")
