@@ -11,6 +11,10 @@
 - HTTP: a hello-world WSGI app (hello.py) under the same WSGI server, settings and
   worker count as ours (serve_wsgi.py), loaded by the same wrk. No endpoint of ours
   can answer faster: the *HTTP floor*.
+- Signature and HTTP together: an app that does nothing but answer each client
+  credentials request with a freshly signed token (sign_only.py), served and loaded
+  like ours. It authenticates no one and records nothing, so it is the most a token
+  endpoint can answer on this machine with that algorithm: the *token ceiling*.
 """
 
 import multiprocessing
@@ -19,7 +23,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from harness import BENCH, HOST, measure, serving, wsgi_command
+from harness import BENCH, CC_SCRIPT, HOST, clean_environment, measure, serving, wsgi_command
+from ours import basic
 
 from conformance.processes import free_port
 from reference_as.jose import jws
@@ -37,22 +42,26 @@ def signing_rate(name: str) -> float:
     return max(_signing_round(algorithm, key) for _ in range(ROUNDS))
 
 
+def signed_token(algorithm, key) -> str:
+    """One RFC 9068 access token, signed as the token endpoint signs it."""
+    claims = rfc9068.claims(
+        issuer=f"http://{HOST}:8000",
+        audience=f"http://{HOST}:8000/api",
+        subject="bench-client",
+        client_id="bench-client",
+        scopes=("api:read", "api:write", "api:admin", "api:superuser"),
+        now=int(time.time()),
+        lifetime=3600,
+        jti=rfc9068.new_jti(),
+    )
+    return jws.sign(rfc9068.header(algorithm.name, "bench-key"), claims, algorithm, key)
+
+
 def _signing_round(algorithm, key) -> float:
-    header = rfc9068.header(algorithm.name, "bench-key")
     count, started = 0, time.thread_time()
     deadline = started + ROUND_SECONDS
     while time.thread_time() < deadline:
-        claims = rfc9068.claims(
-            issuer=f"http://{HOST}:8000",
-            audience=f"http://{HOST}:8000/api",
-            subject="bench-client",
-            client_id="bench-client",
-            scopes=("api:read", "api:write", "api:admin", "api:superuser"),
-            now=int(time.time()),
-            lifetime=3600,
-            jti=rfc9068.new_jti(),
-        )
-        jws.sign(header, claims, algorithm, key)
+        signed_token(algorithm, key)
         count += 1
     return round(count / (time.thread_time() - started), 1)
 
@@ -68,13 +77,29 @@ def signing_floors(cores: int) -> dict[int, dict[str, float]]:
 
 
 HTTP_FLOOR = "HTTP floor: hello world, our WSGI server"
+CEILING = "token ceiling: sign only, our WSGI server"
 
 
 def http_floor(workers: int) -> dict:
     """hello.py under our WSGI server with `workers` workers, loaded by wrk: a row of the table."""
+    figures = _served("hello.py", workers)
+    return {"name": HTTP_FLOOR, "server": "hello.py", "workers": workers, "signs": False, **figures}
+
+
+def token_ceiling(workers: int, alg: str) -> dict:
+    """sign_only.py signing with `alg`, `workers` workers, loaded by the client
+    credentials requests our token endpoint gets: a row of the table."""
+    authorization = basic("bench-cc", "x" * 43)  # the size of ours; sign_only.py reads no header
+    figures = _served("sign_only.py", workers, {"BENCH_SIGNING_ALG": alg}, CC_SCRIPT, (authorization,))
+    name = f"{CEILING}, {alg}"
+    return {"name": name, "server": "sign_only.py", "workers": workers, "alg": alg, "signs": True, **figures}
+
+
+def _served(app: str, workers: int, env: dict | None = None, script: Path | None = None, args: tuple = ()) -> dict:
+    """The wrk figures of bench/`app` under our WSGI server."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="reference-as-bench-") as folder:
-        log = Path(folder) / "hello.log"
-        with serving(wsgi_command(BENCH / "hello.py", port, workers), f"http://{HOST}:{port}/", log):
-            figures = measure(f"http://{HOST}:{port}/")
-    return {"name": HTTP_FLOOR, "server": "hello.py", "workers": workers, "signs": False, **figures}
+        log = Path(folder) / f"{app}.log"
+        command, url = wsgi_command(BENCH / app, port, workers), f"http://{HOST}:{port}/"
+        with serving(command, url, log, env=clean_environment(**(env or {}))):
+            return measure(url, script, args)

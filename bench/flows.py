@@ -16,10 +16,9 @@ request signs a token, "http" always.
 
 import json
 
-from harness import BENCH, POOL_SCRIPT, WARM_UP_SECONDS, BenchError, measure, pool_args, post_form, write_pool
+from harness import CC_SCRIPT, POOL_SCRIPT, WARM_UP_SECONDS, BenchError, measure, pool_args, post_form, write_pool
 from ours import INTROSPECT_PATH, ME_PATH, TOKEN_PATH, Ours, prepared
 
-CC_SCRIPT = BENCH / "token_endpoint.lua"
 POOL_TOKENS = 1000  # access tokens introspected (and presented to /api/me) in turn
 
 

@@ -265,6 +265,7 @@ def write_pool(path: Path, lines: list[str]) -> Path:
 
 
 POOL_SCRIPT = BENCH / "pool.lua"
+CC_SCRIPT = BENCH / "token_endpoint.lua"  # a client credentials token request, the same for every server
 
 
 def pool_args(path: Path, kind: str, reuse: bool, authorization: str = "") -> tuple[str, ...]:

@@ -1,15 +1,16 @@
 """The benchmark suite (`make bench`): every figure of issue 8 in one run, one table.
 
 In order (progress on stderr, the table on stdout at the end):
-  1. floors.py  signing per core (RS256, ES256, EdDSA); the HTTP floor, 1 and 2 workers
+  1. floors.py  signing per core (RS256, ES256, EdDSA); the HTTP floor, 1 and 2 workers;
+                the token ceiling (an app that only signs), 2 workers, each algorithm
   2. flows.py   our token endpoint (client credentials, 1 and 2 workers, RS256;
                 2 workers ES256 and EdDSA), code exchange with PKCE, refresh rotation,
                 introspection, /api/me
   3. peers/     Authlib and oidc-provider, client credentials, 2 workers
   4. scale.py   client credentials and introspection with a million live tokens
 Each row is compared with the signing floor (workers × one core's signatures/s
-with the row's algorithm) when it signs a token, and with the HTTP floor of the
-same worker count. The results, with the machine and the load average, go to
+with the row's algorithm) and the token ceiling of its algorithm when it signs a
+token, and with the HTTP floor of the same worker count. The results, with the machine and the load average, go to
 bench/results/latest.json.
 
 Run: .venv/bin/python bench/run.py [PART ...]   (needs wrk; BENCH_SECONDS=3 for a quick try)
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from functools import partial
 
 import floors
 import flows
@@ -67,12 +69,14 @@ def section(name: str, rows: list, errors: list, measure) -> None:
     rows.extend(result if isinstance(result, list) else [result])
 
 
-def add_ratios(rows: list[dict], signing: dict[int, dict[str, float]], http: dict[int, float]) -> None:
+def add_ratios(rows: list[dict], signing: dict[int, dict[str, float]]) -> None:
     """The signing floor of a row: its workers × one core's rate (the issue's definition);
-    the HTTP floor: hello world with as many workers."""
-    for row in rows:
-        if "requests_per_s" not in row:
-            continue
+    the HTTP floor: hello world with as many workers; the token ceiling: the app that
+    only signs, same workers and algorithm."""
+    measured = [row for row in rows if "requests_per_s" in row]
+    http = {row["workers"]: row["requests_per_s"] for row in measured if row["name"] == floors.HTTP_FLOOR}
+    ceiling = {(r["workers"], r["alg"]): r["requests_per_s"] for r in measured if r["server"] == "sign_only.py"}
+    for row in measured:
         if row.get("signs"):
             floor = signing[1][row["alg"]] * row["workers"]
             row["signing_floor_per_s"] = round(floor, 1)
@@ -80,6 +84,9 @@ def add_ratios(rows: list[dict], signing: dict[int, dict[str, float]], http: dic
             if row.get("server_cpu_us_per_request"):  # the same ratio, counted in CPU time: load does not move it
                 signature_us = 1e6 / signing[1][row["alg"]]
                 row["signature_share_of_cpu_percent"] = round(100 * signature_us / row["server_cpu_us_per_request"], 1)
+            key = (row["workers"], row["alg"])
+            if key in ceiling and row["server"] != "sign_only.py":
+                row["of_ceiling_percent"] = round(100 * row["requests_per_s"] / ceiling[key], 1)
         if row["workers"] in http and row["name"] != floors.HTTP_FLOOR:
             row["of_http_floor_percent"] = round(100 * row["requests_per_s"] / http[row["workers"]], 1)
 
@@ -121,29 +128,33 @@ def table(results: dict) -> str:
         + f"; {WORKERS} processes at once: "
         + ", ".join(f"{alg} {rate:,.0f}/s" for alg, rate in f["signing"][WORKERS].items()),
         "",
-        f"{'':48} {'workers':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'% sign':>6} {'% HTTP':>6}"
+        f"{'':48} {'workers':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'% sign':>6} {'% ceil':>6} {'% HTTP':>6}"
         f" {'µs CPU/req':>10} {'sig/CPU':>7} {'wrk':>5} {'other':>5} {'load':>5}",
     ]
     for row in results["rows"]:
         if "requests_per_s" not in row:
             lines.append(f"{row['name']:48} {row['workers']:>7} skipped: {row.get('skipped', '?')}")
             continue
-        sign = f"{row['of_signing_floor_percent']:.1f}" if "of_signing_floor_percent" in row else "-"
-        http = f"{row['of_http_floor_percent']:.1f}" if "of_http_floor_percent" in row else "-"
+        sign, ceiling, http = (
+            f"{row[key]:.1f}" if key in row else "-"
+            for key in ("of_signing_floor_percent", "of_ceiling_percent", "of_http_floor_percent")
+        )
         share = row.get("signature_share_of_cpu_percent")
         share = f"{share:.1f}" if share else "-"
         lines.append(
             f"{row['name']:48} {row['workers']:>7} {row['requests_per_s']:>7,.0f} {row['p50_ms']:>7.2f} "
-            f"{row['p99_ms']:>7.2f} {sign:>6} {http:>6} {row['server_cpu_us_per_request']:>10,.0f} {share:>7} "
+            f"{row['p99_ms']:>7.2f} {sign:>6} {ceiling:>6} {http:>6} "
+            f"{row['server_cpu_us_per_request']:>10,.0f} {share:>7} "
             f"{row['wrk_cpu_cores']:>5.2f} {row['other_cpu_cores']:>5.2f} {row['load_average']:>5.2f}"
         )
     c = results["comparisons"]
     lines.append(
-        "% sign: of the signing floor (workers × one core's rate, row's algorithm); % HTTP: of the HTTP floor, "
-        "same workers; µs CPU/req: the server's CPU time per request (all its processes); sig/CPU: the "
-        "signature's share of it (10⁶ ÷ one core's signing rate ÷ µs CPU/req); wrk, other: cores "
-        "used by wrk and by everything else (other sessions, steal) during the run; load: 1-min load average "
-        "at its start (counts the bench itself)"
+        "% sign: of the signing floor (workers × one core's rate, row's algorithm); % ceil: of the token "
+        "ceiling (sign_only.py: the signature and HTTP, nothing else), same workers and algorithm; "
+        "% HTTP: of the HTTP floor, same workers; µs CPU/req: the server's CPU time per request (all its "
+        "processes); sig/CPU: the signature's share of it (10⁶ ÷ one core's signing rate ÷ µs CPU/req); "
+        "wrk, other: cores used by wrk and by everything else (other sessions, steal) during the run; "
+        "load: 1-min load average at its start (counts the bench itself)"
     )
     lines.append("")
     if c["ours_over_peer"]:
@@ -201,21 +212,23 @@ def main(argv: list[str]) -> int:
     try:
         for workers in (1, WORKERS):
             section(f"HTTP floor, {workers} worker(s)", rows, errors, lambda w=workers: floors.http_floor(w))
-        http = {row["workers"]: row["requests_per_s"] for row in rows if row["name"] == floors.HTTP_FLOOR}
+        for alg in floors.SIGNING_ALGORITHMS:
+            ceiling = partial(floors.token_ceiling, WORKERS, alg)
+            section(f"token ceiling, {WORKERS} workers, {alg}", rows, errors, ceiling)
         for part in parts:
             name, measure = PARTS[part]
             section(name, rows, errors, lambda measure=measure: measure(filled))
     except KeyboardInterrupt:  # every server has been stopped on the way out
         print("bench: interrupted", file=sys.stderr)
         return 130
-    add_ratios(rows, signing, http)
+    add_ratios(rows, signing)
     results = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": " ".join([".venv/bin/python bench/run.py", *argv]) + ("  (make bench)" if not argv else ""),
         "machine": machine(),
         "load": {"tool": "wrk", "threads": WRK_THREADS, "connections": WRK_CONNECTIONS},
         "seconds": {"warm_up": WARM_UP_SECONDS, "measured": MEASURE_SECONDS},
-        "floors": {"signing": signing, "http": http},
+        "floors": {"signing": signing},
         "rows": rows,
         "comparisons": comparisons(rows, filled),
         "errors": errors,

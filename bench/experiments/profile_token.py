@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from harness import BENCH, PYTHON, _running, run_wrk  # noqa: E402
+from harness import CC_SCRIPT, PYTHON, _running, run_wrk  # noqa: E402
 from ours import TOKEN_PATH, Ours, prepared  # noqa: E402
 
 from reference_as.app import make_app  # noqa: E402
@@ -142,7 +142,7 @@ def py_spy(gil: bool) -> dict | None:
         raw = Path(name) / "spy.raw"
         master = _running[-1].pid
         worker = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()[0]
-        script, url = BENCH / "token_endpoint.lua", ours.base_url + TOKEN_PATH
+        script, url = CC_SCRIPT, ours.base_url + TOKEN_PATH
         run_wrk(url, 2, script, (ours.cc_basic,))
         command = [spy, "record", "-p", worker, "-d", str(SPY_SECONDS), "-r", "200", "-f", "raw", "-o", str(raw)]
         recorder = subprocess.Popen([*command, "--nonblocking", *(["--gil"] if gil else [])], stderr=subprocess.DEVNULL)

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from harness import (  # noqa: E402
     BENCH,
+    CC_SCRIPT,
     HOST,
     PYTHON,
     WRK_CONNECTIONS,
@@ -123,7 +124,7 @@ SERVERS = {
 def run(name: str, command: list[str], url: str, ready: str, cwd: Path, env: dict, log: Path, args=()) -> dict:
     """One server: a warm-up, then a measured run. The app's folder goes on PYTHONPATH
     (waitress-serve imports from there; the others are told with --chdir too)."""
-    script = BENCH / "token_endpoint.lua" if args else None
+    script = CC_SCRIPT if args else None
     env = {**env, "PYTHONPATH": f"{BENCH}:{EXPERIMENTS}"}
     with serving(command, ready, log, cwd, env):
         run_wrk(url, WARM_UP, script, args)

@@ -18,14 +18,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from harness import BENCH, HOST, clean_environment, measure, post_form, serving, wsgi_command
+from harness import CC_SCRIPT, HOST, clean_environment, measure, post_form, serving, wsgi_command
 from ours import basic
 
 from conformance.processes import free_port
 
 PEERS = Path(__file__).resolve().parent
 CONFORMANCE_NODE_MODULES = PEERS.parent.parent / "conformance" / "peers" / "oidc_provider" / "node_modules"
-CC_SCRIPT = BENCH / "token_endpoint.lua"
 SCOPES = "api:read api:write api:admin api:superuser"
 
 
