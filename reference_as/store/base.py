@@ -64,6 +64,10 @@ class Store(Protocol):
     def add_access_token(self, token: AccessToken) -> None:
         """Insert; if its grant was revoked meanwhile, insert it revoked (see `revoke_grant`)."""
 
+    def add_tokens(self, access: AccessToken, refresh: RefreshToken) -> None:
+        """`add_access_token` and `add_refresh_token` in one transaction: a token
+        response's two records are kept together or not at all."""
+
     def get_access_token(self, jti: str) -> AccessToken | None: ...
 
     def last_issued(self) -> dict[str, int]:

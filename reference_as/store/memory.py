@@ -88,6 +88,11 @@ class MemoryStore:
         with self._lock:
             self._tokens[token.jti] = self._as_revoked_if_its_grant_is(token)
 
+    def add_tokens(self, access: AccessToken, refresh: RefreshToken) -> None:
+        with self._lock:
+            self.add_access_token(access)
+            self.add_refresh_token(refresh)
+
     def _as_revoked_if_its_grant_is(self, token):
         revoked_at = self._revoked_grants.get(token.grant_id) if token.grant_id else None
         return replace(token, revoked_at=revoked_at) if revoked_at is not None and token.revoked_at is None else token

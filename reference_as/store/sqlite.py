@@ -96,6 +96,25 @@ REFRESH_COLUMNS = (
 REVOKED_IF_GRANT_IS = "coalesce(?, (SELECT revoked_at FROM revoked_grants WHERE grant_id = ?))"
 
 
+def _insert_access_token(db: sqlite3.Connection, t: AccessToken) -> None:
+    # revoked_at: the token's own, else its grant's revocation time (see revoke_grant),
+    # read in the same statement as the insert.
+    db.execute(
+        f"INSERT INTO access_tokens ({TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, {REVOKED_IF_GRANT_IS}, ?)",
+        (t.jti, t.client_id, t.subject, t.scope, t.issued_at, t.expires_at, t.revoked_at, t.grant_id, t.grant_id),
+    )
+
+
+def _insert_refresh_token(db: sqlite3.Connection, t: RefreshToken) -> None:
+    db.execute(
+        f"INSERT INTO refresh_tokens ({REFRESH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, {REVOKED_IF_GRANT_IS}, ?)",
+        (
+            t.token_hash, t.grant_id, t.client_id, t.user_id, t.scope, t.issued_at, t.expires_at, t.rotated_at,
+            t.revoked_at, t.grant_id, int(t.grace_used),
+        ),
+    )  # fmt: skip
+
+
 def _placeholders(columns: str) -> str:
     return ",".join("?" * len(columns.split(",")))
 
@@ -227,12 +246,12 @@ class SQLiteStore:
     # -- access tokens ----------------------------------------------------------------
 
     def add_access_token(self, t: AccessToken) -> None:
-        # revoked_at: the token's own, else its grant's revocation time (see revoke_grant),
-        # read in the same statement as the insert.
-        self._db.execute(
-            f"INSERT INTO access_tokens ({TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, {REVOKED_IF_GRANT_IS}, ?)",
-            (t.jti, t.client_id, t.subject, t.scope, t.issued_at, t.expires_at, t.revoked_at, t.grant_id, t.grant_id),
-        )
+        _insert_access_token(self._db, t)
+
+    def add_tokens(self, access: AccessToken, refresh: RefreshToken) -> None:
+        with self._transaction() as db:
+            _insert_access_token(db, access)
+            _insert_refresh_token(db, refresh)
 
     def get_access_token(self, jti: str) -> AccessToken | None:
         row = self._db.execute(f"SELECT {TOKEN_COLUMNS} FROM access_tokens WHERE jti = ?", (jti,)).fetchone()
@@ -348,13 +367,7 @@ class SQLiteStore:
     # -- refresh tokens ---------------------------------------------------------------
 
     def add_refresh_token(self, t: RefreshToken) -> None:
-        self._db.execute(
-            f"INSERT INTO refresh_tokens ({REFRESH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, {REVOKED_IF_GRANT_IS}, ?)",
-            (
-                t.token_hash, t.grant_id, t.client_id, t.user_id, t.scope, t.issued_at, t.expires_at, t.rotated_at,
-                t.revoked_at, t.grant_id, int(t.grace_used),
-            ),
-        )  # fmt: skip
+        _insert_refresh_token(self._db, t)
 
     def get_refresh_token(self, token_hash: str) -> RefreshToken | None:
         row = self._db.execute(

@@ -2,6 +2,7 @@
 authorization codes, refresh tokens, failed logins. Runs against every backend."""
 
 import multiprocessing
+import sqlite3
 
 import pytest
 
@@ -175,3 +176,21 @@ def test_a_token_added_to_an_already_revoked_grant_is_stored_revoked(store):
     store.add_access_token(an_access_token("no-grant", None))
     assert store.get_access_token("other-grant").revoked_at is None
     assert store.get_access_token("no-grant").revoked_at is None
+
+
+def test_a_token_pair_is_stored_together_and_follows_a_revoked_grant(store):
+    store.add_tokens(an_access_token("a1", "g1"), a_refresh("r1", "g1"))
+    assert store.get_access_token("a1").revoked_at is None and store.get_refresh_token("r1").revoked_at is None
+    store.revoke_grant("g1", now=150)
+    store.add_tokens(an_access_token("a2", "g1"), a_refresh("r2", "g1"))
+    assert store.get_access_token("a2").revoked_at == store.get_refresh_token("r2").revoked_at == 150
+
+
+def test_a_token_pair_whose_refresh_token_cannot_be_stored_leaves_no_access_token(tmp_path):
+    """One transaction: a failed second insert takes the first back (no half-written response)."""
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    store.add_refresh_token(a_refresh("r1", "g1"))
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_tokens(an_access_token("a1", "g1"), a_refresh("r1", "g1"))
+    assert store.get_access_token("a1") is None
+    store.close()
