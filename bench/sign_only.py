@@ -24,6 +24,7 @@ HEADERS = [("Content-Type", "application/json"), ("Cache-Control", "no-store")]
 
 def app(environ, start_response):
     environ["wsgi.input"].read()
-    body = json.dumps({"access_token": signed_token(ALGORITHM, KEY), "token_type": "Bearer", "expires_in": 3600})
+    token = {"access_token": signed_token(ALGORITHM, KEY), "token_type": "Bearer", "expires_in": 3600}
+    body = json.dumps(token).encode()
     start_response("200 OK", [*HEADERS, ("Content-Length", str(len(body)))])
-    return [body.encode()]
+    return [body]
