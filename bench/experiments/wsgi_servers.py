@@ -15,7 +15,11 @@ hello world is what the server itself adds to every request.
 Needs Granian (a dependency), gunicorn, waitress and uWSGI in the venv:
 pip install gunicorn waitress uwsgi (uWSGI builds from source with gcc).
 
-Run: .venv/bin/python bench/experiments/wsgi_servers.py [hello|token ...]   (about 4 minutes)
+`record` (asked for by name only): our token endpoint under Granian as served, 2
+workers, with and without recording the token (BENCH_SKIP_TOKEN_INSERT, our_app.py),
+twice each, alternating: what the SQLite write costs a served request.
+
+Run: .venv/bin/python bench/experiments/wsgi_servers.py [hello|token|record ...]   (about 4 minutes)
 """
 
 import json
@@ -148,26 +152,35 @@ def hello_rows() -> list[dict]:
     return rows
 
 
-def token_rows() -> list[dict]:
+# `record`: what recording each client credentials token costs, served: Granian as
+# ours, 2 workers, with the INSERT and without (our_app.py), alternating.
+RECORD_SERVERS = {"granian, 2 threads (ours)": (granian(2), (2,))}
+RECORD_VARIANTS = (False, True, False, True)
+
+
+def token_rows(servers: dict = SERVERS, skip_inserts: tuple[bool, ...] = (False,)) -> list[dict]:
     rows = []
     with prepared("RS256") as ours:
-        env = clean_environment(
-            REFERENCE_AS_STORE=ours.settings.store,
-            REFERENCE_AS_ISSUER=ours.base_url,
-            REFERENCE_AS_PORT=str(ours.port),
-            REFERENCE_AS_SECRET_KEY=ours.master_key,
-        )
-        for name, (command, worker_counts) in SERVERS.items():
-            for workers in worker_counts:
-                cmd = command(EXPERIMENTS, "our_app", ours.port, workers)
-                log = ours.folder / "server.log"
-                url, ready = ours.base_url + TOKEN_PATH, ours.base_url + METADATA_PATH
-                try:
-                    row = run(name, cmd, url, ready, ours.folder, env, log, (ours.cc_basic,))
-                except BenchError as error:
-                    row = {"server": name, "error": str(error).splitlines()[0]}
-                rows.append({"app": "token (client credentials, RS256)", "workers": workers, **row})
-                print(json.dumps(rows[-1]), flush=True)
+        for skip_insert in skip_inserts:
+            env = clean_environment(
+                REFERENCE_AS_STORE=ours.settings.store,
+                REFERENCE_AS_ISSUER=ours.base_url,
+                REFERENCE_AS_PORT=str(ours.port),
+                REFERENCE_AS_SECRET_KEY=ours.master_key,
+                BENCH_SKIP_TOKEN_INSERT="1" if skip_insert else "0",
+            )
+            app = "token (client credentials, RS256)" + (", not recorded" if skip_insert else "")
+            for name, (command, worker_counts) in servers.items():
+                for workers in worker_counts:
+                    cmd = command(EXPERIMENTS, "our_app", ours.port, workers)
+                    log = ours.folder / "server.log"
+                    url, ready = ours.base_url + TOKEN_PATH, ours.base_url + METADATA_PATH
+                    try:
+                        row = run(name, cmd, url, ready, ours.folder, env, log, (ours.cc_basic,))
+                    except BenchError as error:
+                        row = {"server": name, "error": str(error).splitlines()[0]}
+                    rows.append({"app": app, "workers": workers, **row})
+                    print(json.dumps(rows[-1]), flush=True)
     return rows
 
 
@@ -175,20 +188,22 @@ def main() -> None:
     wanted = sys.argv[1:] or ["hello", "token"]
     started = time.monotonic()
     rows = (hello_rows() if "hello" in wanted else []) + (token_rows() if "token" in wanted else [])
+    rows += token_rows(RECORD_SERVERS, RECORD_VARIANTS) if "record" in wanted else []
     print(f"\nwrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{SECONDS}s; µs CPU/req: the server's CPU time per request")
-    print(f"{'app':34} {'server':36} {'w':>2} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'µs CPU/req':>10} {'other':>5}")
+    print(f"{'app':48} {'server':36} {'w':>2} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'µs CPU/req':>10} {'other':>5}")
     for row in rows:
         if "error" in row:
-            print(f"{row['app']:34} {row['server']:36} {row['workers']:>2} failed: {row['error']}")
+            print(f"{row['app']:48} {row['server']:36} {row['workers']:>2} failed: {row['error']}")
             continue
         print(
-            f"{row['app']:34} {row['server']:36} {row['workers']:>2} {row['requests_per_s']:>7,.0f} "
+            f"{row['app']:48} {row['server']:36} {row['workers']:>2} {row['requests_per_s']:>7,.0f} "
             f"{row['p50_ms']:>7.2f} {row['p99_ms']:>7.2f} {row['server_cpu_us_per_request']:>10,.0f} "
             f"{row['other_cpu_cores']:>5.2f}"
         )
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(rows, indent=2) + "\n")
-    print(f"{time.monotonic() - started:.0f} s; written to {RESULTS.relative_to(BENCH.parent)}")
+    results = RESULTS if not sys.argv[1:] else RESULTS.with_name(f"wsgi_servers-{'-'.join(wanted)}.json")
+    results.parent.mkdir(exist_ok=True)
+    results.write_text(json.dumps(rows, indent=2) + "\n")
+    print(f"{time.monotonic() - started:.0f} s; written to {results.relative_to(BENCH.parent)}")
 
 
 if __name__ == "__main__":
