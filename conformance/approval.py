@@ -267,6 +267,29 @@ class ManualDriver(Driver):
         return Landing(answer or None)
 
 
+HEADLESS_CHROMIUM = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
+def chromium_options(chromium: str, profile: str, *extra: str):
+    """Selenium's options for a headless Chromium at `chromium` with its own profile
+    folder, that reaches nothing on its own (no updates, sync or first-run pages)."""
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in (*HEADLESS_CHROMIUM, f"--user-data-dir={profile}", *extra):
+        options.add_argument(argument)
+    return options
+
+
 class BrowserDriver(Driver):
     """Headless Chromium through selenium: for sign-in pages that need JavaScript.
 
@@ -307,19 +330,7 @@ class BrowserDriver(Driver):
             )
         self._by = By
         self._profile = tempfile.TemporaryDirectory(prefix="oauth-conformance-chromium-")
-        options = webdriver.ChromeOptions()
-        options.binary_location = chromium
-        for argument in (
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={self._profile.name}",
-        ):
-            options.add_argument(argument)
+        options = chromium_options(chromium, self._profile.name)
         options.page_load_strategy = "none"  # do not wait for the callback page to load
         service = Service(chromedriver, log_output=os.path.join(self._profile.name, "chromedriver.log"))
         self.browser = webdriver.Chrome(options=options, service=service)

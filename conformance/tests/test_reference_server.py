@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from conformance.approval import chromium_options
+
 from .conftest import problems, run_suite
 from .servers import write_target
 
@@ -110,16 +112,7 @@ def test_html_report_opens_in_chromium(full_run, workdir, tmp_path):
     chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
     if not (chromium and chromedriver):
         pytest.fail("chromium and chromedriver missing: `make install` installs Debian's chromium and chromium-driver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--hide-scrollbars",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ):
-        options.add_argument(argument)
+    options = chromium_options(chromium, str(tmp_path / "profile"), "--hide-scrollbars")
     browser = webdriver.Chrome(options=options, service=Service(chromedriver))
     try:
         browser.get((workdir.path / "report.html").as_uri())

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from conformance.approval import chromium_options
 from spec_tests.serve.conftest import live_server  # noqa: F401 - the same fixture, shared
 
 CHROMIUM = "/usr/bin/chromium"
@@ -94,23 +95,9 @@ def browser(tmp_path_factory, monkeypatch):
 
     monkeypatch.setattr(SeleniumManager, "binary_paths", no_download)
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
     base = tmp_path_factory.mktemp("chromium")
-    profile = base / "profile"
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--no-proxy-server",  # loopback only, whatever the environment says
-        f"--user-data-dir={profile}",
-        "--window-size=1024,900",
-    ):
-        options.add_argument(arg)
+    # --no-proxy-server: loopback only, whatever the environment says.
+    options = chromium_options(CHROMIUM, str(base / "profile"), "--no-proxy-server", "--window-size=1024,900")
     service = Service(CHROMEDRIVER, log_output=str(base / "chromedriver.log"))
     driver = webdriver.Chrome(options=options, service=service)
     try:
