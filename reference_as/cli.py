@@ -8,12 +8,11 @@ suite) can read it. Settings come from `reference-as.toml`, then
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
 
 from . import app as app_module
 from . import serve
 from .clients import ClientNotFound, ClientService, InvalidClientSettings, describe
-from .clock import SystemClock
+from .clock import SystemClock, readable
 from .config import ConfigError, load_settings
 from .keys import Keyring
 from .policy.rfc6749_clients import CLIENT_TYPES, GRANT_TYPES
@@ -51,7 +50,7 @@ class Context:
 
 
 def _date(timestamp: int | None) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%SZ") if timestamp else "-"
+    return readable(timestamp) if timestamp else "-"
 
 
 def _client_text(client: dict, secret: str | None = None) -> str:
@@ -207,10 +206,10 @@ def _key_rows(keyring) -> list[dict]:
 
 
 def _keys_table(rows: list[dict]) -> str:
-    lines = [f"{'KID':<45} {'ALG':<6} {'CREATED':<21} {'RETIRED':<21} STATE"]
+    lines = [f"{'KID':<45} {'ALG':<6} {'CREATED':<23} {'RETIRED':<23} STATE"]
     for r in rows:
         state = "active" if r["active"] else ("published" if r["published"] else "retired")
-        lines.append(f"{r['kid']:<45} {r['alg']:<6} {_date(r['created_at']):<21} {_date(r['retired_at']):<21} {state}")
+        lines.append(f"{r['kid']:<45} {r['alg']:<6} {_date(r['created_at']):<23} {_date(r['retired_at']):<23} {state}")
     return "\n".join(lines)
 
 

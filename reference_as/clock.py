@@ -8,12 +8,19 @@ Times are whole seconds since the epoch, the unit of JWT `iat`/`exp`
 """
 
 import time
+from datetime import UTC, datetime
 from typing import Protocol
 
 
 class Clock(Protocol):
     def now(self) -> int:
         """Seconds since the epoch."""
+
+
+def readable(timestamp: int | float) -> str:
+    """A NumericDate as people read it: `2027-01-15 08:00:00 UTC`. Every page,
+    command and trace shows time this one way."""
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 class SystemClock:

@@ -11,11 +11,10 @@
   no referrer).
 """
 
-from datetime import UTC, datetime
-
 from webob import Request, Response
 
 from ..clients import ClientNotFound, ClientService, InvalidClientSettings, describe
+from ..clock import readable
 from ..config import Settings
 from ..errors import OAuthError
 from ..form import read_pairs
@@ -31,7 +30,7 @@ PREFIX = "/admin/"
 
 
 def _date(timestamp: int | None) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M") if timestamp else "never"
+    return readable(timestamp) if timestamp else "never"
 
 
 class Forbidden(Exception):

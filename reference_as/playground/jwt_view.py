@@ -9,11 +9,11 @@ claims for itself. Signing and verifying are the project's own
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
+from ..clock import readable
 from ..jose import jws
 from ..jose.algorithms import ALGORITHMS
 
@@ -76,4 +76,4 @@ def when(timestamp) -> str:
     """A NumericDate (RFC 7519 §2) as people read it."""
     if not isinstance(timestamp, int | float):
         return "-"
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return readable(timestamp)
