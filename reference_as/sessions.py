@@ -63,9 +63,9 @@ class Sessions:
             return None
         return Current(session, self._sign("csrf:" + session.session_hash))
 
-    def start(self, request: Request, response: Response, user_id: str | None) -> Current:
-        """A new session (replacing the request's one, if any), set on `response`."""
-        self._forget(request)
+    def start(self, response: Response, user_id: str | None, replacing: Current | None = None) -> Current:
+        """A new session, set on `response`; the one it replaces, if any, is deleted."""
+        self._forget(replacing)
         session_id = random.token_urlsafe(32)
         now = self.clock.now()
         session = Session(secrets.hash_secret(session_id), user_id, now, now + self.settings.session_ttl)
@@ -84,14 +84,13 @@ class Sessions:
 
     def ensure(self, request: Request, response: Response) -> Current:
         """The request's session, or a new anonymous one."""
-        return self.current(request) or self.start(request, response, None)
+        return self.current(request) or self.start(response, None)
 
-    def end(self, request: Request, response: Response) -> None:
-        self._forget(request)
+    def end(self, current: Current | None, response: Response) -> None:
+        self._forget(current)
         response.delete_cookie(COOKIE, path="/")
 
-    def _forget(self, request: Request) -> None:
-        current = self.current(request)
+    def _forget(self, current: Current | None) -> None:
         if current:
             self.store.delete_session(current.session.session_hash)
 

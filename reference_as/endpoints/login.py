@@ -7,11 +7,9 @@ Failed sign-ins are counted per username and per address and slowed down
 password was wrong.
 """
 
-from datetime import UTC, datetime
-
 from webob import Request, Response
 
-from ..clock import Clock
+from ..clock import Clock, readable
 from ..config import Settings
 from ..form import read_form
 from ..pages import forbidden, page, redirect, sign_in_first
@@ -50,7 +48,7 @@ class LoginPages:
         current = self.sessions.current(request)
         if not self.sessions.csrf_ok(current, form.get("csrf_token")):
             response = Response()
-            fresh = self.sessions.start(request, response, None)
+            fresh = self.sessions.start(response, None, replacing=current)
             return self._form(response, fresh, next_, username, "The sign-in form expired. Please try again.", 400)
 
         keys = ("user:" + username, "addr:" + (request.remote_addr or "unknown"))
@@ -73,7 +71,7 @@ class LoginPages:
             return self._form(Response(), current, next_, username, "Wrong username or password.", 400)
         self.store.clear_login_failures(keys[0])
         response = redirect(next_)
-        self.sessions.start(request, response, user.user_id)  # a new session id: no fixation
+        self.sessions.start(response, user.user_id, replacing=current)  # a new session id: no fixation
         return response
 
     def _form(self, response: Response, current: Current, next_: str, username="", error=None, status=200) -> Response:
@@ -96,7 +94,7 @@ class LoginPages:
         form = read_form(request, self.settings.max_body_bytes)
         response = redirect("/login")
         if self.sessions.csrf_ok(current, form.get("csrf_token")):
-            self.sessions.end(request, response)
+            self.sessions.end(current, response)
         return response
 
     # -- /account ---------------------------------------------------------------------
@@ -113,7 +111,7 @@ class LoginPages:
                     "client_id": consent.client_id,
                     "client_name": client.name if client else consent.client_id,
                     "scope": consent.scope,
-                    "granted": datetime.fromtimestamp(consent.granted_at, UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                    "granted": readable(consent.granted_at),
                 }
             )
         return page("account.html", consents=consents, csrf_token=current.csrf_token, username=user.username)
