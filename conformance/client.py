@@ -128,6 +128,12 @@ class AuthorizationRequest:
     def __repr__(self) -> str:
         return f"AuthorizationRequest(state={mask(self.state)}, redirect_uri={self.redirect_uri!r})"
 
+    def redemption(self, code: str) -> dict:
+        """The token request that redeems `code`: RFC 6749 §4.1.3, with the RFC 7636
+        §4.5 code_verifier when this request sent a challenge."""
+        params = {"grant_type": "authorization_code", "code": code, "redirect_uri": self.redirect_uri}
+        return {**params, "code_verifier": self.code_verifier} if self.code_verifier else params
+
 
 @dataclass
 class TokenSet:
@@ -280,10 +286,7 @@ class OAuthClient:
         return self.tokens
 
     def exchange_code(self, code: str, request: AuthorizationRequest) -> TokenSet:
-        params = {"grant_type": "authorization_code", "code": code, "redirect_uri": request.redirect_uri}
-        if request.code_verifier:
-            params["code_verifier"] = request.code_verifier
-        return self._tokens(params)
+        return self._tokens(request.redemption(code))
 
     def client_credentials(self, scope: str | None = None) -> TokenSet:
         scope = scope if scope is not None else self.config.scope

@@ -88,13 +88,7 @@ def obtain_tokens(client: OAuthClient, driver: Driver, **extra) -> TokenSet:
 
 def redeem(client: OAuthClient, code: str, request: AuthorizationRequest, **overrides) -> requests.Response:
     """The raw token response of a code exchange, parameters overridable (None removes one)."""
-    params = {
-        "grant_type": "authorization_code",
-        "code": code,
-        "redirect_uri": request.redirect_uri,
-        "code_verifier": request.code_verifier,
-    }
-    params.update(overrides)
+    params = {**request.redemption(code), **overrides}
     return client.token_request({k: v for k, v in params.items() if v is not None})
 
 

@@ -134,13 +134,7 @@ def check_must_authenticate(server, confidential, driver):
     """A confidential client's code redeemed with client_id only (no secret) gets no token."""
     steps.ready_for(server, confidential, "authorization_code")
     code, request = steps.obtain_code(confidential, driver)
-    params = {
-        "grant_type": "authorization_code",
-        "code": code,
-        "redirect_uri": request.redirect_uri,
-        "code_verifier": request.code_verifier,
-    }
-    response = confidential.token_request(params, auth_method="none")  # client_id alone
+    response = confidential.token_request(request.redemption(code), auth_method="none")  # client_id alone
     expect.unauthenticated(response, "the confidential client did not authenticate")
 
 
@@ -150,13 +144,7 @@ def check_public_client_id(server, public, driver):
     """A public client's code redeemed without client_id gets no token."""
     steps.ready_for(server, public, "authorization_code")
     code, request = steps.obtain_code(public, driver)
-    data = {
-        "grant_type": "authorization_code",
-        "code": code,
-        "redirect_uri": request.redirect_uri,
-        "code_verifier": request.code_verifier,
-    }
-    response = public.session.post(server.endpoints.token, data=data)
+    response = public.session.post(server.endpoints.token, data=request.redemption(code))
     expect.no_token(response, "no client_id was sent")
     expect.refused(response, "no client_id was sent")
 
@@ -166,14 +154,7 @@ def check_public_client_id(server, public, driver):
 def check_parallel(code_client, driver, http):
     """Of four simultaneous redemptions of one code, at most one gets a token."""
     code, request = steps.obtain_code(code_client, driver)
-    data, headers = code_client.authenticate(
-        {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": request.redirect_uri,
-            "code_verifier": request.code_verifier,
-        }
-    )
+    data, headers = code_client.authenticate(request.redemption(code))
     barrier, responses = threading.Barrier(PARALLEL), []
 
     def redeem():
