@@ -165,6 +165,16 @@ def authenticate_as(ctx, role: str, only_if=lambda pairs, request: True):
     return edit
 
 
+def secret_supplied(ctx, client_id: str):
+    """The confidential client `client_id`, when it sends no secret, is authenticated by the
+    proxy: the server upstream never sees the secret missing."""
+    return authenticate_as(
+        ctx,
+        "confidential",
+        lambda pairs, request: unauthenticated(pairs, request) and dict(pairs).get("client_id") == client_id,
+    )
+
+
 def sent_by(client_id: str):
     def test(pairs, request):
         auth = request.headers.get("Authorization", "")
@@ -176,6 +186,18 @@ def sent_by(client_id: str):
 
 def unauthenticated(pairs, request) -> bool:
     return "Authorization" not in request.headers and "client_secret" not in dict(pairs)
+
+
+def invented_value_refused(field: str, error: str, where=is_token_request):
+    """Requests whose `field` is a value the suite invented (`conformance-never…`) are answered
+    with `error` by the proxy, whatever the server would have said."""
+
+    def request(request):
+        if where(request) and dict(form(request)).get(field, "").startswith("conformance-never"):
+            return json_error(error)
+        return None
+
+    return request
 
 
 def html_headers(edit):
@@ -716,12 +738,7 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     add(
         "secretless-accepted",
         "rfc6749-3.2.1-confidential-client-without-secret-refused",
-        request=token_form(
-            authenticate_as(
-                ctx, "confidential", lambda p, r: unauthenticated(p, r) and dict(p).get("client_id") == conf_id
-            ),
-            "client_credentials",
-        ),
+        request=token_form(secret_supplied(ctx, conf_id), "client_credentials"),
     )
     add(
         "two-methods-accepted",
@@ -1038,21 +1055,12 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     add(
         "unknown-code-invalid-request",
         "rfc6749-4.1.3-unknown-code-is-invalid-grant",
-        request=lambda r: (
-            json_error("invalid_request")
-            if is_token_request(r) and dict(form(r)).get("code", "").startswith("conformance-never")
-            else None
-        ),
+        request=invented_value_refused("code", "invalid_request"),
     )
     add(
         "code-without-secret-accepted",
         "rfc6749-4.1.3-confidential-client-must-authenticate",
-        request=token_form(
-            authenticate_as(
-                ctx, "confidential", lambda p, r: unauthenticated(p, r) and dict(p).get("client_id") == conf_id
-            ),
-            "authorization_code",
-        ),
+        request=token_form(secret_supplied(ctx, conf_id), "authorization_code"),
     )
     add(
         "public-code-without-client-id",
@@ -1125,21 +1133,12 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     add(
         "refresh-without-secret",
         "rfc6749-6-confidential-client-must-authenticate",
-        request=token_form(
-            authenticate_as(
-                ctx, "confidential", lambda p, r: unauthenticated(p, r) and dict(p).get("client_id") == conf_id
-            ),
-            "refresh_token",
-        ),
+        request=token_form(secret_supplied(ctx, conf_id), "refresh_token"),
     )
     add(
         "unknown-refresh-invalid-request",
         "rfc6749-6-unknown-refresh-token-is-invalid-grant",
-        request=lambda r: (
-            json_error("invalid_request")
-            if is_token_request(r) and dict(form(r)).get("refresh_token", "").startswith("conformance-never")
-            else None
-        ),
+        request=invented_value_refused("refresh_token", "invalid_request"),
     )
     add(
         "wider-refresh-scope-accepted",
@@ -1186,11 +1185,7 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     add(
         "revocation-invalid-token-error",
         "rfc7009-2.2-invalid-token-answers-200",
-        request=lambda r: (
-            json_error("invalid_request")
-            if is_revoke(r) and dict(form(r)).get("token", "").startswith("conformance-never")
-            else None
-        ),
+        request=invented_value_refused("token", "invalid_request", is_revoke),
     )
     add(
         "revocation-does-nothing",
