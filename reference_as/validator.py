@@ -182,7 +182,7 @@ class Validator(RequestValidator):
             raise OAuthError("invalid_scope", f"The scope {widened[0]!r} was not granted to this refresh token.")
         spent = (
             verdict is Verdict.REUSED
-            or (verdict is Verdict.VALID and self.store.rotate_refresh_token(token_hash, now).rotated_at is not None)
+            or (verdict is Verdict.VALID and not self.store.rotate_refresh_token(token_hash, now))
             or (verdict is Verdict.GRACE and not self.store.use_refresh_grace(token_hash))
         )
         if spent:

@@ -126,8 +126,8 @@ class Store(Protocol):
 
     def get_refresh_token(self, token_hash: str) -> RefreshToken | None: ...
 
-    def rotate_refresh_token(self, token_hash: str, now: int) -> RefreshToken | None:
-        """Mark the token rotated and return it as it was before, like `take_code`."""
+    def rotate_refresh_token(self, token_hash: str, now: int) -> bool:
+        """Mark the token rotated; True if this call did (of concurrent rotations, one)."""
 
     def use_refresh_grace(self, token_hash: str) -> bool:
         """Spend the one extra presentation a rotated token may have; True if this call did."""

@@ -199,12 +199,13 @@ class MemoryStore:
     def get_refresh_token(self, token_hash: str) -> RefreshToken | None:
         return self._refresh.get(token_hash)
 
-    def rotate_refresh_token(self, token_hash: str, now: int) -> RefreshToken | None:
+    def rotate_refresh_token(self, token_hash: str, now: int) -> bool:
         with self._lock:
             token = self._refresh.get(token_hash)
-            if token is not None and token.rotated_at is None:
-                self._refresh[token_hash] = replace(token, rotated_at=now)
-            return token
+            if token is None or token.rotated_at is not None:
+                return False
+            self._refresh[token_hash] = replace(token, rotated_at=now)
+            return True
 
     def use_refresh_grace(self, token_hash: str) -> bool:
         with self._lock:

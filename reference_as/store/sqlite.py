@@ -375,14 +375,12 @@ class SQLiteStore:
         ).fetchone()
         return _refresh(row) if row else None
 
-    def rotate_refresh_token(self, token_hash: str, now: int) -> RefreshToken | None:
-        with self._transaction() as db:
-            row = db.execute(
-                f"SELECT {REFRESH_COLUMNS} FROM refresh_tokens WHERE token_hash = ?", (token_hash,)
-            ).fetchone()
-            if row and row[7] is None:
-                db.execute("UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ?", (now, token_hash))
-        return _refresh(row) if row else None
+    def rotate_refresh_token(self, token_hash: str, now: int) -> bool:
+        # One conditional UPDATE is atomic: of two rotations, one changes the row.
+        updated = self._db.execute(
+            "UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL", (now, token_hash)
+        )
+        return updated.rowcount == 1
 
     def use_refresh_grace(self, token_hash: str) -> bool:
         updated = self._db.execute(

@@ -103,11 +103,12 @@ def test_revoking_a_grant_revokes_its_access_and_refresh_tokens_only(store):
 
 def test_a_refresh_token_rotates_once_and_its_grace_is_spent_once(store):
     store.add_refresh_token(a_refresh())
-    assert store.rotate_refresh_token("r1", now=110).rotated_at is None
-    assert store.rotate_refresh_token("r1", now=120).rotated_at == 110
+    assert store.rotate_refresh_token("r1", now=110) is True
+    assert store.rotate_refresh_token("r1", now=120) is False
+    assert store.get_refresh_token("r1").rotated_at == 110
     assert store.use_refresh_grace("r1") is True
     assert store.use_refresh_grace("r1") is False
-    assert store.rotate_refresh_token("absent", now=120) is None
+    assert store.rotate_refresh_token("absent", now=120) is False
 
 
 def test_deleting_a_client_revokes_its_refresh_tokens_and_spends_its_codes(store):
