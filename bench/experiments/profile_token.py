@@ -13,8 +13,12 @@ spends its CPU time beyond the signature.
 2. py-spy (if installed: pip install py-spy), on a live `reference-as serve`
    worker (1 worker, production settings) under the suite's wrk load: the share of
    samples under each frame of interest, for the threads and the GIL (--gil).
+3. strace -c (if installed: apt-get install strace) on a live worker, ours and then
+   the token ceiling (bench/sign_only.py), both 1 worker under the same load: system
+   calls per request, by call. The difference is what our request asks of the kernel
+   beyond HTTP and the signature (SQLite's WAL writes and file locks, mostly).
 
-Run: .venv/bin/python bench/experiments/profile_token.py   (about a minute)
+Run: .venv/bin/python bench/experiments/profile_token.py   (about two minutes)
 """
 
 import cProfile
@@ -30,15 +34,29 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from harness import CC_SCRIPT, PYTHON, _running, run_wrk  # noqa: E402
+from floors import CEILING_AUTHORIZATION  # noqa: E402
+from harness import (
+    BENCH,
+    CC_SCRIPT,
+    HOST,
+    PYTHON,
+    _running,
+    clean_environment,
+    parse_wrk,
+    run_wrk,
+    serving,
+    wsgi_command,
+)  # noqa: E402
 from ours import TOKEN_PATH, Ours, prepared  # noqa: E402
 
+from conformance.processes import free_port  # noqa: E402
 from reference_as.app import make_app  # noqa: E402
 from reference_as.jose import jws  # noqa: E402
 from reference_as.secret_box import SecretBox, decode_key  # noqa: E402
 
 REQUESTS = 3000
 SPY_SECONDS = 8
+STRACE_SECONDS = 6
 
 
 def token_environ(ours: Ours) -> dict:
@@ -140,8 +158,7 @@ def py_spy(gil: bool) -> dict | None:
         return None
     with tempfile.TemporaryDirectory() as name, prepared("RS256") as ours, ours.running(1):
         raw = Path(name) / "spy.raw"
-        master = _running[-1].pid
-        worker = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()[0]
+        worker = _worker()
         script, url = CC_SCRIPT, ours.base_url + TOKEN_PATH
         run_wrk(url, 2, script, (ours.cc_basic,))
         command = [spy, "record", "-p", worker, "-d", str(SPY_SECONDS), "-r", "200", "-f", "raw", "-o", str(raw)]
@@ -157,6 +174,44 @@ def py_spy(gil: bool) -> dict | None:
                 if frame in stack:
                     under[label] += int(count)
     return {"samples": samples, **{label: round(100 * under[label] / samples, 1) for label in FRAMES}}
+
+
+def _worker() -> str:
+    """The pid of the one worker of the server being measured."""
+    master = _running[-1].pid
+    return subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()[0]
+
+
+def _calls_per_request(url: str, authorization: str) -> dict:
+    """strace -c on the worker for STRACE_SECONDS of wrk load: calls per request, by call."""
+    with tempfile.TemporaryDirectory() as name:
+        out = Path(name) / "strace.txt"
+        tracer = subprocess.Popen(["strace", "-c", "-f", "-o", str(out), "-p", _worker()], stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        requests = parse_wrk(run_wrk(url, STRACE_SECONDS, CC_SCRIPT, (authorization,)))["requests_per_s"]
+        tracer.terminate()
+        tracer.wait(timeout=60)
+        table = out.read_text().splitlines()
+    requests *= STRACE_SECONDS
+    calls = {}
+    for line in table:  # % time, seconds, usecs/call, calls, [errors,] syscall
+        fields = line.split()
+        if len(fields) >= 5 and fields[0][0].isdigit() and fields[-1] != "total":
+            calls[fields[-1]] = round(int(fields[3]) / requests, 2)
+    return calls
+
+
+def syscalls() -> dict | None:
+    if not shutil.which("strace"):
+        return None
+    with prepared("RS256") as ours, ours.running(1):
+        result = {"ours": _calls_per_request(ours.base_url + TOKEN_PATH, ours.cc_basic)}
+    port = free_port()
+    with tempfile.TemporaryDirectory() as name:
+        url = f"http://{HOST}:{port}/"
+        with serving(wsgi_command(BENCH / "sign_only.py", port, 1), url, Path(name) / "log", env=clean_environment()):
+            result["token ceiling"] = _calls_per_request(url, CEILING_AUTHORIZATION)
+    return result
 
 
 def main() -> None:
@@ -181,9 +236,23 @@ def main() -> None:
             print("py-spy is not installed: pip install py-spy")
             break
         samples = spy.pop("samples")
-        print(f"py-spy on a live worker (1 worker, 4 threads){' --gil' if gil else ''}: {samples} samples, share under")
+        print(f"py-spy on a live worker (1 worker){' --gil' if gil else ''}: {samples} samples, share under")
         for label, share in spy.items():
             print(f"  {label:34} {share:5.1f} %")
+    calls = syscalls()
+    if calls is None:
+        print("strace is not installed: apt-get install strace")
+        return
+    print("strace -c on a live worker (1 worker, wrk load): system calls per request (under strace: slower)")
+    ours, ceiling = calls["ours"], calls["token ceiling"]
+    rows = {
+        name: (ours.get(name, 0), ceiling.get(name, 0))
+        for name in sorted(ours | ceiling, key=lambda n: -ours.get(n, 0))
+    }
+    print(f"  {'call':20} {'ours':>8} {'ceiling':>8}")
+    for name, (mine, theirs) in {"total": (sum(ours.values()), sum(ceiling.values())), **rows}.items():
+        if max(mine, theirs) >= 0.05:
+            print(f"  {name:20} {mine:8.2f} {theirs:8.2f}")
 
 
 if __name__ == "__main__":
