@@ -7,6 +7,7 @@ import stat
 import pytest
 
 from reference_as.cli import main
+from reference_as.clock import readable
 from reference_as.config import load_settings
 
 
@@ -114,6 +115,7 @@ def test_users_create_list_set_password_delete(workdir, capsys, monkeypatch):
     assert changed["password"] is None  # given on stdin: not echoed
     _, listed, _ = run(capsys, "users", "list")
     assert "carol" in listed and "admin" in listed and created["password"] not in listed
+    assert readable(created["created_at"]) in listed  # the one way times are shown: 2027-01-15 08:00:00 UTC
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     code, _, err = run(capsys, "users", "create", "dave", "--password-stdin")
     assert code == 2 and "8 characters" in err
