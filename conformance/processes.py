@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -17,6 +18,12 @@ from pathlib import Path
 
 # Only loopback servers are asked, never through a proxy the environment may name.
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def reference_as(*argv: str) -> list[str]:
+    """The command `reference-as ARGV`, run by this interpreter (so by the venv the
+    tests run in, whatever is on PATH)."""
+    return [sys.executable, "-m", "reference_as.cli", *argv]
 
 
 def free_port() -> int:

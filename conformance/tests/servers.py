@@ -7,12 +7,11 @@ import json
 import os
 import socketserver
 import subprocess
-import sys
 import threading
 from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from conformance.processes import ServerProcess, free_port
+from conformance.processes import ServerProcess, free_port, reference_as
 
 REDIRECT_URI = "http://127.0.0.1:8001/callback"
 QUERY_REDIRECT_URI = "http://127.0.0.1:8001/callback?app=conformance"
@@ -68,7 +67,7 @@ class Workdir:
 
     def cli(self, *argv):
         done = subprocess.run(
-            [sys.executable, "-m", "reference_as.cli", *argv, "--json"],
+            reference_as(*argv, "--json"),
             cwd=self.path,
             env=self.env,
             capture_output=True,
@@ -95,18 +94,9 @@ class ReferenceServer:
         env = dict(workdir.env, **{f"REFERENCE_AS_{k.upper()}": str(v) for k, v in (settings or {}).items()})
         if auto_approve:
             env["REFERENCE_AS_AUTO_APPROVE_USER"] = "demo"
-        argv = [
-            sys.executable,
-            "-m",
-            "reference_as.cli",
-            "serve",
-            "--port",
-            str(self.port),
-            "--workers",
-            str(workers),
-            "--issuer",
-            issuer or self.url,
-        ]
+        argv = reference_as(
+            "serve", "--port", str(self.port), "--workers", str(workers), "--issuer", issuer or self.url
+        )
         self.log = workdir.path / f"server-{self.port}.log"
         self.server = ServerProcess(
             "the reference server", argv, self.url + "/oauth2/jwks", self.log, cwd=workdir.path, env=env

@@ -3,12 +3,11 @@ playground in one process, time in the test's hands) and live (`reference-as
 playground` as a process, beside a live `reference-as serve`, for Chromium)."""
 
 import os
-import sys
 
 import pytest
 from webtest import TestApp
 
-from conformance.processes import ServerProcess, free_port
+from conformance.processes import ServerProcess, free_port, reference_as
 from reference_as.playground.app import make_playground
 from reference_as.playground.lab import ISSUER, METADATA_URL, REDIRECT_URI, Lab
 from reference_as.playground.store import PlaygroundStore
@@ -68,18 +67,9 @@ class LivePlayground:
         self.store_file = workdir / "var" / "playground.json"
         self.log = workdir / "playground.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("REFERENCE_AS_")}
-        command = [
-            sys.executable,
-            "-m",
-            "reference_as.cli",
-            "playground",
-            "--port",
-            str(self.port),
-            "--metadata-url",
-            metadata_url,
-            "--store-file",
-            str(self.store_file),
-        ]
+        command = reference_as(
+            "playground", "--port", str(self.port), "--metadata-url", metadata_url, "--store-file", str(self.store_file)
+        )
         self.server = ServerProcess("the playground", command, self.url + "/", self.log, cwd=workdir, env=env)
 
     def stored(self) -> dict:

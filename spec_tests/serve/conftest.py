@@ -5,11 +5,10 @@ import json
 import os
 import secrets
 import subprocess
-import sys
 
 import pytest
 
-from conformance.processes import ServerProcess, free_port
+from conformance.processes import ServerProcess, free_port, reference_as
 
 
 class LiveServer:
@@ -21,17 +20,7 @@ class LiveServer:
         self.log = workdir / "server.log"
         self.server = ServerProcess(
             "the server",
-            [
-                sys.executable,
-                "-m",
-                "reference_as.cli",
-                "serve",
-                "--port",
-                str(self.port),
-                "--workers",
-                "2",
-                *extra_args,
-            ],
+            reference_as("serve", "--port", str(self.port), "--workers", "2", *extra_args),
             self.url + "/.well-known/oauth-authorization-server",
             self.log,
             cwd=workdir,
@@ -42,7 +31,7 @@ class LiveServer:
         """Run `reference-as ... --json` against the same store and key file;
         `input` is written to its standard input (e.g. for `--password-stdin`)."""
         done = subprocess.run(
-            [sys.executable, "-m", "reference_as.cli", *argv, "--json"],
+            reference_as(*argv, "--json"),
             cwd=self.workdir,
             env=self.env,
             input=input,
