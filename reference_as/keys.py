@@ -73,7 +73,7 @@ class Keyring:
 
     def signing_key(self) -> tuple[str, Algorithm, object]:
         """(kid, algorithm, private key) of the active key (the newest not retired)."""
-        kid = next((key.kid for key in self._keys() if key.retired_at is None), None)
+        kid = _active(self._keys())
         if kid is None:
             raise RuntimeError("no active signing key: start the server with `reference-as serve` to make one")
         algorithm, private_key, _ = self._open(kid)
@@ -97,7 +97,7 @@ class Keyring:
         """Every key, newest first, with its state, read from the store now: "active"
         (the newest not retired), "published" (retired, still in the JWKS) or "retired"."""
         keys = self.store.signing_keys()
-        active = next((key.kid for key in keys if key.retired_at is None), None)
+        active = _active(keys)
         return [
             (key, "active" if key.kid == active else "published" if self._is_published(key) else "retired")
             for key in keys
@@ -133,3 +133,8 @@ class Keyring:
         if fresh or self._read_at is None or now - self._read_at >= RECHECK_SECONDS:
             self._table, self._read_at = self.store.signing_keys(), now
         return self._table
+
+
+def _active(keys: list[SigningKey]) -> str | None:
+    """The active kid: the newest key not retired (`keys` newest first)."""
+    return next((key.kid for key in keys if key.retired_at is None), None)

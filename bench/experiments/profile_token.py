@@ -6,7 +6,8 @@ spends its CPU time beyond the signature.
    microseconds per request, then with one part after the other taken away:
      - the signature (jws.sign replaced by a constant),
      - the store's INSERT of the token record,
-     - the two per-request SELECTs (the client, the active key id), cached;
+     - the per-request SELECT of the client, cached (the key table is read once a
+       second, keys.py: no per-request cost to take away);
    each difference is what that part costs; what remains is the Python around them.
    Then cProfile of the full request, its own time grouped by package (the profiler
    inflates Python code more than C).
@@ -103,17 +104,17 @@ def ablations(ours: Ours) -> dict:
     app = make_app(ours.settings, ours.store, ours.clock, SecretBox(decode_key(ours.master_key)))
     store, real_sign = ours.store, jws.sign
     figures = {"as served": cpu_us_per_request(app, ours)}
-    client, kid = store.get_client("bench-cc"), store.active_signing_kid()
+    client = store.get_client("bench-cc")
     try:
         jws.sign = lambda header, claims, algorithm, key: "e30.e30.c2ln"
         figures["- the RS256 signature"] = cpu_us_per_request(app, ours)
         store.add_access_token = lambda token: None
         figures["- the token record's INSERT"] = cpu_us_per_request(app, ours)
-        store.get_client, store.active_signing_kid = (lambda client_id: client), (lambda: kid)
-        figures["- the client and key id SELECTs"] = cpu_us_per_request(app, ours)
+        store.get_client = lambda client_id: client
+        figures["- the client SELECT"] = cpu_us_per_request(app, ours)
     finally:
         jws.sign = real_sign
-        for name in ("add_access_token", "get_client", "active_signing_kid"):
+        for name in ("add_access_token", "get_client"):
             store.__dict__.pop(name, None)
     profile = cProfile.Profile()
     profile.enable()
@@ -145,7 +146,6 @@ FRAMES = {
     "RSA signature": "_rs256_sign",
     "store: INSERT token": "add_access_token",
     "store: get_client": "get_client",
-    "store: active key id": "active_signing_kid",
     "oauthlib create_token_response": "create_token_response (oauthlib/oauth2/rfc6749/endpoints/token.py",
     "our app (App.__call__)": "App.__call__",
     "Granian's call of the app (_runner)": "_runner (granian/wsgi.py",
