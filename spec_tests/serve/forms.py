@@ -158,19 +158,22 @@ def create_client(server, kind: str = "confidential", scopes=("api:read",)) -> d
     return client
 
 
+def metadata(server) -> dict:
+    """The server's RFC 8414 metadata, as served."""
+    return requests.get(server.url + "/.well-known/oauth-authorization-server", timeout=TIMEOUT).json()
+
+
 def verify(server, token: str, require=("iss", "sub", "aud", "exp", "iat", "jti", "client_id")) -> dict:
     """The claims of an RFC 9068 access token, verified by PyJWT (an independent verifier)
     with the key the served JWKS names by kid; `require`: the claims that must be there."""
-    metadata = requests.get(server.url + "/.well-known/oauth-authorization-server", timeout=TIMEOUT).json()
-    signing_key = jwt.PyJWKClient(metadata["jwks_uri"], cache_keys=False, timeout=TIMEOUT).get_signing_key_from_jwt(
-        token
-    )
+    served = metadata(server)
+    signing_key = jwt.PyJWKClient(served["jwks_uri"], cache_keys=False, timeout=TIMEOUT).get_signing_key_from_jwt(token)
     assert jwt.get_unverified_header(token)["typ"] == "at+jwt"
     return jwt.decode(
         token,
         signing_key.key,
         algorithms=["RS256"],
         audience=server.url + "/api",
-        issuer=metadata["issuer"],
+        issuer=served["issuer"],
         options={"require": list(require)},
     )

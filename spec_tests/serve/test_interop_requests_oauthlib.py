@@ -19,7 +19,7 @@ import requests
 from requests.auth import HTTPBasicAuth
 from requests_oauthlib import OAuth2Session
 
-from .forms import TIMEOUT, create_client, redirect_params, sign_in_and_consent, verify
+from .forms import TIMEOUT, create_client, metadata, redirect_params, sign_in_and_consent, verify
 
 REQUIRED = ("iss", "sub", "aud", "exp", "iat", "jti", "client_id", "scope")
 
@@ -30,10 +30,6 @@ SCOPE = ["api:read"]
 def insecure_loopback(monkeypatch):
     """oauthlib refuses http:// URLs; the live server is on loopback (RFC 8252 §7.3)."""
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
-
-
-def metadata(server) -> dict:
-    return requests.get(server.url + "/.well-known/oauth-authorization-server", timeout=TIMEOUT).json()
 
 
 def record_token_requests(session: OAuth2Session) -> list:
