@@ -10,8 +10,8 @@ In order (progress on stderr, the table on stdout at the end):
   4. scale.py   client credentials and introspection with a million live tokens
 Each row is compared with the signing floor (workers × one core's signatures/s
 with the row's algorithm) and the token ceiling of its algorithm when it signs a
-token, and with the HTTP floor of the same worker count. The results, with the machine and the load average, go to
-bench/results/latest.json.
+token, and with the HTTP floor of the same worker count. The results, with the
+machine and the load average, go to bench/results/latest.json.
 
 Run: .venv/bin/python bench/run.py [PART ...]   (needs wrk; BENCH_SECONDS=3 for a quick try)
 A run of some PARTs only (see PARTS; the floors always run) is written beside
