@@ -127,6 +127,21 @@ def _refresh(row) -> RefreshToken:
     return RefreshToken(*row[:9], grace_used=bool(row[9]))
 
 
+# An SQLite connection must not be used across a fork. Each process counts the forks
+# that made it (a counter, not os.getpid(): that is a system call, and the connection
+# is looked up several times per request), and a thread's connection opened under an
+# older count is never used.
+_forks = 0
+
+
+def _count_fork() -> None:
+    global _forks
+    _forks += 1
+
+
+os.register_at_fork(after_in_child=_count_fork)
+
+
 class SQLiteStore:
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -139,12 +154,12 @@ class SQLiteStore:
     @property
     def _db(self) -> sqlite3.Connection:
         local = self._local
-        if getattr(local, "pid", None) != os.getpid():
+        if getattr(local, "forks", None) != _forks:
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=True)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # durable at each checkpoint; safe with WAL
             conn.execute("PRAGMA foreign_keys=ON")
-            local.conn, local.pid = conn, os.getpid()
+            local.conn, local.forks = conn, _forks
         return local.conn
 
     @contextmanager
@@ -172,7 +187,7 @@ class SQLiteStore:
         return self._db.execute("SELECT max(version) FROM schema_version").fetchone()[0]
 
     def close(self) -> None:
-        if getattr(self._local, "pid", None) == os.getpid():
+        if getattr(self._local, "forks", None) == _forks:
             self._local.conn.close()
         self._local = threading.local()
 

@@ -165,6 +165,25 @@ def test_of_concurrent_processes_taking_one_code_exactly_one_wins(tmp_path):
     assert outcomes.count(None) == 1
 
 
+def _use_after_fork(store, results):
+    inherited = store._local.conn
+    store.add_user(a_user("u2", "bob"))
+    results.put(store._local.conn is not inherited)
+
+
+def test_a_store_used_before_a_fork_opens_a_connection_of_its_own_in_the_child(tmp_path):
+    """An SQLite connection must not cross a fork (the server forks its workers)."""
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    store.add_user(a_user())
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    child = context.Process(target=_use_after_fork, args=(store, results))
+    child.start()
+    assert results.get(timeout=30) is True
+    child.join(timeout=30)
+    assert store.get_user_by_name("bob").user_id == "u2"  # the parent's connection still serves
+
+
 def test_a_token_added_to_an_already_revoked_grant_is_stored_revoked(store):
     """The request that won a race against a replay finishes minting after the replay
     revoked the family: its tokens count as issued, then revoked."""
