@@ -9,6 +9,9 @@ spends its CPU time beyond the signature.
      - the per-request SELECT of the client, cached (the key table is read once a
        second, keys.py: no per-request cost to take away);
    each difference is what that part costs; what remains is the Python around them.
+   Then as served again, with another connection recording a token before each
+   request, as the other workers and threads do on a live server: SQLite drops its
+   page cache when another connection has written, and reads the pages again.
    Then cProfile of the full request, its own time grouped by package (the profiler
    inflates Python code more than C).
 2. py-spy (if installed: pip install py-spy), on a live `reference-as serve`
@@ -18,14 +21,20 @@ spends its CPU time beyond the signature.
    the token ceiling (bench/sign_only.py), both 1 worker under the same load: system
    calls per request, by call. The difference is what our request asks of the kernel
    beyond HTTP and the signature (SQLite's WAL writes and file locks, mostly).
+4. perf record (if installed: apt-get install linux-perf) on the same two live
+   workers: CPU microseconds per request in each shared object (cryptography's
+   OpenSSL, the Python interpreter, the kernel, SQLite, Granian), so the served
+   request's cost beyond the ceiling's is found where it is spent, kernel included.
 
-Run: .venv/bin/python bench/experiments/profile_token.py   (about two minutes)
+Run: .venv/bin/python bench/experiments/profile_token.py   (about three minutes)
 """
 
 import cProfile
 import io
 import pstats
+import secrets as random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -54,10 +63,13 @@ from conformance.processes import free_port  # noqa: E402
 from reference_as.app import make_app  # noqa: E402
 from reference_as.jose import jws  # noqa: E402
 from reference_as.secret_box import SecretBox, decode_key  # noqa: E402
+from reference_as.store import SQLiteStore  # noqa: E402
+from reference_as.store.records import AccessToken  # noqa: E402
 
 REQUESTS = 3000
 SPY_SECONDS = 8
 STRACE_SECONDS = 6
+PERF_SECONDS, PERF_HZ = 8, 999
 
 
 def token_environ(ours: Ours) -> dict:
@@ -78,8 +90,9 @@ def token_environ(ours: Ours) -> dict:
     }
 
 
-def cpu_us_per_request(app, ours: Ours, count: int = REQUESTS, rounds: int = 3) -> float:
-    """The best of `rounds` rounds of `count` requests (other work on the machine only adds)."""
+def cpu_us_per_request(app, ours: Ours, count: int = REQUESTS, rounds: int = 3, between=None) -> float:
+    """The best of `rounds` rounds of `count` requests (other work on the machine only adds);
+    `between()` runs before each request, outside the time counted."""
     statuses = []
 
     def start_response(status, headers, exc_info=None):
@@ -91,11 +104,26 @@ def cpu_us_per_request(app, ours: Ours, count: int = REQUESTS, rounds: int = 3) 
         raise RuntimeError(f"the token request answered {statuses[-1]}")
     best = float("inf")
     for _ in range(rounds):
-        started = time.thread_time()
+        spent = 0.0
         for _ in range(count):
+            if between:
+                between()
+            started = time.thread_time()
             b"".join(app(token_environ(ours), start_response))
-        best = min(best, 1e6 * (time.thread_time() - started) / count)
+            spent += time.thread_time() - started
+        best = min(best, 1e6 * spent / count)
     return best
+
+
+def another_connection_writing(ours: Ours):
+    """A function that records a token through a connection of its own, as another
+    worker (or thread) of a live server does between two of this one's requests."""
+    other, now = SQLiteStore(ours.db_path), ours.clock.now()
+
+    def record() -> None:
+        other.add_access_token(AccessToken(random.token_urlsafe(16), "bench-cc", "bench-cc", "", now, now + 3600))
+
+    return record
 
 
 def ablations(ours: Ours) -> dict:
@@ -104,6 +132,7 @@ def ablations(ours: Ours) -> dict:
     app = make_app(ours.settings, ours.store, ours.clock, SecretBox(decode_key(ours.master_key)))
     store, real_sign = ours.store, jws.sign
     figures = {"as served": cpu_us_per_request(app, ours)}
+    shared = cpu_us_per_request(app, ours, between=another_connection_writing(ours))
     client = store.get_client("bench-cc")
     try:
         jws.sign = lambda header, claims, algorithm, key: "e30.e30.c2ln"
@@ -120,7 +149,11 @@ def ablations(ours: Ours) -> dict:
     profile.enable()
     cpu_us_per_request(app, ours, 1000, rounds=1)
     profile.disable()
-    return {"us_per_request": {name: round(value) for name, value in figures.items()}, "profile": by_package(profile)}
+    return {
+        "us_per_request": {name: round(value) for name, value in figures.items()},
+        "after_another_write": round(shared),
+        "profile": by_package(profile),
+    }
 
 
 def package(filename: str, function: str) -> str:
@@ -201,17 +234,50 @@ def _calls_per_request(url: str, authorization: str) -> dict:
     return calls
 
 
-def syscalls() -> dict | None:
-    if not shutil.which("strace"):
-        return None
+def ours_and_ceiling(measure) -> dict:
+    """`measure(url, authorization)` on our server and then on the token ceiling
+    (bench/sign_only.py), 1 worker each, while wrk loads it."""
     with prepared("RS256") as ours, ours.running(1):
-        result = {"ours": _calls_per_request(ours.base_url + TOKEN_PATH, ours.cc_basic)}
+        result = {"ours": measure(ours.base_url + TOKEN_PATH, ours.cc_basic)}
     port = free_port()
     with tempfile.TemporaryDirectory() as name:
         url = f"http://{HOST}:{port}/"
         with serving(wsgi_command(BENCH / "sign_only.py", port, 1), url, Path(name) / "log", env=clean_environment()):
-            result["token ceiling"] = _calls_per_request(url, CEILING_AUTHORIZATION)
+            result["token ceiling"] = measure(url, CEILING_AUTHORIZATION)
     return result
+
+
+# perf's shared objects, named by what runs in them.
+LIBRARIES = {
+    "_rust.abi3.so": "cryptography (the signature: OpenSSL inside)",
+    "libpython3": "the Python interpreter",
+    "[kernel.kallsyms]": "the kernel (sockets, files, scheduling)",
+    "libsqlite3": "SQLite",
+    "_granian": "Granian (HTTP)",
+    "libc.so": "the C library",
+}
+
+
+def _cpu_us_by_library(url: str, authorization: str) -> dict:
+    """perf record on the worker for PERF_SECONDS of wrk load: CPU µs per request spent
+    in each shared object (a sample every 1/PERF_HZ s of CPU time)."""
+    with tempfile.TemporaryDirectory() as name:
+        data = Path(name) / "perf.data"
+        command = ["perf", "record", "-e", "cpu-clock", "-F", str(PERF_HZ), "-p", _worker(), "-o", str(data)]
+        recorder = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        requests = parse_wrk(run_wrk(url, PERF_SECONDS, CC_SCRIPT, (authorization,)))["requests"]
+        recorder.send_signal(signal.SIGINT)
+        recorder.wait(timeout=60)
+        report = ["perf", "report", "-i", str(data), "--stdio", "-n", "--sort", "dso", "-F", "sample,dso"]
+        lines = subprocess.run(report, capture_output=True, text=True, check=True).stdout.splitlines()
+    spent = Counter()
+    for line in lines:  # samples, shared object
+        fields = line.split()
+        if len(fields) == 2 and fields[0].isdigit():
+            label = next((label for part, label in LIBRARIES.items() if part in fields[1]), "other")
+            spent[label] += int(fields[0]) * 1e6 / PERF_HZ / requests
+    return {label: round(us) for label, us in spent.most_common()}
 
 
 def main() -> None:
@@ -227,6 +293,9 @@ def main() -> None:
         print(f"  {label:34} {value:6,} µs{saved}")
         before = value
     print(f"  {'= the Python around them':34} {before:6,} µs   (webob, oauthlib, ours, json)")
+    shared, alone = result["after_another_write"], result["us_per_request"]["as served"]
+    again = f"(SQLite reading its pages again: {shared - alone:,} µs)"
+    print(f"  {'as served, after another write':34} {shared:6,} µs   {again}")
     print("cProfile, own time by package (% of the profiled total):")
     for label, share in result["profile"].items():
         print(f"  {label:34} {share:5.1f} %")
@@ -239,20 +308,28 @@ def main() -> None:
         print(f"py-spy on a live worker (1 worker){' --gil' if gil else ''}: {samples} samples, share under")
         for label, share in spy.items():
             print(f"  {label:34} {share:5.1f} %")
-    calls = syscalls()
-    if calls is None:
+    if not shutil.which("strace"):
         print("strace is not installed: apt-get install strace")
+    else:
+        print("strace -c on a live worker (1 worker, wrk load): system calls per request (under strace: slower)")
+        side_by_side(ours_and_ceiling(_calls_per_request), "{:8.2f}")
+    if not shutil.which("perf"):
+        print("perf is not installed: apt-get install linux-perf")
         return
-    print("strace -c on a live worker (1 worker, wrk load): system calls per request (under strace: slower)")
-    ours, ceiling = calls["ours"], calls["token ceiling"]
-    rows = {
-        name: (ours.get(name, 0), ceiling.get(name, 0))
-        for name in sorted(ours | ceiling, key=lambda n: -ours.get(n, 0))
-    }
-    print(f"  {'call':20} {'ours':>8} {'ceiling':>8}")
-    for name, (mine, theirs) in {"total": (sum(ours.values()), sum(ceiling.values())), **rows}.items():
+    print("perf record on a live worker (1 worker, wrk load): CPU µs per request, by shared object")
+    side_by_side(ours_and_ceiling(_cpu_us_by_library), "{:8,}")
+
+
+def side_by_side(figures: dict, number: str) -> None:
+    """A table of ours against the token ceiling: the total, then each part, largest of ours first."""
+    ours, ceiling = figures["ours"], figures["token ceiling"]
+    rows = {"total": (sum(ours.values()), sum(ceiling.values()))}
+    for name in sorted(ours | ceiling, key=lambda n: -ours.get(n, 0)):
+        rows[name] = (ours.get(name, 0), ceiling.get(name, 0))
+    print(f"  {'':44} {'ours':>8} {'ceiling':>8}")
+    for name, (mine, theirs) in rows.items():
         if max(mine, theirs) >= 0.05:
-            print(f"  {name:20} {mine:8.2f} {theirs:8.2f}")
+            print(f"  {name:44} {number.format(mine)} {number.format(theirs)}")
 
 
 if __name__ == "__main__":
