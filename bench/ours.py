@@ -108,64 +108,69 @@ class Ours:
 
     # -- single-use credentials and tokens, made directly -------------------------------
 
+    def _made_in_one_transaction(self, count: int, make) -> list[str]:
+        """`make()` called `count` times in one transaction: the bench times the
+        requests that spend these records, not their inserts."""
+        with self.store._transaction():
+            return [make() for _ in range(count)]
+
     def code_exchanges(self, count: int) -> list[str]:
         """`count` stored authorization codes, as the token request bodies that redeem them."""
         now, scope = self.clock.now(), " ".join(self.settings.scopes)
-        bodies = []
-        with self.store._transaction():  # one transaction: the bench times the exchange, not the inserts
-            for _ in range(count):
-                code, verifier = secrets.new_secret(), secrets.new_secret()
-                self.store.add_code(
-                    AuthorizationCode(
-                        code_hash=secrets.hash_secret(code),
-                        grant_id=random.token_urlsafe(16),
-                        client_id=self.code_client.client_id,
-                        user_id=self.user.user_id,
-                        redirect_uri=REDIRECT_URI,
-                        scope=scope,
-                        code_challenge=rfc7636_pkce.s256(verifier),
-                        code_challenge_method=rfc7636_pkce.S256,
-                        issued_at=now,
-                        expires_at=now + 3600,
-                    )
+
+        def one() -> str:
+            code, verifier = secrets.new_secret(), secrets.new_secret()
+            self.store.add_code(
+                AuthorizationCode(
+                    code_hash=secrets.hash_secret(code),
+                    grant_id=random.token_urlsafe(16),
+                    client_id=self.code_client.client_id,
+                    user_id=self.user.user_id,
+                    redirect_uri=REDIRECT_URI,
+                    scope=scope,
+                    code_challenge=rfc7636_pkce.s256(verifier),
+                    code_challenge_method=rfc7636_pkce.S256,
+                    issued_at=now,
+                    expires_at=now + 3600,
                 )
-                fields = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
-                bodies.append(urlencode({**fields, "code_verifier": verifier}))
-        return bodies
+            )
+            fields = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
+            return urlencode({**fields, "code_verifier": verifier})
+
+        return self._made_in_one_transaction(count, one)
 
     def refreshes(self, count: int) -> list[str]:
         """`count` stored refresh tokens (each of its own grant), as refresh request bodies."""
         now, scope = self.clock.now(), " ".join(self.settings.scopes)
-        bodies = []
-        with self.store._transaction():
-            for _ in range(count):
-                value = secrets.new_secret()
-                self.store.add_refresh_token(
-                    RefreshToken(
-                        token_hash=secrets.hash_secret(value),
-                        grant_id=random.token_urlsafe(16),
-                        client_id=self.code_client.client_id,
-                        user_id=self.user.user_id,
-                        scope=scope,
-                        issued_at=now,
-                        expires_at=now + self.settings.refresh_token_ttl,
-                    )
+
+        def one() -> str:
+            value = secrets.new_secret()
+            self.store.add_refresh_token(
+                RefreshToken(
+                    token_hash=secrets.hash_secret(value),
+                    grant_id=random.token_urlsafe(16),
+                    client_id=self.code_client.client_id,
+                    user_id=self.user.user_id,
+                    scope=scope,
+                    issued_at=now,
+                    expires_at=now + self.settings.refresh_token_ttl,
                 )
-                bodies.append(urlencode({"grant_type": "refresh_token", "refresh_token": value}))
-        return bodies
+            )
+            return urlencode({"grant_type": "refresh_token", "refresh_token": value})
+
+        return self._made_in_one_transaction(count, one)
 
     def access_tokens(self, count: int) -> list[str]:
         """`count` access tokens of the resource owner for `bench-code`, minted and recorded
         by the server's own TokenIssuer, as a code exchange would have."""
         issuer = TokenIssuer(self.settings, self.store, self.keyring, self.clock)
-        scopes = self.settings.scopes
-        tokens = []
-        with self.store._transaction():
-            for _ in range(count):
-                grant = SimpleNamespace(user_id=self.user.user_id, grant_id=random.token_urlsafe(16), scope="")
-                request = SimpleNamespace(client=self.code_client, grant=grant, scopes=scopes)
-                tokens.append(issuer.create_token(request)["access_token"])
-        return tokens
+
+        def one() -> str:
+            grant = SimpleNamespace(user_id=self.user.user_id, grant_id=random.token_urlsafe(16), scope="")
+            request = SimpleNamespace(client=self.code_client, grant=grant, scopes=self.settings.scopes)
+            return issuer.create_token(request)["access_token"]
+
+        return self._made_in_one_transaction(count, one)
 
     def close(self) -> None:
         self.store.close()
