@@ -219,19 +219,26 @@ def _calls_per_request(url: str, authorization: str) -> dict:
     """strace -c on the worker for STRACE_SECONDS of wrk load: calls per request, by call."""
     with tempfile.TemporaryDirectory() as name:
         out = Path(name) / "strace.txt"
-        tracer = subprocess.Popen(["strace", "-c", "-f", "-o", str(out), "-p", _worker()], stderr=subprocess.DEVNULL)
-        time.sleep(0.5)
-        requests = parse_wrk(run_wrk(url, STRACE_SECONDS, CC_SCRIPT, (authorization,)))["requests_per_s"]
-        tracer.terminate()
-        tracer.wait(timeout=60)
+        tracer = ["strace", "-c", "-f", "-o", str(out), "-p", _worker()]
+        requests = _traced(tracer, url, authorization, STRACE_SECONDS)
         table = out.read_text().splitlines()
-    requests *= STRACE_SECONDS
     calls = {}
     for line in table:  # % time, seconds, usecs/call, calls, [errors,] syscall
         fields = line.split()
         if len(fields) >= 5 and fields[0][0].isdigit() and fields[-1] != "total":
             calls[fields[-1]] = round(int(fields[3]) / requests, 2)
     return calls
+
+
+def _traced(tracer: list[str], url: str, authorization: str, seconds: int) -> int:
+    """Run `tracer` (a command attached to the worker) while wrk loads `url` with
+    token requests for `seconds`, then stop it as Control-C would; the requests answered."""
+    process = subprocess.Popen(tracer, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    requests = parse_wrk(run_wrk(url, seconds, CC_SCRIPT, (authorization,)))["requests"]
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=60)
+    return requests
 
 
 def ours_and_ceiling(measure) -> dict:
@@ -263,12 +270,8 @@ def _cpu_us_by_library(url: str, authorization: str) -> dict:
     in each shared object (a sample every 1/PERF_HZ s of CPU time)."""
     with tempfile.TemporaryDirectory() as name:
         data = Path(name) / "perf.data"
-        command = ["perf", "record", "-e", "cpu-clock", "-F", str(PERF_HZ), "-p", _worker(), "-o", str(data)]
-        recorder = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(0.5)
-        requests = parse_wrk(run_wrk(url, PERF_SECONDS, CC_SCRIPT, (authorization,)))["requests"]
-        recorder.send_signal(signal.SIGINT)
-        recorder.wait(timeout=60)
+        recorder = ["perf", "record", "-e", "cpu-clock", "-F", str(PERF_HZ), "-p", _worker(), "-o", str(data)]
+        requests = _traced(recorder, url, authorization, PERF_SECONDS)
         report = ["perf", "report", "-i", str(data), "--stdio", "-n", "--sort", "dso", "-F", "sample,dso"]
         lines = subprocess.run(report, capture_output=True, text=True, check=True).stdout.splitlines()
     spent = Counter()
