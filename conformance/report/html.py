@@ -67,7 +67,7 @@ def render(results: Results, target, masker) -> str:
     summary = data["summary"]
     by_id = {c["id"]: c for c in data["checks"]}
     verdict = "FAIL" if summary["exit_code"] else "PASS"
-    started = datetime.datetime.fromtimestamp(data["started"]).strftime("%Y-%m-%d %H:%M:%S")
+    started = datetime.datetime.fromtimestamp(data["started"], datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     who = escape(target.server.metadata_url or target.server.issuer or "")
     out = [
         "<!doctype html><html lang=en><head><meta charset=utf-8>",

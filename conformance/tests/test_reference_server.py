@@ -2,8 +2,10 @@
 skipped with a reason; none fails, warns or errs. Run through the real command
 line, with every report written."""
 
+import datetime
 import json
 import os
+import re
 import shutil
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -99,6 +101,14 @@ def test_html_report_is_one_self_contained_page(full_run, workdir):
     page = (workdir.path / "report.html").read_text()
     assert page.startswith("<!doctype html>") and "Sections × results" in page
     assert "<script" not in page and "src=" not in page and "stylesheet" not in page
+
+
+def test_html_report_says_when_the_run_started_in_utc(full_run, workdir):
+    page = (workdir.path / "report.html").read_text()
+    shown = re.search(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC", page)
+    assert shown, "the report states its start time in UTC"
+    started = datetime.datetime.strptime(shown[1], "%Y-%m-%d %H:%M:%S").replace(tzinfo=datetime.UTC)
+    assert datetime.timedelta(0) <= datetime.datetime.now(datetime.UTC) - started < datetime.timedelta(hours=1)
 
 
 def test_html_report_opens_in_chromium(full_run, workdir, tmp_path):
