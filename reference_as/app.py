@@ -121,7 +121,7 @@ def make_app(
         "/login": Route(pages.login, both, html=True),
         "/logout": Route(pages.logout, both, html=True),
         "/account": Route(pages.account, read, html=True),
-        "/account/consents/revoke": Route(pages.revoke_consent, form, html=True),
+        "/account/revoke": Route(pages.revoke_access, form, html=True),
         "/admin": Route(lambda request: redirect("/admin/"), read),
         "/admin/": Route(
             AdminPages(store, ClientService(store, settings, clock), keyring, sessions, settings), both, html=True

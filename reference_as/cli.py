@@ -60,7 +60,7 @@ def _client_text(client: dict, secret: str | None = None) -> str:
         f"type:          {client['type']}",
         f"status:        {client['status']}",
         f"grant types:   {' '.join(client['grant_types'])}",
-        f"scopes:        {' '.join(client['scopes'])}",
+        f"scopes:        {' '.join(client['scopes'])} (default: {' '.join(client['default_scopes'])})",
         f"redirect URIs: {' '.join(client['redirect_uris']) or '-'}",
         f"permissions:   {' '.join(client['permissions']) or '-'}",
     ]
@@ -84,6 +84,13 @@ def _with_secret(client, secret: str | None) -> dict:
 
 def cmd_serve(ctx: Context) -> None:
     settings = ctx.settings
+    if settings.auto_approve_user:
+        print(
+            f"reference-as: WARNING auto_approve_user={settings.auto_approve_user!r}: every authorization request is "
+            "approved as that user without sign-in or consent (a test switch; never on a server others use)",
+            file=sys.stderr,
+            flush=True,
+        )
     wsgi_app = app_module.make_app(settings, ctx.store, ctx.clock, tracer=Tracer() if ctx.args.trace else None)
     print(f"reference-as: issuer {settings.issuer}, serving on http://{settings.host}:{settings.port}", flush=True)
     serve.run(wsgi_app, ctx.store, settings, ctx.clock, access_log=ctx.args.access_log)
@@ -98,10 +105,12 @@ def cmd_clients_create(ctx: Context) -> None:
         name=a.name,
         client_type=a.type,
         grant_types=tuple(a.grant or (["client_credentials"] if a.type == CONFIDENTIAL else ["authorization_code"])),
-        scopes=tuple(a.scope or ctx.settings.scopes),
+        # Least privilege: without --scope, only the lowest scope.
+        scopes=tuple(a.scope or ctx.settings.scopes[:1]),
         redirect_uris=tuple(a.redirect_uri or ()),
         client_id=a.client_id,
         permissions=tuple(a.permission or ()),
+        default_scopes=tuple(a.default_scope or ()),
     )
     ctx.emit(_with_secret(client, secret), _client_text(describe(client), secret))
 
@@ -126,6 +135,7 @@ def cmd_clients_edit(ctx: Context) -> None:
         scopes=tuple(a.scope) if a.scope else None,
         redirect_uris=tuple(a.redirect_uri) if a.redirect_uri else None,
         permissions=tuple(a.permission) if a.permission else None,
+        default_scopes=tuple(a.default_scope) if a.default_scope else None,
     )
     ctx.emit(describe(client), _client_text(describe(client)))
 
@@ -184,7 +194,9 @@ def cmd_users_delete(ctx: Context) -> None:
 def cmd_users_set_password(ctx: Context) -> None:
     password = ctx.users.set_password(ctx.args.username, _password_input(ctx.args))
     shown = None if ctx.args.password_stdin else password
-    text = "password changed" + ("" if ctx.args.password_stdin else f"\npassword: {password}  (shown this once)")
+    text = "password changed; the user's sessions ended and every grant was revoked" + (
+        "" if ctx.args.password_stdin else f"\npassword: {password}  (shown this once)"
+    )
     ctx.emit({"username": ctx.args.username, "password": shown}, text)
 
 
@@ -318,7 +330,14 @@ def _common() -> argparse.ArgumentParser:
 def _client_fields(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name")
     parser.add_argument("--grant", action="append", choices=GRANT_TYPES, help="allowed grant type (repeat for several)")
-    parser.add_argument("--scope", action="append", help="allowed scope (repeat for several)")
+    parser.add_argument(
+        "--scope", action="append", help="allowed scope (repeat for several; default: the lowest scope only)"
+    )
+    parser.add_argument(
+        "--default-scope",
+        action="append",
+        help="scope a request naming none gets (RFC 6749 §3.3; repeat; default: the lowest allowed scope)",
+    )
     parser.add_argument("--redirect-uri", action="append", help="redirect URI (repeat for several)")
     parser.add_argument(
         "--permission", action="append", choices=PERMISSIONS, help="introspect: may introspect every client's tokens"

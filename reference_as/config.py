@@ -64,10 +64,23 @@ class Settings:
     refresh_token_ttl: int = 14 * 24 * 3600
     # Seconds in which a just-rotated refresh token may be presented once more (0: never).
     refresh_token_reuse_grace: int = 0
+    # The absolute end of a grant, however often it is refreshed: this long after the
+    # user approved it, its refresh tokens stop and the user is asked again
+    # (RFC 9700 §4.14.2 asks that refresh tokens not live for ever).
+    grant_max_lifetime: int = 30 * 24 * 3600
 
     # Resource owners' browser sessions and the login form.
     session_ttl: int = 8 * 3600
+    # Failed sign-ins allowed before each further attempt must wait 2, 4, 8 ... s
+    # (policy/login_throttle.py): per username from one address; per address, any
+    # usernames; per account, any addresses (NIST SP 800-63B §5.2.2: at most 100).
     login_free_attempts: int = 5
+    login_free_attempts_per_address: int = 20
+    login_free_attempts_per_account: int = 100
+    # Addresses of the reverse proxies in front of the server. Only a request from one
+    # of them is believed about the client's address (its X-Forwarded-For header);
+    # anyone else could write any address there and escape the sign-in throttle.
+    trusted_proxies: tuple[str, ...] = ()
     # scrypt cost N for users' passwords (see policy/passwords.py); a power of two.
     password_scrypt_n: int = 2**17
 
@@ -79,7 +92,8 @@ class Settings:
 
     # TEST ONLY. When set to a username, every authorization request is approved
     # as that user with no login and no consent page: the conformance suite's
-    # `auto` approval driver. Never set it on a server anyone else can reach.
+    # `auto` approval driver. Refused unless both the host served and the issuer
+    # are loopback, and announced with a warning at start.
     auto_approve_user: str = ""
 
     # The seed's route style, /index.php?module=OAuth2&action=token, beside /oauth2/token.
@@ -166,6 +180,7 @@ def check(settings: Settings) -> None:
         "max_body_bytes",
         "code_ttl",
         "refresh_token_ttl",
+        "grant_max_lifetime",
         "session_ttl",
         "purge_interval",
     ):
@@ -176,3 +191,10 @@ def check(settings: Settings) -> None:
         raise ConfigError("password_scrypt_n must be a power of two")
     if not settings.scope_levels:
         raise ConfigError("scope_levels must name at least one scope")
+    if settings.auto_approve_user and not (
+        settings.host in LOOPBACK_HOSTS and urlsplit(settings.issuer).hostname in LOOPBACK_HOSTS
+    ):
+        raise ConfigError(
+            "auto_approve_user approves every authorization request without sign-in (a test switch): "
+            "it is refused unless both host and issuer are loopback"
+        )

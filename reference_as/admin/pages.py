@@ -107,16 +107,17 @@ class AdminPages:
     # -- clients ----------------------------------------------------------------------
 
     def client_list(self, context: dict) -> Response:
-        last_used = self.store.last_issued()
         clients = [
-            {**describe(c), "created": _date(c.created_at), "last_used": _date(last_used.get(c.client_id))}
+            {**describe(c), "created": _date(c.created_at), "last_used": _date(c.last_used_at)}
             for c in self.clients.list()
         ]
         return page("admin/clients.html", clients=clients, **context)
 
     def client_form(self, context: dict, client, values: dict, error: str | None = None, status: int = 200) -> Response:
         shown = (
-            describe(client) if client else {"type": CONFIDENTIAL, "grant_types": [], "scopes": [], "redirect_uris": []}
+            describe(client)
+            if client
+            else {"type": CONFIDENTIAL, "grant_types": [], "scopes": [], "default_scopes": [], "redirect_uris": []}
         )
         shown.update(values)
         return page(
@@ -175,6 +176,7 @@ def _client_values(form: dict[str, list[str]]) -> dict:
         "name": _one(form, "name"),
         "grant_types": tuple(form.get("grant_types", [])),
         "scopes": tuple(form.get("scopes", [])),
+        "default_scopes": tuple(form.get("default_scopes", [])),
         "redirect_uris": tuple(uris),
         "permissions": tuple(form.get("permissions", [])),
     }

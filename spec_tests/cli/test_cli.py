@@ -141,7 +141,8 @@ def test_a_bad_setting_names_itself(workdir, capsys):
 
 def test_purge_reports_what_it_deleted(workdir, capsys):
     counts = run_json(capsys, "purge")
-    assert set(counts) == {"codes", "access_tokens", "refresh_tokens", "sessions", "login_failures", "revoked_grants"}
+    kinds = {"codes", "refresh_tokens", "grants", "revoked_tokens", "sessions", "login_failures"}
+    assert kinds <= set(counts) and all(isinstance(n, int) and n >= 0 for n in counts.values())
     _, text, _ = run(capsys, "purge")
     assert text.startswith("deleted: ")
 
@@ -151,3 +152,33 @@ def test_introspect_permission_from_the_cli(workdir, capsys):
     assert created["permissions"] == ["introspect"]
     edited = run_json(capsys, "clients", "edit", created["client_id"], "--permission", "introspect")
     assert edited["permissions"] == ["introspect"]
+
+
+def test_a_client_created_without_scopes_gets_only_the_lowest(workdir, capsys):
+    """Least privilege by default: never every scope, api:superuser included."""
+    created = run_json(capsys, "clients", "create", "--name", "Quiet")
+    settings = load_settings()
+    assert created["scopes"] == created["default_scopes"] == [settings.scopes[0]]
+
+
+def test_default_scopes_are_chosen_within_the_allowed_ones(workdir, capsys):
+    argv = ["clients", "create", "--name", "Two", "--scope", "api:read", "--scope", "api:write"]
+    created = run_json(capsys, *argv, "--default-scope", "api:write")
+    assert created["default_scopes"] == ["api:write"]
+    code, _, err = run(capsys, *argv, "--default-scope", "api:admin")
+    assert code == 2 and "default scopes" in err
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"REFERENCE_AS_ISSUER": "https://auth.example.com"},
+        {"REFERENCE_AS_HOST": "0.0.0.0", "REFERENCE_AS_ISSUER": "http://127.0.0.1:8000"},
+    ],
+)
+def test_the_auto_approve_test_switch_is_refused_off_loopback(workdir, capsys, monkeypatch, environment):
+    monkeypatch.setenv("REFERENCE_AS_AUTO_APPROVE_USER", "admin")
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    code, _, err = run(capsys, "clients", "list")
+    assert code == 2 and "auto_approve_user" in err
