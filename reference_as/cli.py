@@ -6,6 +6,7 @@ suite) can read it. Settings come from `reference-as.toml`, then
 """
 
 import argparse
+import dataclasses
 import importlib.metadata
 import json
 import sys
@@ -14,14 +15,14 @@ from . import app as app_module
 from . import serve
 from .clients import ClientNotFound, ClientService, InvalidClientSettings, describe
 from .clock import SystemClock, readable
-from .config import ConfigError, load_settings
+from .config import ConfigError, Settings, load_settings
 from .keys import Keyring
 from .policy.rfc6749_clients import CLIENT_TYPES, GRANT_TYPES
 from .policy.rfc7662_introspection import PERMISSIONS
 from .purge import purge
 from .secret_box import SecretKeyError
 from .settings_doc import flag_help
-from .store import open_store
+from .store import MemoryStore, open_store
 from .store.records import CONFIDENTIAL, PUBLIC
 from .trace import Tracer
 from .users import UserError, UserService
@@ -42,6 +43,11 @@ class Context:
             overrides={name: getattr(args, name, None) for name in ("store", "issuer", "host", "port", "workers")},
         )
         self.store = open_store(self.settings.store)
+        if isinstance(self.store, MemoryStore) and args.command != "serve":
+            raise ConfigError(
+                "memory:// exists only inside `reference-as serve`, which makes the demo clients and users; "
+                "change it there, at /admin/ (or use an sqlite:/// store)"
+            )
         self.clock = SystemClock()
         self.clients = ClientService(self.store, self.settings, self.clock)
         self.users = UserService(self.store, self.settings, self.clock)
@@ -87,10 +93,24 @@ def _with_secret(client, secret: str | None) -> dict:
 
 
 def cmd_serve(ctx: Context) -> None:
-    settings = ctx.settings
+    settings = _seeded_memory(ctx) if isinstance(ctx.store, MemoryStore) else ctx.settings
     wsgi_app = app_module.make_app(settings, ctx.store, ctx.clock, tracer=Tracer() if ctx.args.trace else None)
     print(f"reference-as: issuer {settings.issuer}, serving on http://{settings.host}:{settings.port}", flush=True)
     serve.run(wsgi_app, ctx.store, settings, ctx.clock, access_log=ctx.args.access_log)
+
+
+def _seeded_memory(ctx: Context) -> Settings:
+    """memory:// lives in the serving process alone: no other command (another process)
+    can fill it, and a second worker would have a memory of its own. So it is served by
+    one worker, filled with the demo clients and users, whose credentials are printed."""
+    print(
+        "reference-as: memory:// keeps everything in this one process until it exits, where no other command "
+        "can reach it: one worker, and the demo clients and users made now",
+        flush=True,
+    )
+    cmd_demo(ctx)
+    sys.stdout.flush()  # before the workers are forked, which would copy what is buffered
+    return dataclasses.replace(ctx.settings, workers=1)
 
 
 # -- clients ----------------------------------------------------------------------------

@@ -185,3 +185,8 @@ def test_clients_create_help_shows_the_default_of_each_flag(workdir, capsys):
     assert len(described) >= 7
     for option in described:
         assert "default:" in option, option
+
+
+def test_a_command_other_than_serve_refuses_a_memory_store_it_could_not_share(workdir, capsys):
+    code, out, err = run(capsys, "clients", "create", "--name", "Lost", "--store", "memory://")
+    assert code == 2 and out == "" and "memory://" in err
