@@ -37,6 +37,7 @@ from .policy.rfc6749_clients import GRANT_TYPES
 from .routes import Route, canonical_path, find
 from .secret_box import SecretBox, load_box
 from .sessions import Sessions
+from .shown_once import ShownOnce
 from .store import Store
 from .tokens import TokenIssuer
 from .users import UserService
@@ -124,7 +125,11 @@ def make_app(
         "/account/revoke": Route(pages.revoke_access, form, html=True),
         "/admin": Route(lambda request: redirect("/admin/"), read),
         "/admin/": Route(
-            AdminPages(store, ClientService(store, settings, clock), keyring, sessions, settings), both, html=True
+            AdminPages(
+                store, ClientService(store, settings, clock), keyring, sessions, settings, ShownOnce(store, box, clock)
+            ),
+            both,
+            html=True,
         ),
         # Browsers ask for it on every page: an empty answer, not a 404 in their console.
         "/favicon.ico": Route(lambda request: Response(status=204), read),

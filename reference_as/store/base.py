@@ -130,6 +130,14 @@ class Store(Protocol):
 
     def delete_session(self, session_hash: str) -> None: ...
 
+    def put_once(self, session_hash: str, sealed: bytes) -> None:
+        """Fill the session's one-time slot, replacing what it held: what a form post leaves
+        for the page it redirects to (post/redirect/get). The slot goes with its session."""
+
+    def take_once(self, session_hash: str) -> bytes | None:
+        """Empty the session's one-time slot and return what it held (None if empty or no
+        such session). Atomic: of concurrent callers, one gets it."""
+
     # Consents
     def add_consent(self, consent: Consent) -> None:
         """Insert, or refresh the time of an identical consent."""

@@ -15,6 +15,7 @@ class MemoryStore:
         self._keys: dict[str, SigningKey] = {}
         self._users: dict[str, User] = {}
         self._sessions: dict[str, Session] = {}
+        self._once: dict[str, bytes] = {}  # session_hash -> its one-time slot
         self._consents: dict[tuple[str, str, str], Consent] = {}
         self._codes: dict[str, AuthorizationCode] = {}
         self._grants: dict[str, Grant] = {}
@@ -198,6 +199,17 @@ class MemoryStore:
     def delete_session(self, session_hash: str) -> None:
         with self._lock:
             self._sessions.pop(session_hash, None)
+            self._once.pop(session_hash, None)
+
+    def put_once(self, session_hash: str, sealed: bytes) -> None:
+        with self._lock:
+            if session_hash in self._sessions:
+                self._once[session_hash] = sealed
+
+    def take_once(self, session_hash: str) -> bytes | None:
+        with self._lock:
+            sealed = self._once.pop(session_hash, None)
+            return sealed if session_hash in self._sessions else None
 
     # -- consents ---------------------------------------------------------------------
 

@@ -414,6 +414,17 @@ class SQLiteStore:
     def delete_session(self, session_hash: str) -> None:
         self._db.execute("DELETE FROM sessions WHERE session_hash = ?", (session_hash,))
 
+    def put_once(self, session_hash: str, sealed: bytes) -> None:
+        self._db.execute("UPDATE sessions SET once_sealed = ? WHERE session_hash = ?", (sealed, session_hash))
+
+    def take_once(self, session_hash: str) -> bytes | None:
+        # The read and the emptying under one write lock: one caller gets what was there.
+        with self._transaction() as db:
+            row = db.execute("SELECT once_sealed FROM sessions WHERE session_hash = ?", (session_hash,)).fetchone()
+            if row and row[0] is not None:
+                db.execute("UPDATE sessions SET once_sealed = NULL WHERE session_hash = ?", (session_hash,))
+        return row[0] if row else None
+
     # -- consents ---------------------------------------------------------------------
 
     def add_consent(self, c: Consent) -> None:

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from reference_as.store import DuplicateClient, SQLiteStore, open_store
-from reference_as.store.records import Client, Consent, SigningKey
+from reference_as.store.records import Client, Consent, Session, SigningKey
 
 
 def a_client(client_id="c1", created_at=100) -> Client:
@@ -103,6 +103,23 @@ def test_the_active_signing_key_is_the_newest_not_retired(store):
     assert [(k.kid, k.retired_at) for k in store.signing_keys()] == [("k2", None), ("k1", 250)]
     store.retire_signing_keys(now=300, except_kid="k2")
     assert store.signing_keys()[1].retired_at == 250  # retirement time is not moved
+
+
+def test_a_sessions_one_time_slot_gives_what_it_holds_once_and_goes_with_the_session(store):
+    store.add_session(Session("s1", None, 100, 200))
+    store.add_session(Session("s2", None, 100, 200))
+    assert store.take_once("s1") is None
+    store.put_once("s1", b"first")
+    store.put_once("s1", b"second")  # a new post replaces what the last one left
+    assert store.take_once("s2") is None  # another session's slot is its own
+    assert store.take_once("s1") == b"second"
+    assert store.take_once("s1") is None
+    store.put_once("s1", b"left")
+    store.delete_session("s1")
+    assert store.take_once("s1") is None
+    store.put_once("absent", b"x")  # no session, no slot
+    store.add_session(Session("absent", None, 100, 200))
+    assert store.take_once("absent") is None
 
 
 # -- SQLite specifics -------------------------------------------------------------------
