@@ -44,15 +44,17 @@ def signing_rate(name: str) -> float:
 
 def signed_token(algorithm, key) -> str:
     """One RFC 9068 access token, signed as the token endpoint signs it."""
+    now = int(time.time())
     claims = rfc9068.claims(
         issuer=f"http://{HOST}:8000",
         audience=f"http://{HOST}:8000/api",
         subject="bench-client",
         client_id="bench-client",
         scopes=("api:read", "api:write", "api:admin", "api:superuser"),
-        now=int(time.time()),
-        lifetime=3600,
+        now=now,
+        expires=now + 3600,
         jti=rfc9068.new_jti(),
+        grant_id=None,
     )
     return jws.sign(rfc9068.header(algorithm.name, "bench-key"), claims, algorithm, key)
 
