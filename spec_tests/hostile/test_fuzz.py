@@ -1,0 +1,330 @@
+"""Hostile input against a real `reference-as serve --trace`: nothing a client sends gives a 5xx.
+
+Every route of `app.py` in both route styles, with GET, HEAD and POST (and now
+and then another method), the admin pages signed in as an administrator and
+the consent form with the session's own CSRF token, so that the hostile part
+gets past the first checks. What is sent: bytes that are not UTF-8 in the
+path, the query, the body, the headers and the cookies; JWTs nested deep or
+larger than any token; repeated parameters; wrong content types and charsets;
+bodies over the size limit; broken Basic credentials; CR LF in values.
+
+The requests are drawn from `random.Random(seed)` and written by hand on a
+socket (no HTTP library would send most of them). The test fails on any 5xx,
+on any request left without an answer, and on any "Traceback" in the server's
+log; the message names the seed, so that a failure can be replayed:
+
+    FUZZ_SEED=<seed> .venv/bin/pytest spec_tests/hostile/test_fuzz.py
+"""
+
+import base64
+import http.client
+import json
+import os
+import random
+import re
+import socket
+from urllib.parse import quote_from_bytes, urlencode
+
+import pytest
+import requests
+
+from spec_tests.serve.conftest import LiveServer
+
+SEED = int(os.environ.get("FUZZ_SEED", "17"))
+REQUESTS = 3000
+TIMEOUT = 30.0  # seconds without an answer before a request counts as unanswered
+REDIRECT_URI = "http://127.0.0.1:8001/callback"
+
+# Every route of app.py; {client} is a real client's id or a hostile path segment.
+ROUTES = [
+    "/.well-known/oauth-authorization-server",
+    "/.well-known/openid-configuration",
+    "/oauth2/jwks",
+    "/oauth2/authorize",
+    "/oauth2/token",
+    "/oauth2/revoke",
+    "/oauth2/introspect",
+    "/api/me",
+    "/login",
+    "/logout",
+    "/account",
+    "/account/consents/revoke",
+    "/admin",
+    "/admin/",
+    "/admin/clients/new",
+    "/admin/clients/{client}/edit",
+    "/admin/clients/{client}/pause",
+    "/admin/clients/{client}/resume",
+    "/admin/clients/{client}/rotate-secret",
+    "/admin/clients/{client}/delete",
+    "/admin/keys",
+    "/admin/keys/rotate",
+    "/favicon.ico",
+    "/static/style.css",
+    "/static/copy.js",
+    "/index.php?module=OAuth2&action=token",
+    "/index.php?module=OAuth2&action=authorize",
+    "/index.php",
+    "/nothing/here",
+]
+METHODS = ["GET", "HEAD", "POST"]
+NAMES = [
+    "grant_type", "client_id", "client_secret", "code", "redirect_uri", "code_verifier", "refresh_token", "scope",
+    "token", "token_type_hint", "response_type", "state", "code_challenge", "code_challenge_method", "csrf_token",
+    "decision", "remember", "username", "password", "next", "name", "type", "grant_types", "scopes",
+    "redirect_uris", "permissions", "module", "action", "resource", "x",
+]  # fmt: skip
+
+
+def b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+DEEP_JWT = b64(b"[" * 1500 + b"]" * 1500) + "." + b64(b'{"a":' + b"[" * 1500 + b"]" * 1500 + b"}") + ".AA"
+HUGE_JWT = b64(b'{"typ":"at+jwt"}') + "." + b64(json.dumps({"pad": "x" * 60_000}).encode()) + ".AA"
+HOSTILE_VALUES = [
+    b"", b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\x00", b"\r\n", b"\r\nSet-Cookie: x=y",
+    "\n── GET /".encode(),
+    "é".encode(), "\U0001f600".encode() * 50, b"%", b"%zz", b"%ff", b"a" * 5000, b"[" * 2000, b"{" * 2000,
+    DEEP_JWT.encode(), HUGE_JWT.encode(), b"../../etc/passwd", b"<script>alert(1)</script>", b"//evil.example/",
+    b"/\\evil.example", b"javascript:alert(1)", b"api:read api:superuser", b"authorization_code",
+    b"client_credentials", b"refresh_token", b"allow", b"deny", b"yes", b"S256", b"plain", b"code", b"-1",
+    b"99999999999999999999999999", b"null", b'{"a":1}',
+]  # fmt: skip
+CONTENT_TYPES = [
+    "application/x-www-form-urlencoded",
+    "application/x-www-form-urlencoded; charset=latin-1",
+    "application/x-www-form-urlencoded; charset=\xff",
+    "application/json",
+    "multipart/form-data; boundary=xyz",
+    "text/plain",
+    "application/x-www-form-urlencoded\xc3\xa9",
+    None,
+]
+
+
+class Known:
+    """What a real client and a signed-in administrator have: the pieces that get a
+    hostile request past the first checks."""
+
+    def __init__(self, server: LiveServer):
+        _, password = server.create_user("root", admin=True)
+        self.client = server.cli(
+            "clients", "create", "--name", "Fuzzed", "--grant", "authorization_code", "--grant", "refresh_token",
+            "--grant", "client_credentials", "--scope", "api:read", "--redirect-uri", REDIRECT_URI,
+        )  # fmt: skip
+        self.client_id, self.secret = self.client["client_id"], self.client["client_secret"]
+        # The admin forms act on another client (pause, rotate, delete), so that this one keeps working.
+        self.victim_id = server.cli("clients", "create", "--name", "Administered", "--scope", "api:read")["client_id"]
+        browser = requests.Session()
+        browser.trust_env = False  # loopback, never through a proxy
+        login = browser.get(server.url + "/login", timeout=TIMEOUT)
+        self.login_token = csrf_token(login.text)
+        self.login_cookie = "ras_login=" + browser.cookies["ras_login"]
+        form = {"csrf_token": self.login_token, "username": "root", "password": password}
+        assert browser.post(server.url + "/login", data=form, allow_redirects=False, timeout=TIMEOUT).status_code == 303
+        self.session_cookie = "ras_session=" + browser.cookies["ras_session"]
+        self.session_token = csrf_token(browser.get(server.url + "/admin/", timeout=TIMEOUT).text)
+        self.authorization = {
+            "response_type": "code", "client_id": self.client_id, "redirect_uri": REDIRECT_URI, "scope": "api:read",
+            "state": "s", "code_challenge": b64(os.urandom(32)), "code_challenge_method": "S256",
+        }  # fmt: skip
+        consent = browser.get(server.url + "/oauth2/authorize?" + urlencode(self.authorization), timeout=TIMEOUT)
+        assert consent.status_code == 200 and csrf_token(consent.text) == self.session_token
+        token = requests.post(
+            server.url + "/oauth2/token", data={"grant_type": "client_credentials"},
+            auth=(self.client_id, self.secret), timeout=TIMEOUT,
+        )  # fmt: skip
+        self.access_token = token.json()["access_token"]
+
+
+def csrf_token(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]*)"', page)[1]
+
+
+class Hostile:
+    """One request at a time, drawn from the seed: (method, raw request bytes)."""
+
+    def __init__(self, rng: random.Random, known: Known, port: int):
+        self.rng, self.known, self.port = rng, known, port
+
+    def value(self, path: str) -> bytes:
+        known = self.known
+        friendly = [known.client_id, known.secret, REDIRECT_URI, known.access_token, known.login_token, "api:read",
+                    "S256", known.victim_id]  # fmt: skip
+        if path != "/logout":  # a sign-out with the right token would end the admin's session for good
+            friendly.append(known.session_token)
+        if self.rng.random() < 0.35:
+            return self.rng.choice(friendly).encode()
+        return self.rng.choice(HOSTILE_VALUES)
+
+    def pairs(self, path: str) -> list[tuple[bytes, bytes]]:
+        """Parameters: often a real request's, with some of them made hostile, repeated or added."""
+        rng = self.rng
+        base = {}
+        if "authorize" in path:
+            base = dict(self.known.authorization)
+            if rng.random() < 0.5:
+                base.update(decision=rng.choice(["allow", "deny"]), csrf_token=self.known.session_token)
+        elif "token" in path:
+            base = {"grant_type": rng.choice(["client_credentials", "authorization_code", "refresh_token", "x"])}
+        elif path.startswith(("/admin", "/account")):
+            base = {"csrf_token": self.known.session_token, "name": "n", "type": "confidential", "scopes": "api:read"}
+        elif path == "/login":
+            base = {"csrf_token": self.known.login_token, "username": "root", "password": "wrong", "next": "/admin/"}
+        pairs = [(name.encode(), value.encode()) for name, value in base.items()]
+        for _ in range(rng.randrange(3)):
+            name = rng.choice(NAMES).encode() if rng.random() < 0.8 else self.value(path)
+            pairs.append((name, self.value(path)))  # new, or repeating one already there
+        for index in rng.sample(range(len(pairs)), k=min(len(pairs), rng.randrange(3))):
+            pairs[index] = (pairs[index][0], self.value(path))
+        return pairs
+
+    @staticmethod
+    def encode(pairs: list[tuple[bytes, bytes]]) -> bytes:
+        return b"&".join(
+            quote_from_bytes(name).encode() + b"=" + quote_from_bytes(value).encode() for name, value in pairs
+        )
+
+    def target(self, route: str, method: str) -> bytes:
+        rng = self.rng
+        segment = self.known.victim_id.encode()
+        if rng.random() < 0.3:
+            segment = rng.choice([b"%ff", b"\xff", b"%00", b"%0d%0a", b"%C3%A9", b"..", b"a" * 3000, b"%2F%2F", b"x%"])
+        target = route.encode().replace(b"{client}", segment)
+        if rng.random() < 0.15:  # a path that is not UTF-8, raw or percent-encoded
+            target += rng.choice([b"%ff", b"\xff\xfe", b"%c3%28", b"/%e2%82"])
+        if rng.random() < (0.15 if method == "POST" else 0.5):
+            query = self.encode(self.pairs(route))
+            if rng.random() < 0.2:
+                query += rng.choice([b"&%ff=%fe", b"&a=%", b"&\xff=\xff", b"&&&==&", b"&x=%zz"])
+            target += (b"&" if b"?" in target else b"?") + query
+        return target
+
+    def headers(self, route: str) -> list[bytes]:
+        rng, known = self.rng, self.known
+        headers = []
+        basic = base64.b64encode(f"{known.client_id}:{known.secret}".encode()).decode()
+        if route in ("/oauth2/token", "/oauth2/revoke", "/oauth2/introspect") and rng.random() < 0.5:
+            headers.append(b"Authorization: Basic " + basic.encode())  # the client's own: past authentication
+        elif rng.random() < 0.6:
+            authorization = rng.choice([
+                "Basic " + basic,
+                "Basic " + base64.b64encode(b"\xff\xfe:\xff").decode(),
+                "Basic " + base64.b64encode(b"no-colon").decode(),
+                "Basic !!!not base64!!!",
+                "Basic é",
+                "Basic",
+                "Bearer " + known.access_token,
+                "Bearer " + DEEP_JWT,
+                "Bearer " + HUGE_JWT[:7000],
+                "Bearer a.b.c",
+                "Bearer \xff\xfe",
+                "DPoP " + known.access_token,
+                "bearer  " + known.access_token + " extra",
+            ])  # fmt: skip
+            headers.append(b"Authorization: " + authorization.encode("latin-1", "replace"))
+        cookies = [known.session_cookie] if rng.random() < 0.7 else []
+        if rng.random() < 0.5:
+            cookies += rng.sample(
+                [
+                    known.login_cookie, 'ras_session="a.\\303\\251"', 'ras_session="\\377"',
+                    "ras_session=\xff\xfe", "ras_login=\xc3\xa9.1.2", "ras_session=" + "a" * 43 + "." + "0" * 64,
+                    "ras_login=" + "A" * 22 + ".99999999999." + "f" * 64, "=; ;;==", "ras_session",
+                ],
+                k=rng.randrange(1, 4),
+            )  # fmt: skip
+        if cookies:
+            rng.shuffle(cookies)
+            headers.append(b"Cookie: " + "; ".join(cookies).encode("latin-1"))
+        if rng.random() < 0.1:
+            headers.append(
+                rng.choice(
+                    [b"X-Forwarded-For: \xff", b"Origin: null", b"Accept: \xff\xfe", b"DPoP: " + DEEP_JWT.encode()]
+                )
+            )
+        return headers
+
+    def body(self, route: str) -> tuple[bytes, str | None]:
+        rng = self.rng
+        content_type = rng.choice(CONTENT_TYPES) if rng.random() < 0.15 else CONTENT_TYPES[0]
+        shape = rng.random()
+        if shape < 0.75:
+            body = self.encode(self.pairs(route))
+        elif shape < 0.82:
+            body = b"a=" + b"x" * 70_000  # over the 64 KiB limit
+        elif shape < 0.9:
+            body = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 200)))
+        elif shape < 0.95:
+            body = b"&".join(b"p%d=1" % n for n in range(150))  # more parameters than allowed
+        else:
+            body = json.dumps({"grant_type": "client_credentials"}).encode()
+        return body, content_type
+
+    def request(self, number: int) -> tuple[str, bytes]:
+        """Request `number`: the routes and GET/HEAD/POST taken in turn (so each pair is
+        covered whatever the seed), everything else drawn from it."""
+        rng = self.rng
+        route = ROUTES[number % len(ROUTES)]
+        method = METHODS[(number // len(ROUTES)) % len(METHODS)]
+        if rng.random() < 0.03:
+            method = rng.choice(["PUT", "DELETE", "OPTIONS", "PATCH", "G\xc3\x89T"])
+        lines = [method.encode("latin-1") + b" " + self.target(route, method) + b" HTTP/1.1"]
+        lines.append(b"Host: 127.0.0.1:%d" % self.port)
+        lines += self.headers(route)
+        body = b""
+        if method != "GET" and method != "HEAD" or rng.random() < 0.05:
+            body, content_type = self.body(route)
+            if content_type is not None:
+                lines.append(b"Content-Type: " + content_type.encode("latin-1"))
+        lines.append(b"Content-Length: %d" % len(body))
+        lines.append(b"Connection: close")
+        return method, b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+def send(port: int, method: str, raw: bytes) -> int | str:
+    """The status of the answer, or a sentence saying why there was none."""
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
+        try:
+            sock.sendall(raw)
+        except OSError:
+            pass  # the server may answer and close before reading an oversized body
+        response = http.client.HTTPResponse(sock, method=method)
+        try:
+            response.begin()
+            response.read()
+        except (http.client.HTTPException, OSError) as error:
+            return f"no answer ({type(error).__name__}: {error})"
+        return response.status
+
+
+@pytest.fixture
+def server(tmp_path):
+    # A low scrypt cost: the fuzzer's admin signs in over HTTP; production uses 2**17.
+    (tmp_path / "reference-as.toml").write_text("password_scrypt_n = 1024\n")
+    server = LiveServer(tmp_path, extra_args=("--trace",))
+    yield server
+    server.stop()
+
+
+def test_no_hostile_request_gets_a_5xx_or_leaves_a_traceback(server):
+    known = Known(server)
+    hostile = Hostile(random.Random(SEED), known, server.port)
+    failures = []
+    for number in range(REQUESTS):
+        method, raw = hostile.request(number)
+        status = send(server.port, method, raw)
+        if not isinstance(status, int) or status >= 500:
+            failures.append(f"#{number} {status}: {raw[:300]!r}")
+    log = server.log.read_text(errors="replace")
+    tracebacks = log.count("Traceback")
+    replay = f"FUZZ_SEED={SEED} .venv/bin/pytest spec_tests/hostile/test_fuzz.py"
+    assert not failures and not tracebacks, (
+        f"seed {SEED} ({replay}): {len(failures)} of {REQUESTS} requests got a 5xx or no answer, "
+        f"{tracebacks} tracebacks in the log\n" + "\n".join(failures[:20]) + "\n" + _first_traceback(log)
+    )
+
+
+def _first_traceback(log: str) -> str:
+    start = log.find("Traceback")
+    return "" if start < 0 else log[max(0, start - 300) : start + 3000]
