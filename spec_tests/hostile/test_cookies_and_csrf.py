@@ -20,15 +20,8 @@ hostile_tokens = pytest.mark.parametrize("token", TOKENS.values(), ids=TOKENS.ke
 hostile_cookies = pytest.mark.parametrize("cookie", COOKIES.values(), ids=COOKIES.keys())
 
 
-@pytest.fixture
-def admin(users):
-    return users.create("root", "root password 1", is_admin=True)
-
-
-def sign_in(web, username, password):
-    form = web.get("/login").forms[0]
-    form["username"], form["password"] = username, password
-    assert form.submit().status_int == 303
+def sign_in(web, user_and_password) -> None:
+    Flow(web, *user_and_password).login()
 
 
 @pytest.mark.requirement("RFC6749-10.12")
@@ -44,7 +37,7 @@ def test_a_hostile_csrf_token_on_the_login_form_is_refused(web, alice, token):
 @hostile_tokens
 @pytest.mark.parametrize("path", ["/logout", "/account/consents/revoke"])
 def test_a_hostile_csrf_token_on_the_account_forms_changes_nothing(web, alice, token, path):
-    sign_in(web, "alice", alice[1])
+    sign_in(web, alice)
     response = web.post(path, {"csrf_token": token, "client_id": "x"}, expect_errors=True)
     assert response.status_int in (303, 403)
     assert web.get("/account").status_int == 200  # still signed in
@@ -76,9 +69,9 @@ ADMIN_FORMS = [
 @pytest.mark.requirement("RFC6749-10.12")
 @hostile_tokens
 @pytest.mark.parametrize("path", ADMIN_FORMS)
-def test_a_hostile_csrf_token_on_an_admin_form_changes_nothing(web, admin, confidential, store, token, path):
+def test_a_hostile_csrf_token_on_an_admin_form_changes_nothing(web, users, confidential, store, token, path):
     client, _ = confidential
-    sign_in(web, "root", "root password 1")
+    sign_in(web, users.create("root", "root password 1", is_admin=True))
     before = (store.get_client(client.client_id), [key.kid for key in store.signing_keys()])
     form = {"csrf_token": token, "name": "Renamed", "type": "public", "scopes": "api:read"}
     response = web.post(path.format(id=client.client_id), form, expect_errors=True)
@@ -95,6 +88,6 @@ def test_a_hostile_session_cookie_is_no_session(web, cookie, path):
 
 @hostile_cookies
 def test_a_hostile_cookie_beside_a_valid_session_leaves_the_session_working(web, alice, cookie):
-    sign_in(web, "alice", alice[1])
+    sign_in(web, alice)
     session = f"{COOKIE}={web.cookies[COOKIE]}"
     assert web.get("/account", headers={"Cookie": f"{cookie}; {session}"}).status_int == 200
