@@ -17,7 +17,8 @@ signed cookie that protects forms shown before anyone is signed in.
   playground) is protected by a `FormCookie` instead: a signed, short-lived
   cookie holding a random nonce, and the form's token is an HMAC of that nonce
   (a double-submit cookie tied to the server's key). Anonymous visitors
-  therefore store nothing: no row per visit.
+  therefore store nothing: no row per visit. The cookie is left to expire
+  after sign-in: it grants nothing but posting that one form again.
 - Everything a browser sends here is untrusted text: a cookie is read from the
   raw `Cookie` header and only a value of our own format counts (anything
   else, non-UTF-8 bytes included, is no cookie); a CSRF token is compared as
@@ -93,9 +94,6 @@ class FormCookie:
     def check(self, request: Request, presented: str | None) -> bool:
         nonce = self._nonce(request)
         return nonce is not None and csrf_matches(_hmac(self.key, "form:" + nonce), presented)
-
-    def clear(self, response: Response) -> None:
-        response.delete_cookie(self.name, path=self.path)
 
     def _nonce(self, request: Request) -> str | None:
         for value in cookie_values(request, self.name):

@@ -82,7 +82,6 @@ class LoginPages:
         response = redirect(next_)
         current = self.sessions.current(request)
         self.sessions.start(response, user.user_id, replacing=current)  # a new session id: no fixation
-        self.sessions.login_form.clear(response)
         return response
 
     def _form(self, request: Request, next_: str, username="", error=None, status=200) -> Response:
