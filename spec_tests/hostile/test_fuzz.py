@@ -8,32 +8,51 @@ path, the query, the body, the headers and the cookies; JWTs nested deep or
 larger than any token; repeated parameters; wrong content types and charsets;
 bodies over the size limit; broken Basic credentials; CR LF in values.
 
-The requests are drawn from `random.Random(seed)` and written by hand on a
-socket (no HTTP library would send most of them). The test fails on any 5xx,
-on any request left without an answer, and on any "Traceback" in the server's
-log; the message names the seed, so that a failure can be replayed:
+The requests are drawn from `random.Random(seed)` and written by hand (no
+HTTP library would send most of them): on a socket to the served server, and
+the same bytes as a WSGI environ to the app in-process, which also sees what
+Granian drops before the app (header values that are not ASCII). Each pass
+fails on any 5xx, on any request left without an answer, and on any
+traceback in the log; the message names the seed, so that a failure can be
+replayed:
 
     FUZZ_SEED=<seed> .venv/bin/pytest spec_tests/hostile/test_fuzz.py
 """
 
 import base64
 import http.client
+import io
 import json
+import logging
 import os
 import random
 import re
 import socket
-from urllib.parse import quote_from_bytes, urlencode
+from urllib.parse import quote_from_bytes, unquote_to_bytes, urlencode
 
 import pytest
 import requests
 
+from reference_as.app import make_app
+from reference_as.clients import ClientService
+from reference_as.clock import SystemClock
+from reference_as.config import Settings
+from reference_as.playground.inprocess import WSGIAdapter
+from reference_as.secret_box import SecretBox
+from reference_as.store import SQLiteStore
+from reference_as.trace import Tracer
+from reference_as.users import UserService
 from spec_tests.serve.conftest import LiveServer
 
 SEED = int(os.environ.get("FUZZ_SEED", "17"))
+ISSUER = "http://127.0.0.1:8000"
 REQUESTS = 3000
 TIMEOUT = 30.0  # seconds without an answer before a request counts as unanswered
 REDIRECT_URI = "http://127.0.0.1:8001/callback"
+GRANTS = ("authorization_code", "refresh_token", "client_credentials")
+CLIENT = ["--name", "Fuzzed", *(f"--grant={grant}" for grant in GRANTS), "--scope", "api:read",
+          "--redirect-uri", REDIRECT_URI]  # fmt: skip
+VICTIM = ["--name", "Administered", "--scope", "api:read"]
 
 # Every route of app.py; {client} is a real client's id or a hostile path segment.
 ROUTES = [
@@ -105,41 +124,43 @@ CONTENT_TYPES = [
 
 class Known:
     """What a real client and a signed-in administrator have: the pieces that get a
-    hostile request past the first checks."""
+    hostile request past the first checks. `browser` reaches the server at `base`;
+    the administrator `root` and the two clients exist already."""
 
-    def __init__(self, server: LiveServer):
-        _, password = server.create_user("root", admin=True)
-        self.client = server.cli(
-            "clients", "create", "--name", "Fuzzed", "--grant", "authorization_code", "--grant", "refresh_token",
-            "--grant", "client_credentials", "--scope", "api:read", "--redirect-uri", REDIRECT_URI,
-        )  # fmt: skip
-        self.client_id, self.secret = self.client["client_id"], self.client["client_secret"]
-        # The admin forms act on another client (pause, rotate, delete), so that this one keeps working.
-        self.victim_id = server.cli("clients", "create", "--name", "Administered", "--scope", "api:read")["client_id"]
-        browser = requests.Session()
-        browser.trust_env = False  # loopback, never through a proxy
-        login = browser.get(server.url + "/login", timeout=TIMEOUT)
-        self.login_token = csrf_token(login.text)
-        self.login_cookie = "ras_login=" + browser.cookies["ras_login"]
+    def __init__(self, browser: requests.Session, base: str, password: str, client: tuple[str, str], victim_id: str):
+        self.client_id, self.secret = client
+        self.victim_id = victim_id  # the admin forms act on this one (pause, rotate, delete), not on client_id
+        login = browser.get(base + "/login", timeout=TIMEOUT)
+        self.login_token, self.login_cookie = csrf_token(login.text), set_cookie(login, "ras_login")
         form = {"csrf_token": self.login_token, "username": "root", "password": password}
-        assert browser.post(server.url + "/login", data=form, allow_redirects=False, timeout=TIMEOUT).status_code == 303
-        self.session_cookie = "ras_session=" + browser.cookies["ras_session"]
-        self.session_token = csrf_token(browser.get(server.url + "/admin/", timeout=TIMEOUT).text)
+        signed_in = browser.post(
+            base + "/login", data=form, headers={"Cookie": self.login_cookie}, allow_redirects=False, timeout=TIMEOUT
+        )
+        self.session_cookie = set_cookie(signed_in, "ras_session")
+        as_admin = {"Cookie": self.session_cookie}
+        self.session_token = csrf_token(browser.get(base + "/admin/", headers=as_admin, timeout=TIMEOUT).text)
         self.authorization = {
             "response_type": "code", "client_id": self.client_id, "redirect_uri": REDIRECT_URI, "scope": "api:read",
             "state": "s", "code_challenge": b64(os.urandom(32)), "code_challenge_method": "S256",
         }  # fmt: skip
-        consent = browser.get(server.url + "/oauth2/authorize?" + urlencode(self.authorization), timeout=TIMEOUT)
+        consent = browser.get(
+            base + "/oauth2/authorize?" + urlencode(self.authorization), headers=as_admin, timeout=TIMEOUT
+        )
         assert consent.status_code == 200 and csrf_token(consent.text) == self.session_token
-        token = requests.post(
-            server.url + "/oauth2/token", data={"grant_type": "client_credentials"},
-            auth=(self.client_id, self.secret), timeout=TIMEOUT,
-        )  # fmt: skip
+        token = browser.post(
+            base + "/oauth2/token", data={"grant_type": "client_credentials"}, auth=client, timeout=TIMEOUT
+        )
         self.access_token = token.json()["access_token"]
 
 
 def csrf_token(page: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]*)"', page)[1]
+
+
+def set_cookie(response: requests.Response, name: str) -> str:
+    """`name=value` from the response's Set-Cookie (read by hand: the in-process adapter
+    keeps no cookie jar)."""
+    return re.search(rf"\b{name}=[^;]+", response.headers["Set-Cookie"])[0]
 
 
 class Hostile:
@@ -283,7 +304,7 @@ class Hostile:
 
 
 def send(port: int, method: str, raw: bytes) -> int | str:
-    """The status of the answer, or a sentence saying why there was none."""
+    """Over a socket to the served server: the status of the answer, or why there was none."""
     with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
         try:
             sock.sendall(raw)
@@ -298,6 +319,54 @@ def send(port: int, method: str, raw: bytes) -> int | str:
         return response.status
 
 
+def call(app, raw: bytes) -> int | str:
+    """The same bytes handed to the WSGI app as a WSGI server would (PEP 3333: the path
+    percent-decoded, every value a latin-1 string of the bytes that came), without an
+    HTTP server in between that might drop what it dislikes (Granian drops header values
+    that are not ASCII, so only this pass sees them)."""
+    head, _, body = raw.partition(b"\r\n\r\n")
+    request_line, *header_lines = head.split(b"\r\n")
+    method, target, _ = request_line.split(b" ")
+    path, _, query = target.partition(b"?")
+    environ = {
+        "REQUEST_METHOD": method.decode("latin-1"), "PATH_INFO": unquote_to_bytes(path).decode("latin-1"),
+        "QUERY_STRING": query.decode("latin-1"), "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": io.StringIO(), "REMOTE_ADDR": "127.0.0.1",
+    }  # fmt: skip
+    for line in header_lines:
+        name, _, value = line.decode("latin-1").partition(":")
+        key = name.strip().upper().replace("-", "_")
+        environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key] = value.strip()
+    statuses = []
+    try:
+        b"".join(app(environ, lambda status, headers, exc_info=None: statuses.append(status)))
+    except Exception as error:  # the app itself failed: what a WSGI server answers 500
+        return f"raised {type(error).__name__}: {error}"
+    return int(statuses[0].split()[0])
+
+
+def fuzz(hostile: "Hostile", answer) -> list[str]:
+    """REQUESTS requests, each answered by `answer(method, raw)`: those that got a 5xx or none."""
+    failures = []
+    for number in range(REQUESTS):
+        method, raw = hostile.request(number)
+        status = answer(method, raw)
+        if not isinstance(status, int) or status >= 500:
+            failures.append(f"#{number} {status}: {raw[:300]!r}")
+    return failures
+
+
+def verdict(failures: list[str], log: str, tracebacks: int) -> str:
+    replay = f"FUZZ_SEED={SEED} .venv/bin/pytest spec_tests/hostile/test_fuzz.py"
+    start = log.find("Traceback")
+    first = "" if start < 0 else log[max(0, start - 300) : start + 3000]
+    return (
+        f"seed {SEED} ({replay}): {len(failures)} of {REQUESTS} requests got a 5xx or no answer, "
+        f"{tracebacks} tracebacks in the log\n" + "\n".join(failures[:20]) + "\n" + first
+    )
+
+
 @pytest.fixture
 def server(tmp_path):
     # A low scrypt cost: the fuzzer's admin signs in over HTTP; production uses 2**17.
@@ -307,24 +376,40 @@ def server(tmp_path):
     server.stop()
 
 
-def test_no_hostile_request_gets_a_5xx_or_leaves_a_traceback(server):
-    known = Known(server)
-    hostile = Hostile(random.Random(SEED), known, server.port)
-    failures = []
-    for number in range(REQUESTS):
-        method, raw = hostile.request(number)
-        status = send(server.port, method, raw)
-        if not isinstance(status, int) or status >= 500:
-            failures.append(f"#{number} {status}: {raw[:300]!r}")
-    log = server.log.read_text(errors="replace")
-    tracebacks = log.count("Traceback")
-    replay = f"FUZZ_SEED={SEED} .venv/bin/pytest spec_tests/hostile/test_fuzz.py"
-    assert not failures and not tracebacks, (
-        f"seed {SEED} ({replay}): {len(failures)} of {REQUESTS} requests got a 5xx or no answer, "
-        f"{tracebacks} tracebacks in the log\n" + "\n".join(failures[:20]) + "\n" + _first_traceback(log)
+def test_no_hostile_request_to_the_served_server_gets_a_5xx_or_leaves_a_traceback(server):
+    _, password = server.create_user("root", admin=True)
+    client = server.cli("clients", "create", *CLIENT)
+    victim = server.cli("clients", "create", *VICTIM)
+    browser = requests.Session()
+    browser.trust_env = False  # loopback, never through a proxy
+    known = Known(browser, server.url, password, (client["client_id"], client["client_secret"]), victim["client_id"])
+    failures = fuzz(
+        Hostile(random.Random(SEED), known, server.port), lambda method, raw: send(server.port, method, raw)
     )
+    log = server.log.read_text(errors="replace")
+    assert not failures and "Traceback" not in log, verdict(failures, log, log.count("Traceback"))
 
 
-def _first_traceback(log: str) -> str:
-    start = log.find("Traceback")
-    return "" if start < 0 else log[max(0, start - 300) : start + 3000]
+def test_no_hostile_request_to_the_app_in_process_gets_a_5xx_or_logs_an_error(tmp_path, caplog):
+    settings = Settings(issuer=ISSUER, password_scrypt_n=2**10)
+    store = SQLiteStore(tmp_path / "fuzzed.sqlite3")
+    trace = io.StringIO()
+    app = make_app(settings, store, SystemClock(), SecretBox(os.urandom(32)), tracer=Tracer(trace))
+    _, password = UserService(store, settings, SystemClock()).create("root", is_admin=True)
+    clients = ClientService(store, settings, SystemClock())
+    client, secret = clients.create(
+        name="Fuzzed", client_type="confidential", grant_types=GRANTS, scopes=("api:read",),
+        redirect_uris=(REDIRECT_URI,),
+    )  # fmt: skip
+    victim, _ = clients.create(
+        name="Administered", client_type="confidential", grant_types=("client_credentials",), scopes=("api:read",)
+    )
+    browser = requests.Session()
+    browser.mount(ISSUER + "/", WSGIAdapter(app))
+    known = Known(browser, ISSUER, password, (client.client_id, secret), victim.client_id)
+    with caplog.at_level(logging.ERROR, logger="reference_as"):
+        failures = fuzz(Hostile(random.Random(SEED), known, 8000), lambda method, raw: call(app, raw))
+    errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    store.close()
+    log = "\n".join(caplog.text.splitlines()[:200])
+    assert not failures and not errors, verdict(failures, log, len(errors))
