@@ -39,7 +39,7 @@ from reference_as.clock import SystemClock
 from reference_as.config import Settings
 from reference_as.playground.inprocess import WSGIAdapter
 from reference_as.secret_box import SecretBox
-from reference_as.store import SQLiteStore
+from reference_as.store import MemoryStore, SQLiteStore
 from reference_as.trace import Tracer
 from reference_as.users import UserService
 from spec_tests.serve.conftest import LiveServer
@@ -54,38 +54,28 @@ CLIENT = ["--name", "Fuzzed", *(f"--grant={grant}" for grant in GRANTS), "--scop
           "--redirect-uri", REDIRECT_URI]  # fmt: skip
 VICTIM = ["--name", "Administered", "--scope", "api:read"]
 
-# Every route of app.py; {client} is a real client's id or a hostile path segment.
-ROUTES = [
-    "/.well-known/oauth-authorization-server",
+# Besides every route of the app's table (read from the app, so none is missed): the admin
+# pages below /admin/ ({client} is a real client's id or a hostile segment), the seed's
+# route style, and a path nothing serves.
+ADMIN_PAGES = [
+    "clients/new", "clients/{client}/edit", "clients/{client}/pause", "clients/{client}/resume",
+    "clients/{client}/rotate-secret", "clients/{client}/delete", "keys", "keys/rotate",
+]  # fmt: skip
+MORE_PATHS = [
     "/.well-known/openid-configuration",
-    "/oauth2/jwks",
-    "/oauth2/authorize",
-    "/oauth2/token",
-    "/oauth2/revoke",
-    "/oauth2/introspect",
-    "/api/me",
-    "/login",
-    "/logout",
-    "/account",
-    "/account/consents/revoke",
-    "/admin",
-    "/admin/",
-    "/admin/clients/new",
-    "/admin/clients/{client}/edit",
-    "/admin/clients/{client}/pause",
-    "/admin/clients/{client}/resume",
-    "/admin/clients/{client}/rotate-secret",
-    "/admin/clients/{client}/delete",
-    "/admin/keys",
-    "/admin/keys/rotate",
-    "/favicon.ico",
-    "/static/style.css",
-    "/static/copy.js",
     "/index.php?module=OAuth2&action=token",
     "/index.php?module=OAuth2&action=authorize",
     "/index.php",
     "/nothing/here",
 ]
+
+
+def routes_of(app) -> list[str]:
+    """The paths to fuzz: the app's route table, then ADMIN_PAGES and MORE_PATHS."""
+    admin = [prefix + page for prefix in app.routes if prefix.endswith("/") for page in ADMIN_PAGES]
+    return list(app.routes) + admin + MORE_PATHS
+
+
 METHODS = ["GET", "HEAD", "POST"]
 NAMES = [
     "grant_type", "client_id", "client_secret", "code", "redirect_uri", "code_verifier", "refresh_token", "scope",
@@ -166,8 +156,8 @@ def set_cookie(response: requests.Response, name: str) -> str:
 class Hostile:
     """One request at a time, drawn from the seed: (method, raw request bytes)."""
 
-    def __init__(self, rng: random.Random, known: Known, port: int):
-        self.rng, self.known, self.port = rng, known, port
+    def __init__(self, rng: random.Random, known: Known, port: int, routes: list[str]):
+        self.rng, self.known, self.port, self.routes = rng, known, port, routes
 
     def value(self, path: str) -> bytes:
         known = self.known
@@ -286,8 +276,8 @@ class Hostile:
         """Request `number`: the routes and GET/HEAD/POST taken in turn (so each pair is
         covered whatever the seed), everything else drawn from it."""
         rng = self.rng
-        route = ROUTES[number % len(ROUTES)]
-        method = METHODS[(number // len(ROUTES)) % len(METHODS)]
+        route = self.routes[number % len(self.routes)]
+        method = METHODS[(number // len(self.routes)) % len(METHODS)]
         if rng.random() < 0.03:
             method = rng.choice(["PUT", "DELETE", "OPTIONS", "PATCH", "G\xc3\x89T"])
         lines = [method.encode("latin-1") + b" " + self.target(route, method) + b" HTTP/1.1"]
@@ -383,9 +373,10 @@ def test_no_hostile_request_to_the_served_server_gets_a_5xx_or_leaves_a_tracebac
     browser = requests.Session()
     browser.trust_env = False  # loopback, never through a proxy
     known = Known(browser, server.url, password, (client["client_id"], client["client_secret"]), victim["client_id"])
-    failures = fuzz(
-        Hostile(random.Random(SEED), known, server.port), lambda method, raw: send(server.port, method, raw)
-    )
+    # The served server's route table, read from an app made the same way in this process.
+    routes = routes_of(make_app(Settings(issuer=server.url), MemoryStore(), box=SecretBox(os.urandom(32))))
+    hostile = Hostile(random.Random(SEED), known, server.port, routes)
+    failures = fuzz(hostile, lambda method, raw: send(server.port, method, raw))
     log = server.log.read_text(errors="replace")
     assert not failures and "Traceback" not in log, verdict(failures, log, log.count("Traceback"))
 
@@ -408,7 +399,7 @@ def test_no_hostile_request_to_the_app_in_process_gets_a_5xx_or_logs_an_error(tm
     browser.mount(ISSUER + "/", WSGIAdapter(app))
     known = Known(browser, ISSUER, password, (client.client_id, secret), victim.client_id)
     with caplog.at_level(logging.ERROR, logger="reference_as"):
-        failures = fuzz(Hostile(random.Random(SEED), known, 8000), lambda method, raw: call(app, raw))
+        failures = fuzz(Hostile(random.Random(SEED), known, 8000, routes_of(app)), lambda method, raw: call(app, raw))
     errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
     store.close()
     log = "\n".join(caplog.text.splitlines()[:200])
