@@ -43,10 +43,12 @@ test: install
 	$(BIN)/pytest
 
 # docs/*.md for each grant, written from a real run of the playground against the
-# reference server (in-process); spec_tests/docs (part of `make test`) fails when they are stale.
+# reference server (in-process), and the README's settings table, from config.py;
+# spec_tests/docs (part of `make test`) fails when either is stale.
 .PHONY: docs
 docs: $(VENV)/.installed
 	$(PYTHON) -m reference_as.playground.docs docs
+	$(PYTHON) -m reference_as.settings_doc README.md
 
 lint: install
 	$(BIN)/ruff check reference_as spec_tests conformance bench

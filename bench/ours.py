@@ -15,10 +15,11 @@ workers keep serving):
     No HTTP round trip is spent making them, so tens of thousands take a second;
     the exchange then runs the real checks (hash look-up, single use, client,
     redirect URI, PKCE) and issues an access token and a refresh token;
-  - refresh tokens: `RefreshToken` rows inserted directly with `store.add_refresh_token`;
+  - refresh tokens: each of a grant of its own, started as the server starts one
+    (`store.redeem_code` of a code made for it);
   - access tokens for introspection and /api/me: minted by the server's own
-    `TokenIssuer` in this process (signed with the server's key and recorded), as a
-    code exchange would have minted them.
+    `TokenIssuer` in this process (signed with the server's key, naming a grant), as
+    a code exchange would have minted them.
 """
 
 import base64
@@ -27,7 +28,6 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from harness import CLI, HOST, clean_environment, serving
@@ -40,7 +40,7 @@ from reference_as.keys import Keyring
 from reference_as.policy import rfc7636_pkce, secrets
 from reference_as.secret_box import SecretBox, decode_key
 from reference_as.store import SQLiteStore
-from reference_as.store.records import CONFIDENTIAL, AuthorizationCode, RefreshToken, User
+from reference_as.store.records import CONFIDENTIAL, AuthorizationCode, Grant, RefreshToken, User
 from reference_as.tokens import TokenIssuer
 
 REDIRECT_URI = "http://127.0.0.1:9/callback"
@@ -114,63 +114,67 @@ class Ours:
         with self.store._transaction():
             return [make() for _ in range(count)]
 
+    def _code(self) -> tuple[str, str, AuthorizationCode]:
+        """A fresh code, its PKCE verifier and its record (not yet stored)."""
+        code, verifier, now = secrets.new_secret(), secrets.new_secret(), self.clock.now()
+        record = AuthorizationCode(
+            code_hash=secrets.hash_secret(code),
+            grant_id=random.token_urlsafe(16),
+            client_id=self.code_client.client_id,
+            user_id=self.user.user_id,
+            redirect_uri=REDIRECT_URI,
+            scope=" ".join(self.settings.scopes),
+            code_challenge=rfc7636_pkce.s256(verifier),
+            code_challenge_method=rfc7636_pkce.S256,
+            issued_at=now,
+            expires_at=now + 3600,
+        )
+        return code, verifier, record
+
     def code_exchanges(self, count: int) -> list[str]:
-        """`count` stored authorization codes, as the token request bodies that redeem them."""
-        now, scope = self.clock.now(), " ".join(self.settings.scopes)
+        """`count` stored authorization codes, as the token request bodies that redeem them
+        (inserted in one transaction: the bench times the requests that spend them)."""
+        bodies = []
+        with self.store._transaction():
+            for _ in range(count):
+                code, verifier, record = self._code()
+                self.store.add_code(record)
+                fields = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
+                bodies.append(urlencode({**fields, "code_verifier": verifier}))
+        return bodies
 
-        def one() -> str:
-            code, verifier = secrets.new_secret(), secrets.new_secret()
-            self.store.add_code(
-                AuthorizationCode(
-                    code_hash=secrets.hash_secret(code),
-                    grant_id=random.token_urlsafe(16),
-                    client_id=self.code_client.client_id,
-                    user_id=self.user.user_id,
-                    redirect_uri=REDIRECT_URI,
-                    scope=scope,
-                    code_challenge=rfc7636_pkce.s256(verifier),
-                    code_challenge_method=rfc7636_pkce.S256,
-                    issued_at=now,
-                    expires_at=now + 3600,
-                )
-            )
-            fields = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
-            return urlencode({**fields, "code_verifier": verifier})
-
-        return self._made_in_one_transaction(count, one)
+    def _grant(self, refresh_token: str | None = None) -> Grant:
+        """A grant started as the server starts one: a code made for it, redeemed (with
+        `refresh_token` as its first refresh token, if given)."""
+        _, _, code = self._code()
+        now = self.clock.now()
+        grant = Grant(code.grant_id, code.client_id, code.user_id, code.scope, now, now + 30 * 86400, now + 3600)
+        refresh = (
+            RefreshToken(secrets.hash_secret(refresh_token), grant.grant_id, now, now + 3600) if refresh_token else None
+        )
+        self.store.add_code(code)
+        self.store.redeem_code(code.code_hash, grant, refresh, now)
+        return grant
 
     def refreshes(self, count: int) -> list[str]:
         """`count` stored refresh tokens (each of its own grant), as refresh request bodies."""
-        now, scope = self.clock.now(), " ".join(self.settings.scopes)
-
-        def one() -> str:
-            value = secrets.new_secret()
-            self.store.add_refresh_token(
-                RefreshToken(
-                    token_hash=secrets.hash_secret(value),
-                    grant_id=random.token_urlsafe(16),
-                    client_id=self.code_client.client_id,
-                    user_id=self.user.user_id,
-                    scope=scope,
-                    issued_at=now,
-                    expires_at=now + self.settings.refresh_token_ttl,
-                )
-            )
-            return urlencode({"grant_type": "refresh_token", "refresh_token": value})
-
-        return self._made_in_one_transaction(count, one)
+        values = [secrets.new_secret() for _ in range(count)]
+        for value in values:
+            self._grant(value)
+        return [urlencode({"grant_type": "refresh_token", "refresh_token": value}) for value in values]
 
     def access_tokens(self, count: int) -> list[str]:
-        """`count` access tokens of the resource owner for `bench-code`, minted and recorded
-        by the server's own TokenIssuer, as a code exchange would have."""
-        issuer = TokenIssuer(self.settings, self.store, self.keyring, self.clock)
-
-        def one() -> str:
-            grant = SimpleNamespace(user_id=self.user.user_id, grant_id=random.token_urlsafe(16), scope="")
-            request = SimpleNamespace(client=self.code_client, grant=grant, scopes=self.settings.scopes)
-            return issuer.create_token(request)["access_token"]
-
-        return self._made_in_one_transaction(count, one)
+        """`count` access tokens of the resource owner for `bench-code`, each naming a live
+        grant, minted by the server's own TokenIssuer as a code exchange would have."""
+        issuer, now, grant = (
+            TokenIssuer(self.settings, self.store, self.keyring, self.clock),
+            self.clock.now(),
+            self._grant(),
+        )
+        return [
+            issuer._access_token(self.code_client.client_id, grant, self.settings.scopes, now, now + 3600)
+            for _ in range(count)
+        ]
 
     def close(self) -> None:
         self.store.close()

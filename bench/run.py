@@ -166,11 +166,11 @@ def table(results: dict) -> str:
     if "issuance" in s and "introspection" in s:
         issuance, introspection = s["issuance"], s["introspection"]
         lines.append(
-            f"scale, {s['live_tokens']:,} live tokens vs nearly empty: issuance "
+            f"scale, {s['live_grants']:,} live grants vs nearly empty: issuance "
             f"{issuance['requests_per_s_change_percent']:+.1f} % req/s, "
             f"{issuance['cpu_per_request_change_percent']:+.1f} % CPU/req (target within 10 %); "
             f"introspection p99 {introspection['p99_change_ms']:+.2f} ms (target within 2 ms); "
-            f"{s['bytes_per_token']:.0f} bytes per token, {s['database_bytes'] / 1e6:,.0f} MB, "
+            f"{s['bytes_per_grant']:.0f} bytes per grant, {s['database_bytes'] / 1e6:,.0f} MB, "
             f"filled in {s['fill_seconds']:.1f} s"
         )
     lines.append(

@@ -1,18 +1,21 @@
-"""Scale: the token endpoint and introspection with a million live access tokens in
-the SQLite store, against the same on a nearly empty store, measured in turn (empty, full, full, empty).
+"""Scale: the token endpoint and introspection with a million live grants in the
+SQLite store, against the same on a nearly empty store, measured in turn (empty,
+full, full, empty).
 
-The rows are generated directly into the `access_tokens` table before the server
-starts: one `executemany` in one transaction, on a connection of its own with a
-large page cache and no syncing (the bench times the server, not the load). They
-look like what the server writes: a 32-character random jti, issued within the
-last 50 minutes and expiring an hour after issue (all live during the run), the
-full scope; half from client credentials (100 clients, `sub` the client), half
-from authorization grants (a grant id, 10,000 resource owners). The database size
-per token is the growth of the file (after a WAL checkpoint) divided by the rows;
-the indexes, made in one sort after the load, are packed: a store grown one
-insert at a time is a few per cent larger.
+Access tokens are not recorded (DESIGN.md); what grows with use is the grants,
+their refresh tokens and the revocation list. The rows are generated directly
+into the `grants` and `refresh_tokens` tables before the server starts, and
+into `revoked_tokens` (one revoked access token for every ten grants): one
+`executemany` per table in one transaction, on a connection of its own with a
+large page cache and no syncing (the bench times the server, not the load).
+They look like what the server writes: random 22-character grant ids and
+SHA-256 hex token hashes, 10,000 resource owners of 100 clients, made within
+the last 50 minutes, live for days. The database size per grant is the growth
+of the file (after a WAL checkpoint) divided by the grants; the indexes, made
+in one sort after the load, are packed: a store grown one insert at a time is a
+few per cent larger.
 
-BENCH_SCALE_TOKENS changes the count (default 1,000,000).
+BENCH_SCALE_GRANTS changes the count (default 1,000,000).
 """
 
 import base64
@@ -24,9 +27,10 @@ from flows import POOL_TOKENS, client_credentials, introspection, row
 from harness import write_pool
 from ours import Ours, prepared
 
-from reference_as.store.sqlite import TOKEN_COLUMNS
+from reference_as.store.sqlite import GRANT_COLUMNS, REFRESH_COLUMNS
 
-LIVE_TOKENS = int(os.environ.get("BENCH_SCALE_TOKENS", "1000000"))
+LIVE_GRANTS = int(os.environ.get("BENCH_SCALE_GRANTS", "1000000"))
+TABLES = ("grants", "refresh_tokens", "revoked_tokens")
 SCOPE = "api:read api:write api:admin api:superuser"
 BATCH = 100_000  # random bytes are drawn per batch
 
@@ -36,40 +40,57 @@ def _size(db: sqlite3.Connection) -> int:
     return db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
 
 
-def _rows(count: int, now: int):
+def _random_ids(count: int, length: int):
     for start in range(0, count, BATCH):
         size = min(BATCH, count - start)
-        jtis = base64.urlsafe_b64encode(os.urandom(24 * size)).decode()  # 32 characters per 24 bytes
-        for n in range(size):
-            i = start + n
-            issued = now - 3000 + i % 3000
-            if i % 2:
-                client = f"client-{i % 100:03d}"
-                yield (jtis[32 * n : 32 * n + 32], client, client, SCOPE, issued, issued + 3600, None, None)
-            else:
-                grant, user = jtis[32 * n : 32 * n + 22][::-1], f"user-{i % 10_000:05d}"
-                yield (jtis[32 * n : 32 * n + 32], "client-code", user, SCOPE, issued, issued + 3600, None, grant)
+        text = base64.urlsafe_b64encode(os.urandom((length * 3 + 3) // 4 * size)).decode()
+        yield from (text[length * n : length * n + length] for n in range(size))
 
 
-def fill(ours: Ours, count: int = LIVE_TOKENS) -> dict:
-    """`count` live access-token rows in the store of `ours`; the time taken and bytes per token.
-    The table's secondary indexes are dropped for the load and made again after it with the
-    store's own definitions (sorting once is twice as fast as a million index inserts)."""
+def _grants(count: int, now: int):
+    for i, grant_id in enumerate(_random_ids(count, 22)):
+        made = now - 3000 + i % 3000
+        yield (
+            grant_id,
+            f"client-{i % 100:03d}",
+            f"user-{i % 10_000:05d}",
+            SCOPE,
+            made,
+            made + 30 * 86400,
+            made + 14 * 86400,
+            None,
+        )
+
+
+def _refresh_tokens(grant_ids: list[str], now: int):
+    for grant_id, token_hash in zip(grant_ids, (os.urandom(32).hex() for _ in grant_ids), strict=True):
+        yield (token_hash, grant_id, now - 100, now + 14 * 86400, None, 0)
+
+
+def fill(ours: Ours, count: int = LIVE_GRANTS) -> dict:
+    """`count` live grants (each with a refresh token) and `count // 10` revoked access
+    tokens in the store of `ours`; the time taken and bytes per grant. The tables'
+    secondary indexes are dropped for the load and made again after it with the store's
+    own definitions (sorting once is twice as fast as a million index inserts)."""
     db = sqlite3.connect(ours.db_path, isolation_level=None)
+    now = int(time.time())
     try:
         db.execute("PRAGMA cache_size = -1000000")  # 1 GB of page cache for the load only
         db.execute("PRAGMA synchronous = OFF")
         before = _size(db)
         started = time.perf_counter()
         indexes = db.execute(
-            "SELECT name, sql FROM sqlite_master "
-            "WHERE type = 'index' AND tbl_name = 'access_tokens' AND sql IS NOT NULL"
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN {TABLES}"
         ).fetchall()
         db.execute("BEGIN")
         for name, _ in indexes:
             db.execute(f"DROP INDEX {name}")
-        insert = f"INSERT INTO access_tokens ({TOKEN_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)"
-        db.executemany(insert, _rows(count, int(time.time())))
+        grants = list(_grants(count, now))
+        db.executemany(f"INSERT INTO grants ({GRANT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)", grants)
+        refresh = _refresh_tokens([grant[0] for grant in grants], now)
+        db.executemany(f"INSERT INTO refresh_tokens ({REFRESH_COLUMNS}) VALUES (?,?,?,?,?,?)", refresh)
+        revoked = ((jti, now + 3600) for jti in _random_ids(count // 10, 32))
+        db.executemany("INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?)", revoked)
         for _, sql in indexes:
             db.execute(sql)
         db.execute("COMMIT")
@@ -78,10 +99,10 @@ def fill(ours: Ours, count: int = LIVE_TOKENS) -> dict:
     finally:
         db.close()
     return {
-        "live_tokens": count,
+        "live_grants": count,
         "fill_seconds": round(seconds, 1),
         "database_bytes": after,
-        "bytes_per_token": round((after - before) / count, 1),
+        "bytes_per_grant": round((after - before) / count, 1),
     }
 
 
@@ -98,8 +119,8 @@ def at_scale(workers: int = 2) -> tuple[dict, list[dict]]:
         empty.running(workers),
         full.running(workers),
     ):
-        stores = ((empty, "nearly empty store"), (full, f"{filled['live_tokens']:,} live tokens"))
-        # the tokens introspected, minted first: 1,000 more rows in each store
+        stores = ((empty, "nearly empty store"), (full, f"{filled['live_grants']:,} live grants"))
+        # the tokens introspected, minted first (naming one grant each)
         pools = {
             ours.folder: write_pool(ours.folder / "tokens.txt", ours.access_tokens(POOL_TOKENS)) for ours, _ in stores
         }

@@ -14,9 +14,15 @@ mistakes. This module does each, in order, and stops at the first failure:
   5. The signature verifies with that key.
   6. RFC9068-4 MUST: `iss` is this server; `aud` contains the expected audience;
      `exp` is in the future; `nbf`, if present, is not.
-  7. The token was not revoked (its `jti` is recorded and not marked), and its
-     client still exists and is not paused.
-The `/api/me` resource and the introspection endpoint both call `validate`.
+  7. The token is still active: its `jti` is not on the revocation list, the
+     grant it names is not revoked (`Store.is_revoked`, one look-up), and its
+     client exists, is not paused, and was not made after the token (a client
+     deleted and made again under the same client_id does not revive the old
+     client's tokens). Access tokens are not recorded when issued: these are
+     the records that make one inactive (DESIGN.md).
+The `/api/me` resource and the introspection endpoint call `validate`; the
+revocation endpoint calls `verify` (steps 1-6: the token is ours and whose it
+is), since revoking an inactive token changes nothing.
 """
 
 from dataclasses import dataclass
@@ -53,6 +59,19 @@ class AccessTokenValidator:
         self.clock = clock
 
     def validate(self, token: str) -> ValidToken:
+        """Every step: a token a resource may trust."""
+        claims = self.verify(token)
+        # 7. Still active.
+        grant_id = claims.get("grant_id")
+        if self.store.is_revoked(str(claims.get("jti", "")), str(grant_id) if grant_id is not None else None):
+            raise InvalidToken("The token was revoked.")
+        client = self.store.get_client(str(claims.get("client_id", "")))
+        if client is None or not client.is_active or claims.get("iat", 0) < client.created_at:
+            raise InvalidToken("The token's client is paused or deleted.")
+        return ValidToken(claims)
+
+    def verify(self, token: str) -> dict:
+        """Steps 1-6: the claims of a token this server signed, unexpired, for its audience."""
         # 1. A compact JWS with JSON objects inside.
         try:
             header, claims, signing_input, signature = jws.decode_unverified(token)
@@ -76,14 +95,7 @@ class AccessTokenValidator:
             raise InvalidToken("The token's signature does not verify.") from None
         # 6. The claims.
         self._check_claims(claims)
-        # 7. Still alive in the store.
-        record = self.store.get_access_token(str(claims.get("jti", "")))
-        if record is None or record.revoked_at is not None:
-            raise InvalidToken("The token was revoked.")
-        client = self.store.get_client(record.client_id)
-        if client is None or not client.is_active:
-            raise InvalidToken("The token's client is paused or deleted.")
-        return ValidToken(claims)
+        return claims
 
     def _check_claims(self, claims: dict) -> None:
         now = self.clock.now()

@@ -42,6 +42,7 @@ from .policy.rfc6749_clients import GRANT_TYPES
 from .routes import Route, canonical_path, find, request_path
 from .secret_box import SecretBox, load_box
 from .sessions import Sessions
+from .shown_once import ShownOnce
 from .store import Store
 from .tokens import TokenIssuer
 from .trace import printable
@@ -143,10 +144,14 @@ def make_app(
         "/login": Route(pages.login, both, html=True),
         "/logout": Route(pages.logout, both, html=True),
         "/account": Route(pages.account, read, html=True),
-        "/account/consents/revoke": Route(pages.revoke_consent, form, html=True),
+        "/account/revoke": Route(pages.revoke_access, form, html=True),
         "/admin": Route(lambda request: redirect("/admin/"), read),
         "/admin/": Route(
-            AdminPages(store, ClientService(store, settings, clock), keyring, sessions, settings), both, html=True
+            AdminPages(
+                store, ClientService(store, settings, clock), keyring, sessions, settings, ShownOnce(store, box, clock)
+            ),
+            both,
+            html=True,
         ),
         # Browsers ask for it on every page: an empty answer, not a 404 in their console.
         "/favicon.ico": Route(lambda request: Response(status=204), read),

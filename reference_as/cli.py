@@ -6,6 +6,8 @@ suite) can read it. Settings come from `reference-as.toml`, then
 """
 
 import argparse
+import dataclasses
+import importlib.metadata
 import json
 import sys
 
@@ -13,19 +15,22 @@ from . import app as app_module
 from . import serve
 from .clients import ClientNotFound, ClientService, InvalidClientSettings, describe
 from .clock import SystemClock, readable
-from .config import ConfigError, load_settings
+from .config import ConfigError, Settings, load_settings
 from .keys import Keyring
 from .policy.rfc6749_clients import CLIENT_TYPES, GRANT_TYPES
 from .policy.rfc7662_introspection import PERMISSIONS
 from .purge import purge
 from .secret_box import SecretKeyError
-from .store import open_store
+from .settings_doc import flag_help
+from .store import MemoryStore, open_store
 from .store.records import CONFIDENTIAL, PUBLIC
 from .trace import Tracer
 from .users import UserError, UserService
 from .users import describe as describe_user
 
 DEMO_REDIRECT_URI = "http://127.0.0.1:8001/callback"
+# `clients create` without --grant: the one grant each type is most often made for.
+DEFAULT_GRANTS = {CONFIDENTIAL: ("client_credentials",), PUBLIC: ("authorization_code",)}
 
 
 class Context:
@@ -38,6 +43,11 @@ class Context:
             overrides={name: getattr(args, name, None) for name in ("store", "issuer", "host", "port", "workers")},
         )
         self.store = open_store(self.settings.store)
+        if isinstance(self.store, MemoryStore) and args.command != "serve":
+            raise ConfigError(
+                "memory:// exists only inside `reference-as serve`, which makes the demo clients and users; "
+                "change it there, at /admin/ (or use an sqlite:/// store)"
+            )
         self.clock = SystemClock()
         self.clients = ClientService(self.store, self.settings, self.clock)
         self.users = UserService(self.store, self.settings, self.clock)
@@ -60,7 +70,7 @@ def _client_text(client: dict, secret: str | None = None) -> str:
         f"type:          {client['type']}",
         f"status:        {client['status']}",
         f"grant types:   {' '.join(client['grant_types'])}",
-        f"scopes:        {' '.join(client['scopes'])}",
+        f"scopes:        {' '.join(client['scopes'])} (default: {' '.join(client['default_scopes'])})",
         f"redirect URIs: {' '.join(client['redirect_uris']) or '-'}",
         f"permissions:   {' '.join(client['permissions']) or '-'}",
     ]
@@ -83,10 +93,31 @@ def _with_secret(client, secret: str | None) -> dict:
 
 
 def cmd_serve(ctx: Context) -> None:
-    settings = ctx.settings
+    settings = _seeded_memory(ctx) if isinstance(ctx.store, MemoryStore) else ctx.settings
+    if settings.auto_approve_user:
+        print(
+            f"reference-as: WARNING auto_approve_user={settings.auto_approve_user!r}: every authorization request is "
+            "approved as that user without sign-in or consent (a test switch; never on a server others use)",
+            file=sys.stderr,
+            flush=True,
+        )
     wsgi_app = app_module.make_app(settings, ctx.store, ctx.clock, tracer=Tracer() if ctx.args.trace else None)
     print(f"reference-as: issuer {settings.issuer}, serving on http://{settings.host}:{settings.port}", flush=True)
     serve.run(wsgi_app, ctx.store, settings, ctx.clock, access_log=ctx.args.access_log)
+
+
+def _seeded_memory(ctx: Context) -> Settings:
+    """memory:// lives in the serving process alone: no other command (another process)
+    can fill it, and a second worker would have a memory of its own. So it is served by
+    one worker, filled with the demo clients and users, whose credentials are printed."""
+    print(
+        "reference-as: memory:// keeps everything in this one process until it exits, where no other command "
+        "can reach it: one worker, and the demo clients and users made now",
+        flush=True,
+    )
+    cmd_demo(ctx)
+    sys.stdout.flush()  # before the workers are forked, which would copy what is buffered
+    return dataclasses.replace(ctx.settings, workers=1)
 
 
 # -- clients ----------------------------------------------------------------------------
@@ -97,11 +128,13 @@ def cmd_clients_create(ctx: Context) -> None:
     client, secret = ctx.clients.create(
         name=a.name,
         client_type=a.type,
-        grant_types=tuple(a.grant or (["client_credentials"] if a.type == CONFIDENTIAL else ["authorization_code"])),
-        scopes=tuple(a.scope or ctx.settings.scopes),
+        grant_types=tuple(a.grant or DEFAULT_GRANTS[a.type]),
+        # Least privilege: without --scope, only the lowest scope.
+        scopes=tuple(a.scope or ctx.settings.scopes[:1]),
         redirect_uris=tuple(a.redirect_uri or ()),
         client_id=a.client_id,
         permissions=tuple(a.permission or ()),
+        default_scopes=tuple(a.default_scope or ()),
     )
     ctx.emit(_with_secret(client, secret), _client_text(describe(client), secret))
 
@@ -126,6 +159,7 @@ def cmd_clients_edit(ctx: Context) -> None:
         scopes=tuple(a.scope) if a.scope else None,
         redirect_uris=tuple(a.redirect_uri) if a.redirect_uri else None,
         permissions=tuple(a.permission) if a.permission else None,
+        default_scopes=tuple(a.default_scope) if a.default_scope else None,
     )
     ctx.emit(describe(client), _client_text(describe(client)))
 
@@ -184,7 +218,9 @@ def cmd_users_delete(ctx: Context) -> None:
 def cmd_users_set_password(ctx: Context) -> None:
     password = ctx.users.set_password(ctx.args.username, _password_input(ctx.args))
     shown = None if ctx.args.password_stdin else password
-    text = "password changed" + ("" if ctx.args.password_stdin else f"\npassword: {password}  (shown this once)")
+    text = "password changed; the user's sessions ended and every grant was revoked" + (
+        "" if ctx.args.password_stdin else f"\npassword: {password}  (shown this once)"
+    )
     ctx.emit({"username": ctx.args.username, "password": shown}, text)
 
 
@@ -309,31 +345,52 @@ def cmd_playground(args) -> int:
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", help="settings file (default: ./reference-as.toml if present)")
-    common.add_argument("--store", help="store URL: memory:// or sqlite:///path")
-    common.add_argument("--issuer", help="issuer URL, e.g. http://127.0.0.1:8000")
+    common.add_argument("--store", help=flag_help("store"))
+    common.add_argument("--issuer", help=flag_help("issuer"))
     common.add_argument("--json", action="store_true", help="print JSON")
     return common
 
 
-def _client_fields(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--name")
-    parser.add_argument("--grant", action="append", choices=GRANT_TYPES, help="allowed grant type (repeat for several)")
-    parser.add_argument("--scope", action="append", help="allowed scope (repeat for several)")
-    parser.add_argument("--redirect-uri", action="append", help="redirect URI (repeat for several)")
+def _client_fields(parser: argparse.ArgumentParser, creating: bool) -> None:
+    """The flags `clients create` and `clients edit` share; what edit is not given stays as it is."""
+
+    def default(text: str) -> str:
+        return f" (default: {text if creating else 'unchanged'})"
+
+    grants = "; ".join(f"{kind}: {' '.join(grants)}" for kind, grants in DEFAULT_GRANTS.items())
+    parser.add_argument("--name", help="a name people recognise" + default("the client_id"))
     parser.add_argument(
-        "--permission", action="append", choices=PERMISSIONS, help="introspect: may introspect every client's tokens"
+        "--grant", action="append", choices=GRANT_TYPES, help="allowed grant type, repeat for several" + default(grants)
+    )
+    parser.add_argument(
+        "--scope", action="append", help="allowed scope, repeat for several" + default("the lowest scope only")
+    )
+    parser.add_argument(
+        "--default-scope",
+        action="append",
+        help="scope a request naming none gets (RFC 6749 §3.3), repeat for several"
+        + default("the lowest allowed scope"),
+    )
+    parser.add_argument("--redirect-uri", action="append", help="redirect URI, repeat for several" + default("none"))
+    parser.add_argument(
+        "--permission",
+        action="append",
+        choices=PERMISSIONS,
+        help="introspect: may introspect every client's tokens" + default("none"),
     )
 
 
 def parser() -> argparse.ArgumentParser:
     common = _common()
     top = argparse.ArgumentParser(prog="reference-as", description=__doc__.splitlines()[0])
+    # The installed package's version, from its metadata (pyproject.toml is the one copy of the number).
+    top.add_argument("--version", action="version", version="%(prog)s " + importlib.metadata.version("reference-as"))
     commands = top.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", parents=[common], help="serve the authorization server")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
-    serve.add_argument("--workers", type=int, help="worker processes")
+    serve.add_argument("--host", help=flag_help("host"))
+    serve.add_argument("--port", type=int, help=flag_help("port"))
+    serve.add_argument("--workers", type=int, help=flag_help("workers"))
     serve.add_argument("--access-log", action="store_true", help="log each request (path only, never the query)")
     serve.add_argument("--trace", action="store_true", help="print each exchange with the RFC section behind it")
     serve.set_defaults(handler=cmd_serve)
@@ -342,9 +399,11 @@ def parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     create = clients.add_parser("create", parents=[common], help="create a client; prints its secret once")
-    _client_fields(create)
+    _client_fields(create, creating=True)
     create.set_defaults(handler=cmd_clients_create, name=None)
-    create.add_argument("--type", choices=CLIENT_TYPES, default=CONFIDENTIAL)
+    create.add_argument(
+        "--type", choices=CLIENT_TYPES, default=CONFIDENTIAL, help="public: no secret, PKCE (default: %(default)s)"
+    )
     create.add_argument("--client-id", help="choose the client_id (default: random)")
     clients.add_parser("list", parents=[common], help="list clients").set_defaults(handler=cmd_clients_list)
     for action, handler, text in (
@@ -358,7 +417,7 @@ def parser() -> argparse.ArgumentParser:
         sub = clients.add_parser(action, parents=[common], help=text)
         sub.add_argument("client_id")
         if action == "edit":
-            _client_fields(sub)
+            _client_fields(sub, creating=False)
         sub.set_defaults(handler=handler)
 
     users = commands.add_parser("users", help="resource owners").add_subparsers(dest="action", required=True)
@@ -388,12 +447,12 @@ def parser() -> argparse.ArgumentParser:
     )
 
     playground = commands.add_parser("playground", help="serve an OAuth client that shows each step of each flow")
-    playground.add_argument("--port", type=int, default=8001, help="loopback port (default 8001)")
+    playground.add_argument("--port", type=int, default=8001, help="loopback port (default: %(default)s)")
     playground.add_argument(
         "--metadata-url", help="the server's RFC 8414 metadata (default: the reference server on 127.0.0.1:8000)"
     )
     playground.add_argument(
-        "--store-file", default="./var/playground.json", help="settings, sealed tokens (default ./var/playground.json)"
+        "--store-file", default="./var/playground.json", help="settings, sealed tokens (default: %(default)s)"
     )
     playground.set_defaults(handler=cmd_playground)
     return top

@@ -42,14 +42,17 @@ class ClientService:
         redirect_uris: tuple[str, ...] = (),
         client_id: str | None = None,
         permissions: tuple[str, ...] = (),
+        default_scopes: tuple[str, ...] | None = None,
     ) -> tuple[Client, str | None]:
-        """A new client and, for a confidential one, its secret (shown this once)."""
+        """A new client and, for a confidential one, its secret (shown this once).
+        `default_scopes` unset: the lowest of its scopes (least privilege)."""
         # Hex, 96 random bits: never starts with '-', which a command line would take for an option.
         client_id = client_id or random.token_hex(12)
         rules.check_client_id(client_id)
         rules.check_type_and_grants(client_type, grant_types)
         rules.check_permissions(tuple(permissions), client_type)
         self._check_editable(name, grant_types, scopes, redirect_uris)
+        default_scopes = self._defaults(default_scopes, tuple(scopes))
         secret = secrets.new_secret() if client_type == CONFIDENTIAL else None
         now = self.clock.now()
         client = Client(
@@ -65,6 +68,7 @@ class ClientService:
             created_at=now,
             updated_at=now,
             permissions=tuple(permissions),
+            default_scopes=default_scopes,
         )
         try:
             self.store.add_client(client)
@@ -90,8 +94,11 @@ class ClientService:
         scopes: tuple[str, ...] | None = None,
         redirect_uris: tuple[str, ...] | None = None,
         permissions: tuple[str, ...] | None = None,
+        default_scopes: tuple[str, ...] | None = None,
     ) -> Client:
-        """Change any field but the type and the client_id; None leaves a field as it is."""
+        """Change any field but the type and the client_id; None leaves a field as it is
+        (default scopes no longer allowed are dropped). Narrowing the scopes narrows
+        the client's existing grants at their next refresh (validator.get_original_scopes)."""
         client = self.get(client_id)
         changed = dataclasses.replace(
             client,
@@ -104,6 +111,9 @@ class ClientService:
         rules.check_type_and_grants(changed.client_type, changed.grant_types)
         rules.check_permissions(changed.permissions, changed.client_type)
         self._check_editable(changed.name, changed.grant_types, changed.scopes, changed.redirect_uris)
+        if default_scopes is None:
+            default_scopes = tuple(scope for scope in client.default_scopes if scope in changed.scopes)
+        changed = dataclasses.replace(changed, default_scopes=self._defaults(default_scopes, changed.scopes))
         return self._save(changed)
 
     def pause(self, client_id: str) -> Client:
@@ -132,6 +142,14 @@ class ClientService:
         rules.check_scopes(tuple(scopes), self.settings.scopes)
         rules.check_redirect_uris(tuple(redirect_uris), tuple(grant_types))
 
+    def _defaults(self, default_scopes: tuple[str, ...] | None, scopes: tuple[str, ...]) -> tuple[str, ...]:
+        """RFC6749-3.3: the pre-defined default, within the allowed scopes; none given
+        means the lowest allowed one, in the order of the server's scope levels."""
+        if not default_scopes:
+            return (min(scopes, key=self.settings.scopes.index),)
+        rules.check_default_scopes(tuple(default_scopes), scopes)
+        return tuple(default_scopes)
+
     def _save(self, client: Client) -> Client:
         client = dataclasses.replace(client, updated_at=self.clock.now())
         self.store.replace_client(client)
@@ -147,9 +165,11 @@ def describe(client: Client) -> dict:
         "status": client.status,
         "grant_types": list(client.grant_types),
         "scopes": list(client.scopes),
+        "default_scopes": list(client.default_scopes),
         "redirect_uris": list(client.redirect_uris),
         "permissions": list(client.permissions),
         "client_secret": secrets.mask(client.secret_hint) if client.is_confidential else None,
         "created_at": client.created_at,
         "updated_at": client.updated_at,
+        "last_used_at": client.last_used_at,
     }

@@ -23,69 +23,101 @@ DEFAULT_CONFIG_FILE = "reference-as.toml"
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting, each with the one-line meaning (the string below it) that
+    the README's settings table and the command-line help are generated from
+    (`reference_as/settings_doc.py`). Comments give the rule behind a default."""
+
     # Where the server answers. RFC 8414 §2: the issuer is an https URL with no
     # query or fragment; http is accepted for loopback development only.
-    # Empty means http://<host>:<port>, the address served.
     issuer: str = ""
+    """The issuer URL (RFC 8414 §2): https, no query or fragment; http only on loopback.
+    Empty: `http://<host>:<port>`, the address served."""
     host: str = "127.0.0.1"
+    """The address to listen on."""
     port: int = 8000
+    """The TCP port to listen on."""
     workers: int = 2
+    """Worker processes that serve requests."""
 
-    # Storage (see reference_as/store): memory:// or sqlite:///path.
     store: str = "sqlite:///./var/reference_as.sqlite3"
-    # The 0600 file holding the master key that seals private keys at rest,
-    # used when REFERENCE_AS_SECRET_KEY is not set (see reference_as/secret_box.py).
+    """Where everything is kept: `sqlite:///relative/path`, `sqlite:////absolute/path`, or `memory://`
+    (one process, gone when it ends; see reference_as/store)."""
     secret_key_file: str = "./var/secret.key"
+    """The 0600 file with the master key that seals private keys at rest, used when
+    REFERENCE_AS_SECRET_KEY is unset (see reference_as/secret_box.py)."""
 
-    # RFC 9068 access tokens. `audience` empty means "<issuer>/api", the sample
-    # protected resource served beside the authorization server.
+    # RFC 9068 access tokens.
     access_token_ttl: int = 3600
+    """Seconds an access token lives."""
     audience: str = ""
+    """The access tokens' `aud` (RFC 9068 §3). Empty: `<issuer>/api`, the sample protected resource
+    served beside the authorization server."""
     # RFC 7518 §3.1: RS256 is the algorithm every JWT library supports.
     signing_alg: str = "RS256"
+    """The access tokens' signing algorithm: RS256, ES256 or EdDSA."""
 
     # RFC 6749 §3.3: the scopes the server knows. The seed's four levels under a prefix.
     scope_prefix: str = "api:"
+    """What every scope begins with."""
     scope_levels: tuple[str, ...] = ("read", "write", "admin", "superuser")
+    """The scopes the server knows, lowest first, each after `scope_prefix` (RFC 6749 §3.3)."""
     # The seed's rule: "only one scope per request, and it must match the client
     # configuration". Off by default: RFC 6749 §3.3 allows a list.
     one_scope_per_request: bool = False
+    """Refuse a request that asks for more than one scope (the seed's rule)."""
 
     # Authorization codes (RFC 6749 §4.1.2: "a maximum authorization code lifetime
     # of 10 minutes is RECOMMENDED"; a minute is plenty for a redirect).
     code_ttl: int = 60
+    """Seconds an authorization code can be redeemed in (RFC 6749 §4.1.2)."""
     # PKCE (RFC 7636). RFC 9700 §2.1.1: required for public clients (always, here)
     # and recommended for confidential ones (default on); S256 only unless plain is allowed.
     pkce_required_for_confidential: bool = True
+    """Require PKCE from confidential clients too (public clients always need it; RFC 9700 §2.1.1)."""
     pkce_allow_plain: bool = False
+    """Accept the PKCE method `plain` besides S256 (RFC 7636 §4.2)."""
 
     # Refresh tokens (RFC 6749 §6), rotated on every use (RFC 9700 §4.14.2). The
     # lifetime runs from the last rotation, so an unused grant expires.
     refresh_token_ttl: int = 14 * 24 * 3600
-    # Seconds in which a just-rotated refresh token may be presented once more (0: never).
+    """Seconds a refresh token lives, counted from its last rotation."""
     refresh_token_reuse_grace: int = 0
+    """Seconds in which a just-rotated refresh token may be presented once more (0: never)."""
+    # RFC 9700 §4.14.2 asks that refresh tokens not live for ever.
+    grant_max_lifetime: int = 30 * 24 * 3600
+    """Seconds a grant lasts however often it is refreshed; then the user is asked again."""
 
     # Resource owners' browser sessions and the login form.
     session_ttl: int = 8 * 3600
+    """Seconds a browser session lasts."""
+    # The sign-in throttle (policy/login_throttle.py; NIST SP 800-63B §5.2.2).
     login_free_attempts: int = 5
-    # scrypt cost N for users' passwords (see policy/passwords.py); a power of two.
+    """Failed sign-ins per username from one address before each further attempt must wait."""
+    login_free_attempts_per_address: int = 20
+    """Failed sign-ins per address, any usernames, before each further attempt must wait."""
+    login_free_attempts_per_account: int = 100
+    """Failed sign-ins per account, any addresses, before each further attempt must wait."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses of the reverse proxies in front; only their X-Forwarded-For names the client."""
     password_scrypt_n: int = 2**17
+    """The scrypt cost N of users' password hashes, a power of two (policy/passwords.py)."""
 
-    # Expired codes and tokens are deleted this long after they expire (kept a while
-    # so that a late replay is still recognised), by a task every `purge_interval`
-    # seconds in each server process and by `reference-as purge`.
+    # Expired codes and tokens are kept a while so that a late replay is still
+    # recognised, then deleted by each server process and by `reference-as purge`.
     purge_grace: int = 24 * 3600
+    """Seconds after expiry that expired codes, tokens and sessions are deleted."""
     purge_interval: int = 3600
+    """Seconds between two purges in each server process."""
 
-    # TEST ONLY. When set to a username, every authorization request is approved
-    # as that user with no login and no consent page: the conformance suite's
-    # `auto` approval driver. Never set it on a server anyone else can reach.
+    # The conformance suite's `auto` approval driver. Refused unless both the host
+    # served and the issuer are loopback, and announced with a warning at start.
     auto_approve_user: str = ""
+    """TEST ONLY: approve every authorization request as this user, no sign-in, no consent. Empty: off."""
 
-    # The seed's route style, /index.php?module=OAuth2&action=token, beside /oauth2/token.
     seed_routes: bool = True
-    # Largest request body read from a client, in bytes; larger is refused with 400.
+    """Also serve the seed's route style, /index.php?module=OAuth2&action=token, beside /oauth2/token."""
     max_body_bytes: int = 64 * 1024
+    """The largest request body read from a client, in bytes; a larger one is refused with 400."""
 
     @property
     def scopes(self) -> tuple[str, ...]:
@@ -166,6 +198,7 @@ def check(settings: Settings) -> None:
         "max_body_bytes",
         "code_ttl",
         "refresh_token_ttl",
+        "grant_max_lifetime",
         "session_ttl",
         "purge_interval",
     ):
@@ -176,3 +209,10 @@ def check(settings: Settings) -> None:
         raise ConfigError("password_scrypt_n must be a power of two")
     if not settings.scope_levels:
         raise ConfigError("scope_levels must name at least one scope")
+    if settings.auto_approve_user and not (
+        settings.host in LOOPBACK_HOSTS and urlsplit(settings.issuer).hostname in LOOPBACK_HOSTS
+    ):
+        raise ConfigError(
+            "auto_approve_user approves every authorization request without sign-in (a test switch): "
+            "it is refused unless both host and issuer are loopback"
+        )

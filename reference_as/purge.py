@@ -1,8 +1,10 @@
 """Housekeeping: delete what has expired, so the database does not grow without bound.
 
-Codes and tokens are kept `purge_grace` seconds past their expiry (a replay of
-an expired code is still recognised and answered by revoking its family
-during that time), then deleted. `reference-as purge` runs it once; the server
+Codes, refresh tokens, grants and the revocation list are kept `purge_grace`
+seconds past their expiry (a replay of an expired code is still recognised and
+answered by revoking its grant during that time), then deleted. A grant
+expires with the last token it issued, so a revoked grant is remembered as
+long as any token of it could still be presented. `reference-as purge` runs it once; the server
 runs it every `purge_interval` seconds in a background thread of each worker
 (running it twice at once is harmless: each delete is one transaction).
 """
@@ -26,8 +28,6 @@ def purge(store: Store, settings: Settings, clock: Clock) -> dict[str, int]:
             expired_before=expired_before,
             sessions_before=now + 1,  # a session is over at its expires_at (sessions.py)
             failures_before=now - login_throttle.FORGET_AFTER,
-            # no token of a grant outlives its revocation by more than a refresh token lifetime
-            grants_before=expired_before - settings.refresh_token_ttl,
         )
     )
 

@@ -1,24 +1,68 @@
 """Issuing tokens: mint the RFC 9068 JWT access token (and, where the grant
-allows, an opaque refresh token), record both, answer RFC 6749 §5.1.
+allows, an opaque refresh token), record what must be recorded, answer
+RFC 6749 §5.1.
 
 `TokenIssuer` plays the part of oauthlib's token handler (the object a grant
 type calls `create_token` on). oauthlib's own `BearerToken` with its
 signed-token helper is not RFC 9068 (it sets only `scope` and `exp`), so we
-mint here, and record in the same step: whoever mints a token records it. An
-access token and the refresh token issued with it are recorded in one
-transaction, after the signature, so that no write lock is held while signing.
+mint here.
+
+Access tokens are not recorded: a JWT is self-contained, and it names its grant
+(`grant_id`), so revoking the grant makes it inactive (DESIGN.md). What is
+recorded is what a code or refresh token *spends*: the validator only read the
+credential the request presented (a `Presented…` below); here, after the
+signature (no write lock is held while signing), the credential is spent and
+what it yields written in one transaction. If another request spent it first,
+this one lost a race that only a replay can cause: the grant is revoked, as for
+any replay (RFC 6749 §4.1.2, RFC 9700 §4.14.2), and nothing of this request is
+kept. A client credentials token writes nothing (but the client's "last used",
+at most once a minute).
 """
+
+import dataclasses
+from dataclasses import dataclass
 
 from oauthlib.common import Request
 
 from .clock import Clock
 from .config import Settings
+from .errors import OAuthError
 from .jose import jws
 from .keys import Keyring
 from .policy import rfc9068_access_token as rfc9068
 from .policy import secrets
 from .store import Store
-from .store.records import AccessToken, RefreshToken
+from .store.records import AuthorizationCode, Client, Grant, RefreshToken
+
+# The admin list's "last used" is written at most this often per client.
+LAST_USED_EVERY = 60
+
+
+@dataclass(frozen=True)
+class PresentedCode:
+    """An authorization code the request presented, read but not yet spent, and the
+    grant it will start when it is (RFC 6749 §4.1.3)."""
+
+    code: AuthorizationCode
+    grant: Grant
+
+    def spend_and_record(self, store: Store, refresh: RefreshToken | None, live_until: int, now: int) -> bool:
+        grant = dataclasses.replace(self.grant, live_until=live_until)
+        return store.redeem_code(self.code.code_hash, grant, refresh, now)
+
+
+@dataclass(frozen=True)
+class PresentedRefreshToken:
+    """A refresh token the request presented, read but not yet spent, with its grant
+    (RFC 6749 §6). `grace`: it was rotated moments ago and spends its one extra
+    presentation (`refresh_token_reuse_grace`)."""
+
+    token_hash: str
+    grant: Grant
+    grace: bool = False
+
+    def spend_and_record(self, store: Store, refresh: RefreshToken | None, live_until: int, now: int) -> bool:
+        return store.rotate_refresh_token(self.token_hash, refresh, live_until, now, grace=self.grace)
 
 
 class TokenIssuer:
@@ -31,67 +75,68 @@ class TokenIssuer:
     def create_token(self, request: Request, refresh_token: bool = False, **kwargs) -> dict:
         """The successful token response of RFC 6749 §5.1.
 
-        `request.grant` is the code or refresh token the request presented (None
-        for client credentials): it names the resource owner and the grant family.
+        `request.presented` is the code or refresh token the request presented (None
+        for client credentials): it names the resource owner and the grant.
         """
         client = request.client
-        grant = getattr(request, "grant", None)
+        presented = getattr(request, "presented", None)
+        grant = presented.grant if presented else None
         scopes = tuple(request.scopes or ())
         now = self.clock.now()
-        # RFC9068-2.2: sub is the resource owner; with no resource owner (client
-        # credentials) it SHOULD identify the client.
-        subject = grant.user_id if grant else client.client_id
-        access_token, access_record = self._access_token(
-            client.client_id, subject, scopes, now, grant.grant_id if grant else None
-        )
+        # Nothing a grant yields outlives it (its absolute end, `grant_max_lifetime`).
+        ends_at = grant.ends_at if grant else now + self.settings.access_token_ttl
+        access_expires = min(now + self.settings.access_token_ttl, ends_at)
         response = {
-            "access_token": access_token,
+            "access_token": self._access_token(client.client_id, grant, scopes, now, access_expires),
             "token_type": "Bearer",
-            "expires_in": self.settings.access_token_ttl,
+            "expires_in": access_expires - now,
             # RFC6749-5.1: scope is REQUIRED when it differs from the request; always sent.
             "scope": " ".join(scopes),
         }
-        # RFC6749-4.4.3 SHOULD NOT: no refresh token for client credentials (no grant).
-        if refresh_token and grant and "refresh_token" in client.grant_types:
-            response["refresh_token"], refresh_record = self._refresh_token(client.client_id, grant, now)
-            self.store.add_tokens(access_record, refresh_record)
-        else:
-            self.store.add_access_token(access_record)
+        if presented:
+            # RFC6749-4.4.3 SHOULD NOT: no refresh token for client credentials (no grant).
+            refresh = None
+            if refresh_token and "refresh_token" in client.grant_types:
+                response["refresh_token"], refresh = self._refresh_token(grant, now)
+            live_until = max(access_expires, refresh.expires_at if refresh else 0)
+            if not presented.spend_and_record(self.store, refresh, live_until, now):
+                self.store.revoke_grant(grant.grant_id, now)
+                raise OAuthError(
+                    "invalid_grant", "The grant was used by another request at the same time; it is revoked."
+                )
+        self._note_use(client, now)
         return response
 
     def _access_token(
-        self, client_id: str, subject: str, scopes: tuple[str, ...], now: int, grant_id
-    ) -> tuple[str, AccessToken]:
-        """The signed JWT and its record."""
-        lifetime = self.settings.access_token_ttl
-        jti = rfc9068.new_jti()
+        self, client_id: str, grant: Grant | None, scopes: tuple[str, ...], now: int, expires: int
+    ) -> str:
+        """The signed JWT. RFC9068-2.2: sub is the resource owner; with no resource
+        owner (client credentials) it SHOULD identify the client."""
         kid, algorithm, private_key = self.keyring.signing_key()
         claims = rfc9068.claims(
             issuer=self.settings.issuer,
             audience=self.settings.resource_audience,
-            subject=subject,
+            subject=grant.user_id if grant else client_id,
             client_id=client_id,
             scopes=scopes,
             now=now,
-            lifetime=lifetime,
-            jti=jti,
+            expires=expires,
+            jti=rfc9068.new_jti(),
+            grant_id=grant.grant_id if grant else None,
         )
-        token = jws.sign(rfc9068.header(algorithm.name, kid), claims, algorithm, private_key)
-        return token, AccessToken(jti, client_id, subject, " ".join(scopes), now, now + lifetime, grant_id=grant_id)
+        return jws.sign(rfc9068.header(algorithm.name, kid), claims, algorithm, private_key)
 
-    def _refresh_token(self, client_id: str, grant, now: int) -> tuple[str, RefreshToken]:
+    def _refresh_token(self, grant: Grant, now: int) -> tuple[str, RefreshToken]:
         """RFC 6749 §6: opaque, 256-bit, stored by its hash; the value and its record.
-        Its scope is the grant's original scope, even when this access token was
-        narrowed: "the refresh token scope MUST be identical to that of the refresh
-        token included by the client"."""
+        Its scope is its grant's, even when this access token was narrowed: "the
+        refresh token scope MUST be identical to that of the refresh token included
+        by the client"."""
         value = secrets.new_secret()
-        record = RefreshToken(
-            token_hash=secrets.hash_secret(value),
-            grant_id=grant.grant_id,
-            client_id=client_id,
-            user_id=grant.user_id,
-            scope=grant.scope,
-            issued_at=now,
-            expires_at=now + self.settings.refresh_token_ttl,
-        )
-        return value, record
+        expires = min(now + self.settings.refresh_token_ttl, grant.ends_at)
+        return value, RefreshToken(secrets.hash_secret(value), grant.grant_id, issued_at=now, expires_at=expires)
+
+    def _note_use(self, client: Client, now: int) -> None:
+        """The admin list's "last used", from the client row already read: a write
+        at most once a minute, never one per token."""
+        if client.last_used_at is None or now - client.last_used_at >= LAST_USED_EVERY:
+            self.store.touch_client(client.client_id, now, LAST_USED_EVERY)

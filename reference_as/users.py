@@ -4,7 +4,6 @@ Passwords are hashed with scrypt (`policy/passwords.py`); a generated password
 is 16 random characters, printed once by the command that made it.
 """
 
-import dataclasses
 import secrets as random
 
 from .clock import Clock
@@ -44,10 +43,13 @@ class UserService:
         return user, password
 
     def set_password(self, username: str, password: str | None = None) -> str:
+        """A new password; every session of the user ends and every grant is revoked
+        (RFC 9700 §4.14.2: refresh tokens are revoked when the password changes), so
+        whoever knew the old password keeps nothing it gave them."""
         user = self.get(username)
         password = self._password(password)
         hashed = passwords.hash_password(password, self.settings.password_scrypt_n)
-        self.store.replace_user(dataclasses.replace(user, password_hash=hashed))
+        self.store.change_password(user.user_id, hashed, self.clock.now())
         return password
 
     def get(self, username: str) -> User:

@@ -6,8 +6,9 @@ oauthlib unchanged and are rendered by our own code: at the token endpoint by
 `errors.render`, at the authorization endpoint by a redirect to the client.
 
 oauthlib passes state between its steps on the request object. We add one
-attribute to it, `request.grant`: the authorization code or refresh token
-record the token request presented, read by `tokens.TokenIssuer`.
+attribute to it, `request.presented`: the authorization code or refresh token
+the token request presented, read here and spent by `tokens.TokenIssuer` in
+the transaction that records what it yields.
 """
 
 import secrets as random
@@ -19,11 +20,11 @@ from .access_tokens import AccessTokenValidator, InvalidToken
 from .clock import Clock
 from .config import Settings
 from .errors import OAuthError
-from .jose import jws
 from .policy import rfc6749_redirect, rfc6749_scope, rfc7636_pkce, rfc7662_introspection, rfc9700_refresh, secrets
 from .policy.rfc9700_refresh import Verdict
 from .store import Store
-from .store.records import AuthorizationCode
+from .store.records import AuthorizationCode, Grant
+from .tokens import PresentedCode, PresentedRefreshToken
 
 ACCESS, REFRESH = "access_token", "refresh_token"
 
@@ -120,28 +121,39 @@ class Validator(RequestValidator):
     # -- RFC 6749 §4.1.3 access token request -----------------------------------------
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs) -> bool:
-        """Take the code, atomically: of two redemptions exactly one gets it.
-        RFC6749-4.1.2 MUST: a code used twice is refused, and the tokens issued
-        from it are revoked. RFC6749-4.1.3 MUST: it was issued to this client and
-        has not expired."""
+        """RFC6749-4.1.2 MUST: a code used before is refused, and the grant it started
+        is revoked. RFC6749-4.1.3 MUST: it was issued to this client and has not
+        expired. The code is read here, not spent: it is spent with the recording of
+        the tokens, in one transaction (tokens.py), so that a request refused by a
+        later check (redirect URI, PKCE) or a failure before the tokens are written
+        leaves the code as it was."""
         now = self.clock.now()
-        taken = self.store.take_code(secrets.hash_secret(code), now)
-        if taken is None:
+        found = self.store.get_code(secrets.hash_secret(code))
+        if found is None:
             return False
-        if taken.used_at is not None:
-            self.store.revoke_grant(taken.grant_id, now)
+        if found.used_at is not None:
+            self.store.revoke_grant(found.grant_id, now)
             raise OAuthError("invalid_grant", "The authorization code was used before; the tokens it gave are revoked.")
-        if taken.client_id != client.client_id or taken.expires_at <= now:
+        if found.client_id != client.client_id or found.expires_at <= now:
             return False
-        request.grant = taken
-        request.scopes = rfc6749_scope.parse(taken.scope)
+        grant = Grant(
+            grant_id=found.grant_id,
+            client_id=found.client_id,
+            user_id=found.user_id,
+            scope=found.scope,
+            created_at=now,
+            ends_at=now + self.settings.grant_max_lifetime,
+            live_until=now,  # set when the tokens are issued
+        )
+        request.presented = PresentedCode(found, grant)
+        request.scopes = rfc6749_scope.parse(found.scope)
         return True
 
     def get_code_challenge(self, code, request) -> str | None:
         """RFC9700-4.8.2 MUST: a verifier for a code issued without a challenge is refused
         (PKCE downgrade); RFC7636-4.1: a verifier has 43-128 unreserved characters."""
         verifier = request.code_verifier
-        if verifier is not None and request.grant.code_challenge is None:
+        if verifier is not None and request.presented.code.code_challenge is None:
             raise OAuthError(
                 "invalid_grant", "A code_verifier was sent, but the authorization request had no code_challenge."
             )
@@ -149,50 +161,50 @@ class Validator(RequestValidator):
             raise OAuthError(
                 "invalid_request", "The code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~."
             )
-        return request.grant.code_challenge
+        return request.presented.code.code_challenge
 
     def get_code_challenge_method(self, code, request) -> str | None:
-        return request.grant.code_challenge_method
+        return request.presented.code.code_challenge_method
 
     def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request, *args, **kwargs) -> bool:
         """RFC6749-4.1.3 MUST: redirect_uri equals the authorization request's; a
         difference is invalid_grant (§5.2), not invalid_request."""
-        if redirect_uri != request.grant.redirect_uri:
+        if redirect_uri != request.presented.code.redirect_uri:
             raise OAuthError("invalid_grant", "The redirect_uri differs from the one of the authorization request.")
         return True
 
     def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs) -> None:
-        """Nothing left to do: `validate_code` spent the code as it took it."""
+        """Nothing left to do: `tokens.TokenIssuer` spent the code as it recorded the grant."""
 
     # -- RFC 6749 §6 refreshing an access token ---------------------------------------
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs) -> bool:
-        """RFC 9700 §4.14.2: rotate on use; reuse revokes the family. RFC6749-6: bound to
-        the client; narrowing the scope is allowed, widening is invalid_scope. The scope
-        is checked before the token is spent, so a refused request costs the client nothing."""
+        """RFC 9700 §4.14.2: rotate on use; a rotated token presented again revokes its
+        grant. RFC6749-6: bound to the client. The token is read here, not spent: it
+        is spent with the recording of its successor, in one transaction (tokens.py),
+        so a refused request (a widened scope, say) costs the client nothing."""
         token_hash = secrets.hash_secret(refresh_token)
         now = self.clock.now()
-        record = self.store.get_refresh_token(token_hash)
-        verdict = rfc9700_refresh.judge(record, client.client_id, now, self.settings.refresh_token_reuse_grace)
+        found = self.store.get_refresh_token(token_hash)
+        verdict = rfc9700_refresh.judge(found, client.client_id, now, self.settings.refresh_token_reuse_grace)
         if verdict is Verdict.DEAD:
             return False
-        original = rfc6749_scope.parse(record.scope)
-        widened = [scope for scope in rfc6749_scope.parse(request.scope) if scope not in original]
-        if verdict is not Verdict.REUSED and widened:
-            raise OAuthError("invalid_scope", f"The scope {widened[0]!r} was not granted to this refresh token.")
-        spent = (
-            verdict is Verdict.REUSED
-            or (verdict is Verdict.VALID and not self.store.rotate_refresh_token(token_hash, now))
-            or (verdict is Verdict.GRACE and not self.store.use_refresh_grace(token_hash))
-        )
-        if spent:
-            self.store.revoke_grant(record.grant_id, now)
+        _, grant = found
+        if verdict is Verdict.REUSED:
+            self.store.revoke_grant(grant.grant_id, now)
             raise OAuthError("invalid_grant", "The refresh token was used before; every token of its grant is revoked.")
-        request.grant = record
+        request.presented = PresentedRefreshToken(token_hash, grant, grace=verdict is Verdict.GRACE)
         return True
 
     def get_original_scopes(self, refresh_token, request, *args, **kwargs) -> list[str]:
-        return list(rfc6749_scope.parse(request.grant.scope))
+        """RFC6749-6: the scope granted, limited to what the client may still have:
+        an administrator who narrows a client's scopes narrows its grants too
+        (RFC 9700 §4.14.2 binds refresh tokens to the client's current authorization)."""
+        granted = rfc6749_scope.parse(request.presented.grant.scope)
+        current = [scope for scope in granted if scope in request.client.scopes]
+        if not current:
+            raise OAuthError("invalid_scope", "None of the scopes of this grant is still allowed for the client.")
+        return current
 
     def is_within_original_scope(self, request_scopes, refresh_token, request, *args, **kwargs) -> bool:
         return False
@@ -206,8 +218,8 @@ class Validator(RequestValidator):
     # -- RFC 6749 §3.3 scope ----------------------------------------------------------
 
     def get_default_scopes(self, client_id, request, *args, **kwargs) -> list[str]:
-        """RFC6749-3.3: with no scope requested, the client's allowed scopes."""
-        return list(rfc6749_scope.default_scopes(request.client.scopes, self.settings.one_scope_per_request))
+        """RFC6749-3.3: with no scope requested, the client's default scopes (least privilege)."""
+        return list(rfc6749_scope.default_scopes(request.client.default_scopes, self.settings.one_scope_per_request))
 
     def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs) -> bool:
         """RFC6749-3.3: refuse a scope the client is not allowed (invalid_scope)."""
@@ -221,20 +233,27 @@ class Validator(RequestValidator):
     def revoke_token(self, token, token_type_hint, request, *args, **kwargs) -> None:
         """RFC7009-2.1: the hint is tried first but not trusted (the other type is tried
         too); a token of another client is left alone; revoking a refresh token revokes
-        its whole grant, access tokens included; an access token is revoked by its jti.
+        its whole grant, access tokens included; an access token (verified: its
+        signature proves whose it is) goes on the revocation list until it expires.
         Unknown, expired or foreign tokens change nothing: the answer is 200 either way."""
         now, client_id = self.clock.now(), request.client.client_id
         for kind in _search_order(token_type_hint):
             if kind == REFRESH:
-                record = self.store.get_refresh_token(secrets.hash_secret(token))
-                if record and record.client_id == client_id:
-                    self.store.revoke_grant(record.grant_id, now)
+                found = self.store.get_refresh_token(secrets.hash_secret(token))
+                if found and found[1].client_id == client_id:
+                    self.store.revoke_grant(found[1].grant_id, now)
                     return
             else:
-                record = self.store.get_access_token(_jti(token))
-                if record and record.client_id == client_id:
-                    self.store.revoke_access_token(record.jti, now)
+                claims = self._verified_claims(token)
+                if claims and claims["client_id"] == client_id:
+                    self.store.revoke_access_token(claims["jti"], claims["exp"])
                     return
+
+    def _verified_claims(self, token: str) -> dict | None:
+        try:
+            return self.access_tokens.verify(token)
+        except InvalidToken:
+            return None
 
     # -- RFC 7662 introspection -------------------------------------------------------
 
@@ -263,19 +282,20 @@ class Validator(RequestValidator):
         return {**{name: claims[name] for name in shown if name in claims}, "token_type": "Bearer"}
 
     def _refresh_claims(self, token: str) -> dict | None:
-        record = self.store.get_refresh_token(secrets.hash_secret(token))
+        found = self.store.get_refresh_token(secrets.hash_secret(token))
         now = self.clock.now()
-        if record is None or rfc9700_refresh.judge(record, record.client_id, now, 0) is not Verdict.VALID:
+        if found is None or rfc9700_refresh.judge(found, found[1].client_id, now, 0) is not Verdict.VALID:
             return None
-        client = self.store.get_client(record.client_id)
+        token_record, grant = found
+        client = self.store.get_client(grant.client_id)
         if client is None or not client.is_active:
             return None
         return {
-            "scope": record.scope,
-            "client_id": record.client_id,
-            "sub": record.user_id,
-            "exp": record.expires_at,
-            "iat": record.issued_at,
+            "scope": grant.scope,
+            "client_id": grant.client_id,
+            "sub": grant.user_id,
+            "exp": token_record.expires_at,
+            "iat": token_record.issued_at,
             "iss": self.settings.issuer,
             "token_type": "refresh_token",
         }
@@ -283,18 +303,9 @@ class Validator(RequestValidator):
     # -- tokens -----------------------------------------------------------------------
 
     def save_token(self, token, request, *args, **kwargs) -> None:
-        """Nothing left to do: `tokens.TokenIssuer` records each token as it mints it."""
+        """Nothing left to do: `tokens.TokenIssuer` records what must be recorded as it mints."""
 
 
 def _search_order(token_type_hint: str | None) -> tuple[str, str]:
     """RFC7009-2.1 / RFC7662-2.1: the hinted type first; then the other, always."""
     return (REFRESH, ACCESS) if token_type_hint == REFRESH else (ACCESS, REFRESH)
-
-
-def _jti(token: str) -> str:
-    """The jti of something shaped like a JWT, unverified (the record it names must
-    still belong to the revoking client); '' for anything else."""
-    try:
-        return str(jws.decode_unverified(token)[1].get("jti", ""))
-    except ValueError:
-        return ""

@@ -64,7 +64,6 @@ from reference_as.app import make_app  # noqa: E402
 from reference_as.jose import jws  # noqa: E402
 from reference_as.secret_box import SecretBox, decode_key  # noqa: E402
 from reference_as.store import SQLiteStore  # noqa: E402
-from reference_as.store.records import AccessToken  # noqa: E402
 
 REQUESTS = 3000
 SPY_SECONDS = 8
@@ -116,12 +115,12 @@ def cpu_us_per_request(app, ours: Ours, count: int = REQUESTS, rounds: int = 3, 
 
 
 def another_connection_writing(ours: Ours):
-    """A function that records a token through a connection of its own, as another
-    worker (or thread) of a live server does between two of this one's requests."""
+    """A function that writes through a connection of its own (a revoked token), as
+    another worker (or thread) of a live server does between two of this one's requests."""
     other, now = SQLiteStore(ours.db_path), ours.clock.now()
 
     def record() -> None:
-        other.add_access_token(AccessToken(random.token_urlsafe(16), "bench-cc", "bench-cc", "", now, now + 3600))
+        other.revoke_access_token(random.token_urlsafe(16), now + 3600)
 
     return record
 
@@ -137,13 +136,13 @@ def ablations(ours: Ours) -> dict:
     try:
         jws.sign = lambda header, claims, algorithm, key: "e30.e30.c2ln"
         figures["- the RS256 signature"] = cpu_us_per_request(app, ours)
-        store.add_access_token = lambda token: None
-        figures["- the token record's INSERT"] = cpu_us_per_request(app, ours)
+        store.touch_client = lambda client_id, now, every: None
+        figures["- the last-use check"] = cpu_us_per_request(app, ours)
         store.get_client = lambda client_id: client
         figures["- the client SELECT"] = cpu_us_per_request(app, ours)
     finally:
         jws.sign = real_sign
-        for name in ("add_access_token", "get_client"):
+        for name in ("touch_client", "get_client"):
             store.__dict__.pop(name, None)
     profile = cProfile.Profile()
     profile.enable()
@@ -177,7 +176,6 @@ def by_package(profile: cProfile.Profile) -> dict:
 
 FRAMES = {
     "RSA signature": "_rs256_sign",
-    "store: INSERT token": "add_access_token",
     "store: get_client": "get_client",
     "oauthlib create_token_response": "create_token_response (oauthlib/oauth2/rfc6749/endpoints/token.py",
     "our app (App.__call__)": "App.__call__",

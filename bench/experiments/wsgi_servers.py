@@ -15,11 +15,7 @@ hello world is what the server itself adds to every request.
 Needs Granian (a dependency), gunicorn, waitress and uWSGI in the venv:
 pip install gunicorn waitress uwsgi (uWSGI builds from source with gcc).
 
-`record` (asked for by name only): our token endpoint under Granian as served, 2
-workers, with and without recording the token (BENCH_SKIP_TOKEN_INSERT, our_app.py),
-twice each, alternating: what the SQLite write costs a served request.
-
-Run: .venv/bin/python bench/experiments/wsgi_servers.py [hello|token|record ...]   (about 4 minutes)
+Run: .venv/bin/python bench/experiments/wsgi_servers.py [hello|token ...]   (about 4 minutes)
 """
 
 import json
@@ -152,35 +148,26 @@ def hello_rows() -> list[dict]:
     return rows
 
 
-# `record`: what recording each client credentials token costs, served: Granian as
-# ours, 2 workers, with the INSERT and without (our_app.py), alternating.
-RECORD_SERVERS = {"granian, 2 threads (ours)": (granian(2), (2,))}
-RECORD_VARIANTS = (False, True, False, True)
-
-
-def token_rows(servers: dict = SERVERS, skip_inserts: tuple[bool, ...] = (False,)) -> list[dict]:
+def token_rows(servers: dict = SERVERS) -> list[dict]:
     rows = []
     with prepared("RS256") as ours:
-        for skip_insert in skip_inserts:
-            env = clean_environment(
-                REFERENCE_AS_STORE=ours.settings.store,
-                REFERENCE_AS_ISSUER=ours.base_url,
-                REFERENCE_AS_PORT=str(ours.port),
-                REFERENCE_AS_SECRET_KEY=ours.master_key,
-                BENCH_SKIP_TOKEN_INSERT="1" if skip_insert else "0",
-            )
-            app = "token (client credentials, RS256)" + (", not recorded" if skip_insert else "")
-            for name, (command, worker_counts) in servers.items():
-                for workers in worker_counts:
-                    cmd = command(EXPERIMENTS, "our_app", ours.port, workers)
-                    log = ours.folder / "server.log"
-                    url, ready = ours.base_url + TOKEN_PATH, ours.base_url + METADATA_PATH
-                    try:
-                        row = run(name, cmd, url, ready, ours.folder, env, log, (ours.cc_basic,))
-                    except BenchError as error:
-                        row = {"server": name, "error": str(error).splitlines()[0]}
-                    rows.append({"app": app, "workers": workers, **row})
-                    print(json.dumps(rows[-1]), flush=True)
+        env = clean_environment(
+            REFERENCE_AS_STORE=ours.settings.store,
+            REFERENCE_AS_ISSUER=ours.base_url,
+            REFERENCE_AS_PORT=str(ours.port),
+            REFERENCE_AS_SECRET_KEY=ours.master_key,
+        )
+        for name, (command, worker_counts) in servers.items():
+            for workers in worker_counts:
+                cmd = command(EXPERIMENTS, "our_app", ours.port, workers)
+                log = ours.folder / "server.log"
+                url, ready = ours.base_url + TOKEN_PATH, ours.base_url + METADATA_PATH
+                try:
+                    row = run(name, cmd, url, ready, ours.folder, env, log, (ours.cc_basic,))
+                except BenchError as error:
+                    row = {"server": name, "error": str(error).splitlines()[0]}
+                rows.append({"app": "token (client credentials, RS256)", "workers": workers, **row})
+                print(json.dumps(rows[-1]), flush=True)
     return rows
 
 
@@ -188,7 +175,6 @@ def main() -> None:
     wanted = sys.argv[1:] or ["hello", "token"]
     started = time.monotonic()
     rows = (hello_rows() if "hello" in wanted else []) + (token_rows() if "token" in wanted else [])
-    rows += token_rows(RECORD_SERVERS, RECORD_VARIANTS) if "record" in wanted else []
     print(f"\nwrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{SECONDS}s; µs CPU/req: the server's CPU time per request")
     print(f"{'app':48} {'server':36} {'w':>2} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'µs CPU/req':>10} {'other':>5}")
     for row in rows:

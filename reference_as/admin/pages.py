@@ -4,8 +4,12 @@
   someone not signed in goes to the login page and back.
 - Every change is a POST carrying the session's CSRF token; a missing or wrong
   token changes nothing (403).
-- A secret is shown once, in the response to the POST that made it (never in
-  a URL, never on a page that can be fetched again).
+- A new secret is shown once, on the client's page the POST redirects to
+  (post/redirect/get, see shown_once.py): a reload shows it masked and makes
+  nothing again; it is never in a URL.
+- Deleting a client, rotating its secret and rotating the signing key each ask
+  for confirmation first (a page whose form makes the change).
+- Every page has a sign-out button (a POST to /logout with the CSRF token).
 - Every value is escaped by the templates; pages send the headers of
   `pages.PAGE_HEADERS` (CSP without inline script, no framing, no sniffing,
   no referrer).
@@ -23,6 +27,7 @@ from ..pages import forbidden, page, redirect, sign_in_first
 from ..policy.rfc6749_clients import CLIENT_TYPES, GRANT_TYPES
 from ..policy.rfc7662_introspection import PERMISSIONS
 from ..sessions import Current, Sessions
+from ..shown_once import Made, ShownOnce
 from ..store import Store
 from ..store.records import CONFIDENTIAL
 
@@ -38,12 +43,21 @@ class Forbidden(Exception):
 
 
 class AdminPages:
-    def __init__(self, store: Store, clients: ClientService, keyring: Keyring, sessions: Sessions, settings: Settings):
+    def __init__(
+        self,
+        store: Store,
+        clients: ClientService,
+        keyring: Keyring,
+        sessions: Sessions,
+        settings: Settings,
+        shown_once: ShownOnce,
+    ):
         self.store = store
         self.clients = clients
         self.keyring = keyring
         self.sessions = sessions
         self.settings = settings
+        self.shown_once = shown_once
 
     def __call__(self, request: Request) -> Response:
         current, user = self.sessions.signed_in(request)
@@ -61,9 +75,11 @@ class AdminPages:
                 )
         context = {"username": user.username, "csrf_token": current.csrf_token}
         try:
-            return self._dispatch(parts, request.method, form, context)
+            return self._dispatch(parts, request.method, form, context, current)
         except ClientNotFound as missing:
             raise OAuthError("invalid_request", str(missing), status=404) from None
+        except InvalidClientSettings as refused:  # e.g. rotating the secret of a public client, which has none
+            raise OAuthError("invalid_request", str(refused), status=400) from None
 
     def _form(self, request: Request, current: Current) -> dict[str, list[str]] | None:
         fields: dict[str, list[str]] = {}
@@ -72,14 +88,16 @@ class AdminPages:
         token = fields.pop("csrf_token", [None])[0]
         return fields if self.sessions.csrf_ok(current, token) else None
 
-    def _dispatch(self, parts: list[str], method: str, form, context: dict) -> Response:
+    def _dispatch(self, parts: list[str], method: str, form, context: dict, current: Current) -> Response:
         match parts, method:
             case [""], "GET":
                 return self.client_list(context)
             case ["clients", "new"], "GET":
                 return self.client_form(context, None, {})
             case ["clients", "new"], "POST":
-                return self.create(context, form)
+                return self.create(context, form, current)
+            case ["clients", client_id], "GET":
+                return self.client_page(context, client_id, self.shown_once.take(current, client_id))
             case ["clients", client_id, "edit"], "GET":
                 return self.client_form(context, self.clients.get(client_id), {})
             case ["clients", client_id, "edit"], "POST":
@@ -88,17 +106,18 @@ class AdminPages:
                 getattr(self.clients, action)(client_id)
                 return redirect(PREFIX)
             case ["clients", client_id, ("rotate-secret" | "delete") as action], "GET":
-                return page(
-                    "admin/confirm.html", client=describe(self.clients.get(client_id)), action=action, **context
-                )
+                client = describe(self.clients.get(client_id))
+                return page("admin/confirm.html", client=client, action=action, cancel=PREFIX, **context)
             case ["clients", client_id, "rotate-secret"], "POST":
-                client, secret = self.clients.rotate_secret(client_id)
-                return page("admin/secret.html", client=describe(client), secret=secret, rotated=True, **context)
+                _, secret = self.clients.rotate_secret(client_id)
+                return self._show_once(current, Made(client_id, "rotated", secret))
             case ["clients", client_id, "delete"], "POST":
                 self.clients.delete(client_id)
                 return redirect(PREFIX)
             case ["keys"], "GET":
                 return self.key_list(context)
+            case ["keys", "rotate"], "GET":
+                return page("admin/confirm.html", action="rotate-key", cancel=PREFIX + "keys", **context)
             case ["keys", "rotate"], "POST":
                 self.keyring.rotate()
                 return redirect(PREFIX + "keys")
@@ -107,16 +126,17 @@ class AdminPages:
     # -- clients ----------------------------------------------------------------------
 
     def client_list(self, context: dict) -> Response:
-        last_used = self.store.last_issued()
         clients = [
-            {**describe(c), "created": _date(c.created_at), "last_used": _date(last_used.get(c.client_id))}
+            {**describe(c), "created": _date(c.created_at), "last_used": _date(c.last_used_at)}
             for c in self.clients.list()
         ]
         return page("admin/clients.html", clients=clients, **context)
 
     def client_form(self, context: dict, client, values: dict, error: str | None = None, status: int = 200) -> Response:
         shown = (
-            describe(client) if client else {"type": CONFIDENTIAL, "grant_types": [], "scopes": [], "redirect_uris": []}
+            describe(client)
+            if client
+            else {"type": CONFIDENTIAL, "grant_types": [], "scopes": [], "default_scopes": [], "redirect_uris": []}
         )
         shown.update(values)
         return page(
@@ -132,13 +152,23 @@ class AdminPages:
             **context,
         )
 
-    def create(self, context: dict, form: dict[str, list[str]]) -> Response:
+    def create(self, context: dict, form: dict[str, list[str]], current: Current) -> Response:
         values = _client_values(form)
         try:
             client, secret = self.clients.create(client_type=_one(form, "type"), **values)
         except InvalidClientSettings as error:
             return self.client_form(context, None, {**values, "type": _one(form, "type")}, str(error), 400)
-        return page("admin/secret.html", client=describe(client), secret=secret, rotated=False, **context)
+        return self._show_once(current, Made(client.client_id, "created", secret))
+
+    def _show_once(self, current: Current, made: Made) -> Response:
+        """Post/redirect/get: what the post made waits in the session's one-time slot for the client's page."""
+        self.shown_once.hold(current, made)
+        return redirect(f"{PREFIX}clients/{made.client_id}")
+
+    def client_page(self, context: dict, client_id: str, made: Made | None) -> Response:
+        """The client's ID and secret: the secret in full once, right after it was made, else masked."""
+        client = describe(self.clients.get(client_id))
+        return page("admin/secret.html", client=client, made=made, **context)
 
     def edit(self, context: dict, client_id: str, form: dict[str, list[str]]) -> Response:
         values = _client_values(form)
@@ -175,6 +205,7 @@ def _client_values(form: dict[str, list[str]]) -> dict:
         "name": _one(form, "name"),
         "grant_types": tuple(form.get("grant_types", [])),
         "scopes": tuple(form.get("scopes", [])),
+        "default_scopes": tuple(form.get("default_scopes", [])),
         "redirect_uris": tuple(uris),
         "permissions": tuple(form.get("permissions", [])),
     }

@@ -12,7 +12,11 @@ The steps, in order:
   3. Nobody signed in: to the login page, which comes back here.
   4. A consent decision posted from our consent page (CSRF-checked): deny gives
      `access_denied`; allow (optionally remembered) issues the code. A remembered
-     consent covering the scopes issues the code without asking again.
+     consent covering the scopes issues the code without asking again, for a
+     confidential client only: a public client cannot be authenticated, so anyone
+     can send its client_id and a redirect URI it registered (any loopback port,
+     RFC 8252 §7.3); approving it unasked would hand that caller a code
+     (RFC 6749 §10.2, RFC 8252 §8.6). Public clients are asked every time.
   5. Otherwise: the consent page, naming the client and each scope in plain words.
 The success redirect carries `code`, the unchanged `state`, and `iss` (RFC 9207).
 """
@@ -69,6 +73,7 @@ class AuthorizationEndpoint:
         except OAuthError as error:
             return self._error_redirect(params, error.error, error.description)
 
+        client = credentials["request"].client  # the one validator.validate_client_id found
         user, current = self._user(request)
         if user is None:
             return sign_in_first("/oauth2/authorize?" + urlencode(oauth_pairs))
@@ -81,10 +86,10 @@ class AuthorizationEndpoint:
                 )
             if decision != "allow":
                 return self._error_redirect(params, "access_denied", "The user denied the request.")
-            if params.get("remember") == "yes":
-                self.store.add_consent(Consent(user.user_id, params["client_id"], _scope_key(scopes), self.clock.now()))
-        elif not (self.settings.auto_approve_user or self._remembered(user.user_id, params["client_id"], scopes)):
-            return self._consent_page(credentials["request"].client, params, scopes, user, current)
+            if params.get("remember") == "yes" and client.is_confidential:
+                self.store.add_consent(Consent(user.user_id, client.client_id, _scope_key(scopes), self.clock.now()))
+        elif not (self.settings.auto_approve_user or self._remembered(user.user_id, client, scopes)):
+            return self._consent_page(client, params, scopes, user, current)
         return self._issue(uri, scopes, user)
 
     def _pairs(self, request: Request) -> list[tuple[str, str]]:
@@ -98,9 +103,14 @@ class AuthorizationEndpoint:
         current, user = self.sessions.signed_in(request)
         return user, current
 
-    def _remembered(self, user_id: str, client_id: str, scopes) -> bool:
+    def _remembered(self, user_id: str, client, scopes) -> bool:
+        """RFC6749-10.2: only a client that authenticates may skip the question."""
+        if not client.is_confidential:
+            return False
         wanted = set(scopes)
-        return any(c.client_id == client_id and wanted <= set(c.scope.split()) for c in self.store.consents_of(user_id))
+        return any(
+            c.client_id == client.client_id and wanted <= set(c.scope.split()) for c in self.store.consents_of(user_id)
+        )
 
     def _issue(self, uri: str, scopes, user) -> Response:
         headers, _, _ = self.oauthlib_endpoint.create_authorization_response(
@@ -131,10 +141,10 @@ class AuthorizationEndpoint:
         )
 
     def _consent_page(self, client, params: dict, scopes, user, current) -> Response:
-        """`client`: the one oauthlib's validation found (validator.validate_client_id)."""
         return page(
             "consent.html",
             client_name=client.name,
+            may_remember=client.is_confidential,
             client_id=client.client_id,
             scopes=[(scope, rfc6749_scope.plain_words(scope, self.settings.scope_prefix)) for scope in scopes],
             redirect_host=urlsplit(params["redirect_uri"]).netloc or params["redirect_uri"],

@@ -264,8 +264,8 @@ def revocation_page(lab: Lab) -> Page:
     playground.introspect("access_token")
     page.add(
         "Revoking an access token",
-        "A JWT access token would verify until it expires; the server records each token's `jti`, so the "
-        "resource and the introspection endpoint know it was revoked.",
+        "A JWT access token would verify until it expires; the server puts its `jti` on a revocation list "
+        "kept until then, so the resource and the introspection endpoint know it was revoked.",
         revoked,
         ran(playground),
     )

@@ -7,7 +7,7 @@ the field it came from:
   does: enough to tell two tokens apart, too little to use one.
 - `public(field, value)`: anything else. The playground shows it, shortening
   the long public-key numbers; the docs generator replaces the values that are
-  random in each run (state, challenge, jti, kid, user id, key numbers) so that
+  random in each run (state, challenge, jti, grant id, kid, user id, key numbers) so that
   two runs print the same page.
 
 `Placeholders` writes a marker around the raw value; `number_placeholders`
@@ -30,6 +30,7 @@ RANDOM_PUBLIC_FIELDS = {
     "state": "state",
     "code_challenge": "code-challenge",
     "jti": "jti",
+    "grant_id": "grant-id",
     "kid": "kid",
     "sub": "user-id",
     "n": "rsa-modulus",

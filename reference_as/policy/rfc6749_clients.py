@@ -61,6 +61,13 @@ def check_scopes(scopes: tuple[str, ...], known: tuple[str, ...]) -> None:
             raise InvalidClientSettings(f"scopes: {scope!r} is not one of {', '.join(known)}")
 
 
+def check_default_scopes(default_scopes: tuple[str, ...], scopes: tuple[str, ...]) -> None:
+    """RFC 6749 §3.3: the default used when a request names no scope, within what the client may have."""
+    for scope in default_scopes:
+        if scope not in scopes:
+            raise InvalidClientSettings(f"default scopes: {scope!r} is not one of the client's scopes")
+
+
 def check_redirect_uri(uri: str) -> None:
     """RFC6749-3.1.2 MUST: absolute, no fragment. RFC9700-2.6: https unless loopback."""
     parts = urlsplit(uri)

@@ -3,8 +3,10 @@
 The scope is a space-delimited list of case-sensitive strings. If the client
 leaves it out, the server "MUST either process the request using a pre-defined
 default value or fail the request indicating an invalid scope": our default is
-everything the client is allowed. The seed's stricter rule (one scope per
-request, matching the client's configuration) is a setting.
+each client's `default_scopes`, the lowest of its scopes unless an
+administrator chose others (least privilege: a request that names nothing
+gets little, never everything the client may ask for). The seed's stricter
+rule (one scope per request, matching the client's configuration) is a setting.
 """
 
 
@@ -12,12 +14,12 @@ def parse(scope: str | None) -> tuple[str, ...]:
     return tuple(scope.split(" ")) if scope else ()
 
 
-def default_scopes(allowed: tuple[str, ...], one_scope_per_request: bool) -> tuple[str, ...]:
+def default_scopes(defaults: tuple[str, ...], one_scope_per_request: bool) -> tuple[str, ...]:
     """RFC6749-3.3: the pre-defined default when the request names no scope.
-    Under the one-scope rule a client with several scopes must choose one."""
-    if one_scope_per_request and len(allowed) != 1:
+    Under the one-scope rule a client whose default has several scopes must choose one."""
+    if one_scope_per_request and len(defaults) != 1:
         return ()
-    return allowed
+    return defaults
 
 
 def problem(requested: tuple[str, ...], allowed: tuple[str, ...], one_scope_per_request: bool) -> str | None:

@@ -7,6 +7,9 @@ RFC9068-2.2 MUST: the claims `iss`, `exp`, `aud`, `sub`, `client_id`, `iat`,
 `jti`; `scope` when a scope was granted (RFC9068-2.2.3).
 RFC9068-2.2 SHOULD: for grants without a resource owner (client credentials),
 `sub` identifies the client.
+RFC 9068 §2.2 allows claims beyond its list: a token of a grant carries
+`grant_id`, so that revoking the grant makes the token inactive although the
+token itself is recorded nowhere.
 """
 
 import secrets
@@ -26,20 +29,23 @@ def claims(
     client_id: str,
     scopes: tuple[str, ...],
     now: int,
-    lifetime: int,
+    expires: int,
     jti: str,
+    grant_id: str | None,
 ) -> dict:
     token = {
         "iss": issuer,
         "sub": subject,
         "aud": audience,
-        "exp": now + lifetime,
+        "exp": expires,
         "iat": now,
         "jti": jti,
         "client_id": client_id,
     }
     if scopes:
         token["scope"] = " ".join(scopes)
+    if grant_id is not None:
+        token["grant_id"] = grant_id
     return token
 
 

@@ -13,7 +13,7 @@ response carrying its successor.
 
 from enum import Enum
 
-from ..store.records import RefreshToken
+from ..store.records import Grant, RefreshToken
 
 
 class Verdict(Enum):
@@ -23,9 +23,16 @@ class Verdict(Enum):
     DEAD = "dead"  # unknown, expired or revoked: invalid_grant, nothing else happens
 
 
-def judge(token: RefreshToken | None, client_id: str, now: int, grace: int) -> Verdict:
+def judge(found: tuple[RefreshToken, Grant] | None, client_id: str, now: int, grace: int) -> Verdict:
+    """`found`: the token and its grant, as the store hands them out."""
+    if found is None:
+        return Verdict.DEAD
+    token, grant = found
     # RFC6749-6 MUST: the refresh token is bound to the client it was issued to.
-    if token is None or token.client_id != client_id or token.revoked_at is not None or token.expires_at <= now:
+    if grant.client_id != client_id or grant.revoked_at is not None:
+        return Verdict.DEAD
+    # Expired, or its grant reached its absolute end (`grant_max_lifetime`).
+    if token.expires_at <= now or grant.ends_at <= now:
         return Verdict.DEAD
     if token.rotated_at is None:
         return Verdict.VALID

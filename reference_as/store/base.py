@@ -3,14 +3,14 @@
 Small on purpose, and shaped by security: records are frozen, secrets arrive
 already hashed, time is passed in by the caller (so expiry follows the
 injectable clock), and operations that must be atomic are single methods
-(`delete_client` revokes the client's tokens in the same transaction).
+(`redeem_code` spends a code and records the grant it starts in one transaction).
 `spec_tests/store/test_store_contract.py` runs against every backend.
 """
 
 from dataclasses import dataclass
 from typing import Protocol
 
-from .records import AccessToken, AuthorizationCode, Client, Consent, RefreshToken, Session, SigningKey, User
+from .records import AuthorizationCode, Client, Consent, Grant, RefreshToken, Session, SigningKey, User
 
 
 class DuplicateClient(Exception):
@@ -25,10 +25,9 @@ class DuplicateUser(Exception):
 class PurgeCutoffs:
     """What `purge` deletes: rows whose time is before each cut-off."""
 
-    expired_before: int  # codes, access and refresh tokens, by expiry
+    expired_before: int  # codes, refresh tokens, grants and the revocation list, by expiry
     sessions_before: int  # sessions, by expiry
     failures_before: int  # failed-login counts, by their last failure
-    grants_before: int  # revoked-grant markers, by revocation time
 
 
 class Store(Protocol):
@@ -42,11 +41,15 @@ class Store(Protocol):
         """All clients, oldest first."""
 
     def replace_client(self, client: Client) -> None:
-        """Overwrite the client with the same client_id."""
+        """Overwrite the client with the same client_id (`last_used_at` is kept as stored)."""
 
     def delete_client(self, client_id: str, now: int) -> bool:
-        """Remove the client, revoke its access and refresh tokens, spend its codes and
-        forget the consents given to it, atomically. False if absent."""
+        """Remove the client, revoke its grants, spend its codes and forget the consents
+        given to it, atomically. False if absent. (Its client credentials tokens die with
+        it: a token is active only while its client exists and was created before it.)"""
+
+    def touch_client(self, client_id: str, now: int, every: int) -> None:
+        """Set `last_used_at` to `now` unless it is less than `every` seconds old."""
 
     # Signing keys (RFC 7517)
     def add_signing_key(self, key: SigningKey) -> None: ...
@@ -60,27 +63,46 @@ class Store(Protocol):
     def retire_signing_keys(self, now: int, except_kid: str) -> None:
         """Mark every key but `except_kid` retired at `now` (unless retired already)."""
 
-    # Access tokens (RFC 9068; the record only)
-    def add_access_token(self, token: AccessToken) -> None:
-        """Insert; if its grant was revoked meanwhile, insert it revoked (see `revoke_grant`)."""
+    # Authorization codes (RFC 6749 §4.1.2) and the grants they start
+    def add_code(self, code: AuthorizationCode) -> None: ...
 
-    def add_tokens(self, access: AccessToken, refresh: RefreshToken) -> None:
-        """`add_access_token` and `add_refresh_token` in one transaction: a token
-        response's two records are kept together or not at all."""
+    def get_code(self, code_hash: str) -> AuthorizationCode | None: ...
 
-    def get_access_token(self, jti: str) -> AccessToken | None: ...
+    def redeem_code(self, code_hash: str, grant: Grant, refresh: RefreshToken | None, now: int) -> bool:
+        """Spend the code and record the grant it starts (with its first refresh token),
+        in one transaction: True if this call spent it. Of concurrent redemptions exactly
+        one spends it; a code spent already (or by a revocation) records nothing."""
 
-    def last_issued(self) -> dict[str, int]:
-        """client_id -> when it was last issued an access token (the admin list's "last used")."""
+    # Refresh tokens (RFC 6749 §6, RFC 9700 §4.14)
+    def get_refresh_token(self, token_hash: str) -> tuple[RefreshToken, Grant] | None:
+        """The token with its grant, in one look-up."""
 
-    def revoke_access_token(self, jti: str, now: int) -> None:
-        """Mark one access token revoked (RFC 7009 §2.1)."""
+    def rotate_refresh_token(
+        self, token_hash: str, successor: RefreshToken, live_until: int, now: int, grace: bool = False
+    ) -> bool:
+        """Spend the token and record its successor, in one transaction, extending the
+        grant's `live_until`: True if this call spent it. Spending is marking it rotated
+        or, with `grace`, using the one more presentation a rotated token may have.
+        Of concurrent rotations exactly one succeeds; nothing is recorded when the token
+        was spent already or its grant has been revoked."""
 
+    # Grants and the revocation list: what makes an unrecorded access token inactive
     def revoke_grant(self, grant_id: str, now: int) -> None:
-        """Revoke every access and refresh token of one grant family, atomically, and
-        remember the grant as revoked so that a token still being minted for it (by
-        the request that won the race) is stored revoked too: as if issued, then
-        revoked. Code replay: RFC 6749 §4.1.2; refresh token reuse: RFC 9700 §4.14.2."""
+        """Revoke one grant: its refresh tokens and every access token naming it are dead."""
+
+    def revoke_access_token(self, jti: str, expires_at: int) -> None:
+        """Put one access token on the revocation list until it expires (RFC 7009 §2.1)."""
+
+    def is_revoked(self, jti: str, grant_id: str | None) -> bool:
+        """Whether an access token is inactive by the store's records: its jti revoked,
+        or the grant it names revoked or gone. One look-up."""
+
+    def grants_of(self, user_id: str, now: int) -> list[Grant]:
+        """The user's live grants (not revoked, something still unexpired), oldest first."""
+
+    def revoke_access(self, user_id: str, now: int, client_id: str | None = None) -> None:
+        """Withdraw what the user gave one client (or every client): revoke the grants,
+        spend the codes not yet redeemed and forget the remembered consents, atomically."""
 
     # Resource owners (RFC 6749 §1.1)
     def add_user(self, user: User) -> None:
@@ -94,8 +116,12 @@ class Store(Protocol):
 
     def replace_user(self, user: User) -> None: ...
 
+    def change_password(self, user_id: str, password_hash: str, now: int) -> None:
+        """Store the new hash, end every session of the user and `revoke_access` to every
+        client, in one transaction (RFC 9700 §4.14.2: a password change revokes refresh tokens)."""
+
     def delete_user(self, user_id: str, now: int) -> bool:
-        """Remove the user with their sessions and consents; revoke their tokens, spend their codes."""
+        """Remove the user with their sessions and consents; revoke their grants, spend their codes."""
 
     # Browser sessions
     def add_session(self, session: Session) -> None: ...
@@ -104,42 +130,29 @@ class Store(Protocol):
 
     def delete_session(self, session_hash: str) -> None: ...
 
+    def put_once(self, session_hash: str, sealed: bytes) -> None:
+        """Fill the session's one-time slot, replacing what it held: what a form post leaves
+        for the page it redirects to (post/redirect/get). The slot goes with its session."""
+
+    def take_once(self, session_hash: str) -> bytes | None:
+        """Empty the session's one-time slot and return what it held (None if empty or no
+        such session). Atomic: of concurrent callers, one gets it."""
+
     # Consents
     def add_consent(self, consent: Consent) -> None:
         """Insert, or refresh the time of an identical consent."""
 
     def consents_of(self, user_id: str) -> list[Consent]: ...
 
-    def delete_consents(self, user_id: str, client_id: str) -> None: ...
-
-    # Authorization codes (RFC 6749 §4.1.2)
-    def add_code(self, code: AuthorizationCode) -> None: ...
-
-    def take_code(self, code_hash: str, now: int) -> AuthorizationCode | None:
-        """Mark the code used and return it *as it was before*: `used_at` None means
-        this call won it; a value means it had been used (a replay). Atomic: of
-        concurrent callers, exactly one sees `used_at` None."""
-
-    # Refresh tokens (RFC 6749 §6, RFC 9700 §4.14)
-    def add_refresh_token(self, token: RefreshToken) -> None:
-        """Insert; if its grant was revoked meanwhile, insert it revoked (see `revoke_grant`)."""
-
-    def get_refresh_token(self, token_hash: str) -> RefreshToken | None: ...
-
-    def rotate_refresh_token(self, token_hash: str, now: int) -> bool:
-        """Mark the token rotated; True if this call did (of concurrent rotations, one)."""
-
-    def use_refresh_grace(self, token_hash: str) -> bool:
-        """Spend the one extra presentation a rotated token may have; True if this call did."""
-
-    # Failed logins, counted per key ('user:…', 'addr:…')
-    def record_login_failure(self, key: str, now: int) -> int:
-        """Count one more failure; return the count."""
+    # Failed logins, counted per key (see policy/login_throttle.py)
+    def record_login_failure(self, key: str, now: int) -> tuple[int, int | None]:
+        """Count one more failure at `now`, atomically; (the new count, the time of the
+        failure before this one, or None)."""
 
     def login_failures(self, key: str) -> tuple[int, int] | None:
         """(count, time of the last failure), or None."""
 
-    def clear_login_failures(self, key: str) -> None: ...
+    def clear_login_failures(self, *keys: str) -> None: ...
 
     # Housekeeping
     def purge(self, cutoffs: PurgeCutoffs) -> dict[str, int]:

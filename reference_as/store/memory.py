@@ -5,15 +5,7 @@ import threading
 from dataclasses import replace
 
 from .base import DuplicateClient, DuplicateUser, PurgeCutoffs
-from .records import AccessToken, AuthorizationCode, Client, Consent, RefreshToken, Session, SigningKey, User
-
-
-def _owner(record) -> str | None:
-    """The resource owner of a code, refresh token or access token; an access token
-    has one only when it came from a grant (a client's own token's subject is the client)."""
-    if isinstance(record, AccessToken):
-        return record.subject if record.grant_id is not None else None
-    return record.user_id
+from .records import AuthorizationCode, Client, Consent, Grant, RefreshToken, Session, SigningKey, User
 
 
 class MemoryStore:
@@ -21,14 +13,15 @@ class MemoryStore:
         self._lock = threading.RLock()
         self._clients: dict[str, Client] = {}
         self._keys: dict[str, SigningKey] = {}
-        self._tokens: dict[str, AccessToken] = {}
         self._users: dict[str, User] = {}
         self._sessions: dict[str, Session] = {}
+        self._once: dict[str, bytes] = {}  # session_hash -> its one-time slot
         self._consents: dict[tuple[str, str, str], Consent] = {}
         self._codes: dict[str, AuthorizationCode] = {}
+        self._grants: dict[str, Grant] = {}
         self._refresh: dict[str, RefreshToken] = {}
+        self._revoked_tokens: dict[str, int] = {}  # jti -> its token's expiry
         self._failures: dict[str, tuple[int, int]] = {}
-        self._revoked_grants: dict[str, int] = {}
 
     # -- clients ----------------------------------------------------------------------
 
@@ -46,22 +39,30 @@ class MemoryStore:
 
     def replace_client(self, client: Client) -> None:
         with self._lock:
-            self._clients[client.client_id] = client
+            stored = self._clients.get(client.client_id)
+            if stored is not None:
+                self._clients[client.client_id] = replace(client, last_used_at=stored.last_used_at)
 
     def delete_client(self, client_id: str, now: int) -> bool:
         with self._lock:
             if self._clients.pop(client_id, None) is None:
                 return False
-            self._revoke_where(lambda record: record.client_id == client_id, now)
-            self._consents = {k: c for k, c in self._consents.items() if c.client_id != client_id}
+            self._withdraw(lambda record: record.client_id == client_id, now)
             return True
 
-    def _revoke_where(self, matches, now: int) -> None:
-        """Revoke access and refresh tokens and spend codes that `matches`."""
-        for table, column in ((self._tokens, "revoked_at"), (self._refresh, "revoked_at"), (self._codes, "used_at")):
+    def touch_client(self, client_id: str, now: int, every: int) -> None:
+        with self._lock:
+            client = self._clients.get(client_id)
+            if client is not None and (client.last_used_at is None or client.last_used_at <= now - every):
+                self._clients[client_id] = replace(client, last_used_at=now)
+
+    def _withdraw(self, matches, now: int) -> None:
+        """Revoke the grants, spend the codes and forget the consents that `matches`."""
+        for table, column in ((self._grants, "revoked_at"), (self._codes, "used_at")):
             for key, record in table.items():
                 if matches(record) and getattr(record, column) is None:
                     table[key] = replace(record, **{column: now})
+        self._consents = {key: c for key, c in self._consents.items() if not matches(c)}
 
     # -- signing keys -----------------------------------------------------------------
 
@@ -82,40 +83,72 @@ class MemoryStore:
                 if kid != except_kid and key.retired_at is None:
                     self._keys[kid] = replace(key, retired_at=now)
 
-    # -- access tokens and grants -----------------------------------------------------
+    # -- authorization codes and the grants they start ----------------------------------
 
-    def add_access_token(self, token: AccessToken) -> None:
+    def add_code(self, code: AuthorizationCode) -> None:
         with self._lock:
-            self._tokens[token.jti] = self._as_revoked_if_its_grant_is(token)
+            self._codes[code.code_hash] = code
 
-    def add_tokens(self, access: AccessToken, refresh: RefreshToken) -> None:
+    def get_code(self, code_hash: str) -> AuthorizationCode | None:
+        return self._codes.get(code_hash)
+
+    def redeem_code(self, code_hash: str, grant: Grant, refresh: RefreshToken | None, now: int) -> bool:
         with self._lock:
-            self.add_access_token(access)
-            self.add_refresh_token(refresh)
+            code = self._codes.get(code_hash)
+            if code is None or code.used_at is not None:
+                return False
+            self._codes[code_hash] = replace(code, used_at=now)
+            self._grants[grant.grant_id] = grant
+            if refresh:
+                self._refresh[refresh.token_hash] = refresh
+            return True
 
-    def _as_revoked_if_its_grant_is(self, token):
-        revoked_at = self._revoked_grants.get(token.grant_id) if token.grant_id else None
-        return replace(token, revoked_at=revoked_at) if revoked_at is not None and token.revoked_at is None else token
+    # -- refresh tokens -----------------------------------------------------------------
 
-    def get_access_token(self, jti: str) -> AccessToken | None:
-        return self._tokens.get(jti)
+    def get_refresh_token(self, token_hash: str) -> tuple[RefreshToken, Grant] | None:
+        token = self._refresh.get(token_hash)
+        grant = self._grants.get(token.grant_id) if token else None
+        return (token, grant) if grant else None
 
-    def last_issued(self) -> dict[str, int]:
-        last: dict[str, int] = {}
-        for token in self._tokens.values():
-            last[token.client_id] = max(last.get(token.client_id, 0), token.issued_at)
-        return last
-
-    def revoke_access_token(self, jti: str, now: int) -> None:
+    def rotate_refresh_token(
+        self, token_hash: str, successor: RefreshToken, live_until: int, now: int, grace: bool = False
+    ) -> bool:
         with self._lock:
-            token = self._tokens.get(jti)
-            if token is not None and token.revoked_at is None:
-                self._tokens[jti] = replace(token, revoked_at=now)
+            token, grant = self._refresh.get(token_hash), self._grants.get(successor.grant_id)
+            if token is None or grant is None or grant.revoked_at is not None:
+                return False
+            if token.grace_used if grace else token.rotated_at is not None:
+                return False
+            self._refresh[token_hash] = replace(token, grace_used=True) if grace else replace(token, rotated_at=now)
+            self._grants[grant.grant_id] = replace(grant, live_until=max(grant.live_until, live_until))
+            self._refresh[successor.token_hash] = successor
+            return True
+
+    # -- grants and the revocation list ---------------------------------------------------
 
     def revoke_grant(self, grant_id: str, now: int) -> None:
         with self._lock:
-            self._revoked_grants.setdefault(grant_id, now)
-            self._revoke_where(lambda record: getattr(record, "grant_id", None) == grant_id, now)
+            grant = self._grants.get(grant_id)
+            if grant is not None and grant.revoked_at is None:
+                self._grants[grant_id] = replace(grant, revoked_at=now)
+
+    def revoke_access_token(self, jti: str, expires_at: int) -> None:
+        with self._lock:
+            self._revoked_tokens.setdefault(jti, expires_at)
+
+    def is_revoked(self, jti: str, grant_id: str | None) -> bool:
+        if jti in self._revoked_tokens:
+            return True
+        grant = self._grants.get(grant_id) if grant_id is not None else None
+        return grant_id is not None and (grant is None or grant.revoked_at is not None)
+
+    def grants_of(self, user_id: str, now: int) -> list[Grant]:
+        live = (g for g in self._grants.values() if g.user_id == user_id and g.is_live(now))
+        return sorted(live, key=lambda g: (g.created_at, g.grant_id))
+
+    def revoke_access(self, user_id: str, now: int, client_id: str | None = None) -> None:
+        with self._lock:
+            self._withdraw(lambda r: r.user_id == user_id and client_id in (None, r.client_id), now)
 
     # -- users ------------------------------------------------------------------------
 
@@ -138,13 +171,20 @@ class MemoryStore:
         with self._lock:
             self._users[user.user_id] = user
 
+    def change_password(self, user_id: str, password_hash: str, now: int) -> None:
+        with self._lock:
+            user = self._users.get(user_id)
+            if user is not None:
+                self._users[user_id] = replace(user, password_hash=password_hash)
+            self._sessions = {k: s for k, s in self._sessions.items() if s.user_id != user_id}
+            self.revoke_access(user_id, now)
+
     def delete_user(self, user_id: str, now: int) -> bool:
         with self._lock:
             if self._users.pop(user_id, None) is None:
                 return False
             self._sessions = {k: s for k, s in self._sessions.items() if s.user_id != user_id}
-            self._consents = {k: c for k, c in self._consents.items() if c.user_id != user_id}
-            self._revoke_where(lambda r: _owner(r) == user_id, now)
+            self.revoke_access(user_id, now)
             return True
 
     # -- sessions ---------------------------------------------------------------------
@@ -159,6 +199,17 @@ class MemoryStore:
     def delete_session(self, session_hash: str) -> None:
         with self._lock:
             self._sessions.pop(session_hash, None)
+            self._once.pop(session_hash, None)
+
+    def put_once(self, session_hash: str, sealed: bytes) -> None:
+        with self._lock:
+            if session_hash in self._sessions:
+                self._once[session_hash] = sealed
+
+    def take_once(self, session_hash: str) -> bytes | None:
+        with self._lock:
+            sealed = self._once.pop(session_hash, None)
+            return sealed if session_hash in self._sessions else None
 
     # -- consents ---------------------------------------------------------------------
 
@@ -171,76 +222,34 @@ class MemoryStore:
             (c for c in self._consents.values() if c.user_id == user_id), key=lambda c: (c.client_id, c.scope)
         )
 
-    def delete_consents(self, user_id: str, client_id: str) -> None:
-        with self._lock:
-            self._consents = {
-                k: c for k, c in self._consents.items() if (c.user_id, c.client_id) != (user_id, client_id)
-            }
-
-    # -- authorization codes ----------------------------------------------------------
-
-    def add_code(self, code: AuthorizationCode) -> None:
-        with self._lock:
-            self._codes[code.code_hash] = code
-
-    def take_code(self, code_hash: str, now: int) -> AuthorizationCode | None:
-        with self._lock:
-            code = self._codes.get(code_hash)
-            if code is not None and code.used_at is None:
-                self._codes[code_hash] = replace(code, used_at=now)
-            return code
-
-    # -- refresh tokens ---------------------------------------------------------------
-
-    def add_refresh_token(self, token: RefreshToken) -> None:
-        with self._lock:
-            self._refresh[token.token_hash] = self._as_revoked_if_its_grant_is(token)
-
-    def get_refresh_token(self, token_hash: str) -> RefreshToken | None:
-        return self._refresh.get(token_hash)
-
-    def rotate_refresh_token(self, token_hash: str, now: int) -> bool:
-        with self._lock:
-            token = self._refresh.get(token_hash)
-            if token is None or token.rotated_at is not None:
-                return False
-            self._refresh[token_hash] = replace(token, rotated_at=now)
-            return True
-
-    def use_refresh_grace(self, token_hash: str) -> bool:
-        with self._lock:
-            token = self._refresh.get(token_hash)
-            if token is None or token.grace_used:
-                return False
-            self._refresh[token_hash] = replace(token, grace_used=True)
-            return True
-
     # -- failed logins ----------------------------------------------------------------
 
-    def record_login_failure(self, key: str, now: int) -> int:
+    def record_login_failure(self, key: str, now: int) -> tuple[int, int | None]:
         with self._lock:
-            count = self._failures.get(key, (0, now))[0] + 1
-            self._failures[key] = (count, now)
-            return count
+            count, last = self._failures.get(key, (0, None))
+            self._failures[key] = (count + 1, now)
+            return count + 1, last
 
     def login_failures(self, key: str) -> tuple[int, int] | None:
         return self._failures.get(key)
 
-    def clear_login_failures(self, key: str) -> None:
+    def clear_login_failures(self, *keys: str) -> None:
         with self._lock:
-            self._failures.pop(key, None)
+            for key in keys:
+                self._failures.pop(key, None)
 
     # -- housekeeping -----------------------------------------------------------------
 
     def purge(self, cutoffs: PurgeCutoffs) -> dict[str, int]:
+        expired = cutoffs.expired_before
         with self._lock:
             return {
-                "codes": self._drop(self._codes, lambda r: r.expires_at < cutoffs.expired_before),
-                "access_tokens": self._drop(self._tokens, lambda r: r.expires_at < cutoffs.expired_before),
-                "refresh_tokens": self._drop(self._refresh, lambda r: r.expires_at < cutoffs.expired_before),
+                "codes": self._drop(self._codes, lambda r: r.expires_at < expired),
+                "refresh_tokens": self._drop(self._refresh, lambda r: r.expires_at < expired),
+                "grants": self._drop(self._grants, lambda g: g.live_until < expired),
+                "revoked_tokens": self._drop(self._revoked_tokens, lambda expires_at: expires_at < expired),
                 "sessions": self._drop(self._sessions, lambda s: s.expires_at < cutoffs.sessions_before),
                 "login_failures": self._drop(self._failures, lambda f: f[1] < cutoffs.failures_before),
-                "revoked_grants": self._drop(self._revoked_grants, lambda at: at < cutoffs.grants_before),
             }
 
     @staticmethod

@@ -11,7 +11,10 @@ PAUSED = "paused"
 
 @dataclass(frozen=True)
 class Client:
-    """An OAuth client (RFC 6749 §2). `secret_hash` is None for public clients."""
+    """An OAuth client (RFC 6749 §2). `secret_hash` is None for public clients.
+    `default_scopes`: what a request that names no scope gets (RFC 6749 §3.3's
+    "pre-defined default value"), a subset of `scopes`. `last_used_at`: when it
+    was last issued a token, written at most once a minute (`tokens.py`)."""
 
     client_id: str
     name: str
@@ -25,6 +28,8 @@ class Client:
     created_at: int
     updated_at: int
     permissions: tuple[str, ...] = ()
+    default_scopes: tuple[str, ...] = ()
+    last_used_at: int | None = None
 
     @property
     def is_confidential(self) -> bool:
@@ -48,18 +53,30 @@ class SigningKey:
 
 
 @dataclass(frozen=True)
-class AccessToken:
-    """What is recorded of an issued JWT access token: its `jti` and claims that
-    revocation and introspection need, never the token itself."""
+class Grant:
+    """One authorization a resource owner gave a client: made when an authorization
+    code is redeemed, carried on by its refresh tokens, named by every access token
+    it yields (their `grant_id` claim). Access tokens are not recorded: revoking the
+    grant (a code replayed, RFC 6749 §4.1.2; a refresh token reused, RFC 9700
+    §4.14.2; the user's revocation at /account; the user or client deleted) makes
+    every token of it inactive at once.
 
-    jti: str
+    `ends_at` is the grant's absolute end (`grant_max_lifetime` after it was made):
+    nothing it yields lives past it. `live_until` is when the last thing it issued
+    expires; after that the grant is over and, once the purge's grace has passed,
+    deleted."""
+
+    grant_id: str
     client_id: str
-    subject: str
-    scope: str
-    issued_at: int
-    expires_at: int
+    user_id: str
+    scope: str  # what the user approved, space-separated
+    created_at: int
+    ends_at: int
+    live_until: int
     revoked_at: int | None = None
-    grant_id: str | None = None  # the authorization grant it came from; None for client credentials
+
+    def is_live(self, now: int) -> bool:
+        return self.revoked_at is None and self.live_until > now
 
 
 @dataclass(frozen=True)
@@ -97,17 +114,14 @@ class AuthorizationCode:
 class RefreshToken:
     """A refresh token (RFC 6749 §1.5, §6), stored by its hash. Rotated on each use
     (RFC 9700 §4.14.2): `rotated_at` marks a used one; presenting it again is
-    reuse, and revokes every token of its `grant_id`."""
+    reuse, and revokes its grant. Whom it was issued to and for what scope are
+    its grant's (`Grant`); the store hands the two out together."""
 
     token_hash: str
     grant_id: str
-    client_id: str
-    user_id: str
-    scope: str
     issued_at: int
     expires_at: int
     rotated_at: int | None = None
-    revoked_at: int | None = None
     grace_used: bool = False
 
 

@@ -8,7 +8,11 @@
 - Schema changes are numbered files in `migrations/`, applied in order inside
   one transaction and recorded in `schema_version`, so later versions migrate
   an existing database instead of starting over.
-- Writes that touch several rows run in one `BEGIN IMMEDIATE` transaction.
+- Writes that touch several rows run in one `BEGIN IMMEDIATE` transaction,
+  which takes SQLite's write lock before its first statement: nothing changes
+  between its statements but what they do, so a conditional UPDATE (`redeem_code`,
+  `rotate_refresh_token`) changes its row for exactly one of concurrent callers,
+  in any process.
 """
 
 import json
@@ -20,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 from .base import DuplicateClient, DuplicateUser, PurgeCutoffs
-from .records import AccessToken, AuthorizationCode, Client, Consent, RefreshToken, Session, SigningKey, User
+from .records import AuthorizationCode, Client, Consent, Grant, RefreshToken, Session, SigningKey, User
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -54,6 +58,8 @@ def _client(row) -> Client:
         created_at=row[9],
         updated_at=row[10],
         permissions=tuple(row[11].split()),
+        default_scopes=tuple(row[12].split()),
+        last_used_at=row[13],
     )
 
 
@@ -71,15 +77,17 @@ def _client_values(c: Client) -> tuple:
         c.created_at,
         c.updated_at,
         " ".join(c.permissions),
+        " ".join(c.default_scopes),
     )
 
 
+# Written by add_client and replace_client; `last_used_at` only by touch_client.
 CLIENT_COLUMNS = (
     "client_id, name, client_type, grant_types, scopes, redirect_uris, status, secret_hash, secret_hint, "
-    "created_at, updated_at, permissions"
+    "created_at, updated_at, permissions, default_scopes"
 )
+CLIENT_READ = CLIENT_COLUMNS + ", last_used_at"
 KEY_COLUMNS = "kid, alg, public_jwk, private_key_sealed, created_at, retired_at"
-TOKEN_COLUMNS = "jti, client_id, subject, scope, issued_at, expires_at, revoked_at, grant_id"
 USER_COLUMNS = "user_id, username, password_hash, is_admin, created_at"
 SESSION_COLUMNS = "session_hash, user_id, created_at, expires_at"
 CONSENT_COLUMNS = "user_id, client_id, scope, granted_at"
@@ -87,32 +95,16 @@ CODE_COLUMNS = (
     "code_hash, grant_id, client_id, user_id, redirect_uri, scope, code_challenge, code_challenge_method, "
     "issued_at, expires_at, used_at"
 )
-REFRESH_COLUMNS = (
-    "token_hash, grant_id, client_id, user_id, scope, issued_at, expires_at, rotated_at, revoked_at, grace_used"
-)
+REFRESH_COLUMNS = "token_hash, grant_id, issued_at, expires_at, rotated_at, grace_used"
+GRANT_COLUMNS = "grant_id, client_id, user_id, scope, created_at, ends_at, live_until, revoked_at"
 
 
-# The value of a new token's revoked_at: its own, else the revocation time of its grant.
-REVOKED_IF_GRANT_IS = "coalesce(?, (SELECT revoked_at FROM revoked_grants WHERE grant_id = ?))"
+def _insert(db: sqlite3.Connection, table: str, columns: str, values: tuple) -> None:
+    db.execute(f"INSERT INTO {table} ({columns}) VALUES ({_placeholders(columns)})", values)
 
 
-def _insert_access_token(db: sqlite3.Connection, t: AccessToken) -> None:
-    # revoked_at: the token's own, else its grant's revocation time (see revoke_grant),
-    # read in the same statement as the insert.
-    db.execute(
-        f"INSERT INTO access_tokens ({TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, {REVOKED_IF_GRANT_IS}, ?)",
-        (t.jti, t.client_id, t.subject, t.scope, t.issued_at, t.expires_at, t.revoked_at, t.grant_id, t.grant_id),
-    )
-
-
-def _insert_refresh_token(db: sqlite3.Connection, t: RefreshToken) -> None:
-    db.execute(
-        f"INSERT INTO refresh_tokens ({REFRESH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, {REVOKED_IF_GRANT_IS}, ?)",
-        (
-            t.token_hash, t.grant_id, t.client_id, t.user_id, t.scope, t.issued_at, t.expires_at, t.rotated_at,
-            t.revoked_at, t.grant_id, int(t.grace_used),
-        ),
-    )  # fmt: skip
+def _refresh_values(t: RefreshToken) -> tuple:
+    return (t.token_hash, t.grant_id, t.issued_at, t.expires_at, t.rotated_at, int(t.grace_used))
 
 
 def _placeholders(columns: str) -> str:
@@ -124,7 +116,11 @@ def _user(row) -> User:
 
 
 def _refresh(row) -> RefreshToken:
-    return RefreshToken(*row[:9], grace_used=bool(row[9]))
+    return RefreshToken(*row[:5], grace_used=bool(row[5]))
+
+
+def _grant_values(g: Grant) -> tuple:
+    return (g.grant_id, g.client_id, g.user_id, g.scope, g.created_at, g.ends_at, g.live_until, g.revoked_at)
 
 
 # An SQLite connection must not be used across a fork. Each process counts the forks
@@ -203,11 +199,11 @@ class SQLiteStore:
             raise DuplicateClient(client.client_id) from None
 
     def get_client(self, client_id: str) -> Client | None:
-        row = self._db.execute(f"SELECT {CLIENT_COLUMNS} FROM clients WHERE client_id = ?", (client_id,)).fetchone()
+        row = self._db.execute(f"SELECT {CLIENT_READ} FROM clients WHERE client_id = ?", (client_id,)).fetchone()
         return _client(row) if row else None
 
     def list_clients(self) -> list[Client]:
-        rows = self._db.execute(f"SELECT {CLIENT_COLUMNS} FROM clients ORDER BY created_at, client_id")
+        rows = self._db.execute(f"SELECT {CLIENT_READ} FROM clients ORDER BY created_at, client_id")
         return [_client(row) for row in rows]
 
     def replace_client(self, client: Client) -> None:
@@ -219,21 +215,22 @@ class SQLiteStore:
         with self._transaction() as db:
             deleted = db.execute("DELETE FROM clients WHERE client_id = ?", (client_id,)).rowcount
             if deleted:
-                self._revoke_where(db, "client_id = ?", (client_id,), now)
-                # A consent names the client; a client registered later under the same id is asked afresh.
-                db.execute("DELETE FROM consents WHERE client_id = ?", (client_id,))
+                self._withdraw(db, "client_id = ?", (client_id,), now)
             return bool(deleted)
 
-    @staticmethod
-    def _revoke_where(db, condition: str, args: tuple, now: int, token_condition: str | None = None) -> None:
-        """Revoke access and refresh tokens and spend codes matching `condition`
-        (`token_condition`, when given, is the access tokens' own)."""
-        token_condition = token_condition or condition
-        db.execute(
-            f"UPDATE access_tokens SET revoked_at = ? WHERE {token_condition} AND revoked_at IS NULL", (now, *args)
+    def touch_client(self, client_id: str, now: int, every: int) -> None:
+        self._db.execute(
+            "UPDATE clients SET last_used_at = ? WHERE client_id = ? AND (last_used_at IS NULL OR last_used_at <= ?)",
+            (now, client_id, now - every),
         )
-        db.execute(f"UPDATE refresh_tokens SET revoked_at = ? WHERE {condition} AND revoked_at IS NULL", (now, *args))
+
+    @staticmethod
+    def _withdraw(db, condition: str, args: tuple, now: int) -> None:
+        """Revoke the grants, spend the codes and forget the consents matching
+        `condition` (on client_id and user_id, columns of all three tables)."""
+        db.execute(f"UPDATE grants SET revoked_at = ? WHERE {condition} AND revoked_at IS NULL", (now, *args))
         db.execute(f"UPDATE authorization_codes SET used_at = ? WHERE {condition} AND used_at IS NULL", (now, *args))
+        db.execute(f"DELETE FROM consents WHERE {condition}", args)
 
     # -- signing keys -----------------------------------------------------------------
 
@@ -258,31 +255,104 @@ class SQLiteStore:
             "UPDATE signing_keys SET retired_at = ? WHERE kid != ? AND retired_at IS NULL", (now, except_kid)
         )
 
-    # -- access tokens ----------------------------------------------------------------
+    # -- authorization codes and the grants they start ----------------------------------
 
-    def add_access_token(self, t: AccessToken) -> None:
-        _insert_access_token(self._db, t)
+    def add_code(self, c: AuthorizationCode) -> None:
+        _insert(self._db, "authorization_codes", CODE_COLUMNS, (
+            c.code_hash, c.grant_id, c.client_id, c.user_id, c.redirect_uri, c.scope, c.code_challenge,
+            c.code_challenge_method, c.issued_at, c.expires_at, c.used_at,
+        ))  # fmt: skip
 
-    def add_tokens(self, access: AccessToken, refresh: RefreshToken) -> None:
+    def get_code(self, code_hash: str) -> AuthorizationCode | None:
+        row = self._db.execute(
+            f"SELECT {CODE_COLUMNS} FROM authorization_codes WHERE code_hash = ?", (code_hash,)
+        ).fetchone()
+        return AuthorizationCode(*row) if row else None
+
+    def redeem_code(self, code_hash: str, grant: Grant, refresh: RefreshToken | None, now: int) -> bool:
+        # BEGIN IMMEDIATE holds the write lock from the first statement: the
+        # conditional UPDATE changes the row for exactly one of concurrent callers.
         with self._transaction() as db:
-            _insert_access_token(db, access)
-            _insert_refresh_token(db, refresh)
+            spent = db.execute(
+                "UPDATE authorization_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL", (now, code_hash)
+            ).rowcount
+            if not spent:
+                return False
+            _insert(db, "grants", GRANT_COLUMNS, _grant_values(grant))
+            if refresh:
+                _insert(db, "refresh_tokens", REFRESH_COLUMNS, _refresh_values(refresh))
+            return True
 
-    def get_access_token(self, jti: str) -> AccessToken | None:
-        row = self._db.execute(f"SELECT {TOKEN_COLUMNS} FROM access_tokens WHERE jti = ?", (jti,)).fetchone()
-        return AccessToken(*row) if row else None
+    # -- refresh tokens -----------------------------------------------------------------
 
-    def last_issued(self) -> dict[str, int]:
-        rows = self._db.execute("SELECT client_id, max(issued_at) FROM access_tokens GROUP BY client_id")
-        return dict(rows.fetchall())
+    def get_refresh_token(self, token_hash: str) -> tuple[RefreshToken, Grant] | None:
+        row = self._db.execute(
+            "SELECT r.token_hash, r.grant_id, r.issued_at, r.expires_at, r.rotated_at, r.grace_used, "
+            "g.client_id, g.user_id, g.scope, g.created_at, g.ends_at, g.live_until, g.revoked_at "
+            "FROM refresh_tokens r JOIN grants g ON g.grant_id = r.grant_id WHERE r.token_hash = ?",
+            (token_hash,),
+        ).fetchone()
+        return (_refresh(row[:6]), Grant(row[1], *row[6:])) if row else None
 
-    def revoke_access_token(self, jti: str, now: int) -> None:
-        self._db.execute("UPDATE access_tokens SET revoked_at = ? WHERE jti = ? AND revoked_at IS NULL", (now, jti))
+    def rotate_refresh_token(
+        self, token_hash: str, successor: RefreshToken, live_until: int, now: int, grace: bool = False
+    ) -> bool:
+        spend, spend_args = (
+            ("UPDATE refresh_tokens SET grace_used = 1 WHERE token_hash = ? AND grace_used = 0", (token_hash,))
+            if grace
+            else (
+                "UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL",
+                (now, token_hash),
+            )
+        )
+        # BEGIN IMMEDIATE: nothing changes between these statements but what they do.
+        with self._transaction() as db:
+            grant_alive = db.execute(
+                "SELECT 1 FROM grants WHERE grant_id = ? AND revoked_at IS NULL", (successor.grant_id,)
+            ).fetchone()
+            if not grant_alive or not db.execute(spend, spend_args).rowcount:
+                return False
+            db.execute(
+                "UPDATE grants SET live_until = max(live_until, ?) WHERE grant_id = ?", (live_until, successor.grant_id)
+            )
+            _insert(db, "refresh_tokens", REFRESH_COLUMNS, _refresh_values(successor))
+            return True
+
+    # -- grants and the revocation list ---------------------------------------------------
 
     def revoke_grant(self, grant_id: str, now: int) -> None:
+        self._db.execute("UPDATE grants SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL", (now, grant_id))
+
+    def revoke_access_token(self, jti: str, expires_at: int) -> None:
+        self._db.execute("INSERT OR IGNORE INTO revoked_tokens (jti, expires_at) VALUES (?, ?)", (jti, expires_at))
+
+    def is_revoked(self, jti: str, grant_id: str | None) -> bool:
+        # A token of schema 6 names no grant; its grant is in legacy_access_tokens until it expires.
+        row = self._db.execute(
+            "WITH token AS (SELECT coalesce(:grant_id, "
+            "    (SELECT grant_id FROM legacy_access_tokens WHERE jti = :jti)) AS grant_id) "
+            "SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = :jti) "
+            "    OR (token.grant_id IS NOT NULL AND NOT EXISTS "
+            "        (SELECT 1 FROM grants g WHERE g.grant_id = token.grant_id AND g.revoked_at IS NULL)) "
+            "FROM token",
+            {"jti": jti, "grant_id": grant_id},
+        ).fetchone()
+        return bool(row[0])
+
+    def grants_of(self, user_id: str, now: int) -> list[Grant]:
+        rows = self._db.execute(
+            f"SELECT {GRANT_COLUMNS} FROM grants WHERE user_id = ? AND revoked_at IS NULL AND live_until > ? "
+            "ORDER BY created_at, grant_id",
+            (user_id, now),
+        )
+        return [Grant(*row) for row in rows]
+
+    def revoke_access(self, user_id: str, now: int, client_id: str | None = None) -> None:
         with self._transaction() as db:
-            db.execute("INSERT OR IGNORE INTO revoked_grants (grant_id, revoked_at) VALUES (?, ?)", (grant_id, now))
-            self._revoke_where(db, "grant_id = ?", (grant_id,), now)
+            if client_id is None:
+                self._withdraw(db, "user_id = ?", (user_id,), now)
+            else:
+                self._withdraw(db, "user_id = ? AND client_id = ?", (user_id, client_id), now)
 
     # -- users ------------------------------------------------------------------------
 
@@ -314,13 +384,17 @@ class SQLiteStore:
             (user.username, user.password_hash, int(user.is_admin), user.user_id),
         )
 
+    def change_password(self, user_id: str, password_hash: str, now: int) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE users SET password_hash = ? WHERE user_id = ?", (password_hash, user_id))
+            db.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+            self._withdraw(db, "user_id = ?", (user_id,), now)
+
     def delete_user(self, user_id: str, now: int) -> bool:
         with self._transaction() as db:
             deleted = db.execute("DELETE FROM users WHERE user_id = ?", (user_id,)).rowcount
-            if deleted:
-                # A resource owner's access tokens are those of a grant (a client's own token's subject is the client).
-                owned = "subject = ? AND grant_id IS NOT NULL"
-                self._revoke_where(db, "user_id = ?", (user_id,), now, token_condition=owned)
+            if deleted:  # sessions and consents go with the row (ON DELETE CASCADE)
+                self._withdraw(db, "user_id = ?", (user_id,), now)
             return bool(deleted)
 
     # -- sessions ---------------------------------------------------------------------
@@ -340,6 +414,17 @@ class SQLiteStore:
     def delete_session(self, session_hash: str) -> None:
         self._db.execute("DELETE FROM sessions WHERE session_hash = ?", (session_hash,))
 
+    def put_once(self, session_hash: str, sealed: bytes) -> None:
+        self._db.execute("UPDATE sessions SET once_sealed = ? WHERE session_hash = ?", (sealed, session_hash))
+
+    def take_once(self, session_hash: str) -> bytes | None:
+        # The read and the emptying under one write lock: one caller gets what was there.
+        with self._transaction() as db:
+            row = db.execute("SELECT once_sealed FROM sessions WHERE session_hash = ?", (session_hash,)).fetchone()
+            if row and row[0] is not None:
+                db.execute("UPDATE sessions SET once_sealed = NULL WHERE session_hash = ?", (session_hash,))
+        return row[0] if row else None
+
     # -- consents ---------------------------------------------------------------------
 
     def add_consent(self, c: Consent) -> None:
@@ -354,84 +439,40 @@ class SQLiteStore:
         )
         return [Consent(*row) for row in rows]
 
-    def delete_consents(self, user_id: str, client_id: str) -> None:
-        self._db.execute("DELETE FROM consents WHERE user_id = ? AND client_id = ?", (user_id, client_id))
-
-    # -- authorization codes ----------------------------------------------------------
-
-    def add_code(self, c: AuthorizationCode) -> None:
-        self._db.execute(
-            f"INSERT INTO authorization_codes ({CODE_COLUMNS}) VALUES ({_placeholders(CODE_COLUMNS)})",
-            (
-                c.code_hash, c.grant_id, c.client_id, c.user_id, c.redirect_uri, c.scope, c.code_challenge,
-                c.code_challenge_method, c.issued_at, c.expires_at, c.used_at,
-            ),
-        )  # fmt: skip
-
-    def take_code(self, code_hash: str, now: int) -> AuthorizationCode | None:
-        # BEGIN IMMEDIATE takes the write lock first, so the read and the mark
-        # cannot interleave with another process's: exactly one sees used_at NULL.
-        with self._transaction() as db:
-            row = db.execute(
-                f"SELECT {CODE_COLUMNS} FROM authorization_codes WHERE code_hash = ?", (code_hash,)
-            ).fetchone()
-            if row and row[-1] is None:
-                db.execute("UPDATE authorization_codes SET used_at = ? WHERE code_hash = ?", (now, code_hash))
-        return AuthorizationCode(*row) if row else None
-
-    # -- refresh tokens ---------------------------------------------------------------
-
-    def add_refresh_token(self, t: RefreshToken) -> None:
-        _insert_refresh_token(self._db, t)
-
-    def get_refresh_token(self, token_hash: str) -> RefreshToken | None:
-        row = self._db.execute(
-            f"SELECT {REFRESH_COLUMNS} FROM refresh_tokens WHERE token_hash = ?", (token_hash,)
-        ).fetchone()
-        return _refresh(row) if row else None
-
-    def rotate_refresh_token(self, token_hash: str, now: int) -> bool:
-        # One conditional UPDATE is atomic: of two rotations, one changes the row.
-        updated = self._db.execute(
-            "UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ? AND rotated_at IS NULL", (now, token_hash)
-        )
-        return updated.rowcount == 1
-
-    def use_refresh_grace(self, token_hash: str) -> bool:
-        updated = self._db.execute(
-            "UPDATE refresh_tokens SET grace_used = 1 WHERE token_hash = ? AND grace_used = 0", (token_hash,)
-        )
-        return updated.rowcount == 1
-
     # -- failed logins ----------------------------------------------------------------
 
-    def record_login_failure(self, key: str, now: int) -> int:
-        row = self._db.execute(
-            "INSERT INTO login_failures (key, count, last_failure_at) VALUES (?, 1, ?) "
-            "ON CONFLICT (key) DO UPDATE SET count = count + 1, last_failure_at = excluded.last_failure_at "
-            "RETURNING count",
-            (key, now),
-        ).fetchone()
-        return row[0]
+    def record_login_failure(self, key: str, now: int) -> tuple[int, int | None]:
+        with self._transaction() as db:
+            before = db.execute("SELECT last_failure_at FROM login_failures WHERE key = ?", (key,)).fetchone()
+            count = db.execute(
+                "INSERT INTO login_failures (key, count, last_failure_at) VALUES (?, 1, ?) "
+                "ON CONFLICT (key) DO UPDATE SET count = count + 1, last_failure_at = excluded.last_failure_at "
+                "RETURNING count",
+                (key, now),
+            ).fetchone()[0]
+        return count, before[0] if before else None
 
     def login_failures(self, key: str) -> tuple[int, int] | None:
         row = self._db.execute("SELECT count, last_failure_at FROM login_failures WHERE key = ?", (key,)).fetchone()
         return (row[0], row[1]) if row else None
 
-    def clear_login_failures(self, key: str) -> None:
-        self._db.execute("DELETE FROM login_failures WHERE key = ?", (key,))
+    def clear_login_failures(self, *keys: str) -> None:
+        self._db.executemany("DELETE FROM login_failures WHERE key = ?", [(key,) for key in keys])
 
     # -- housekeeping -----------------------------------------------------------------
 
     def purge(self, cutoffs: PurgeCutoffs) -> dict[str, int]:
         """One transaction; each DELETE walks an index on the time it compares."""
+        expired, sessions, failures = cutoffs.expired_before, cutoffs.sessions_before, cutoffs.failures_before
         deletes = {
-            "codes": ("DELETE FROM authorization_codes WHERE expires_at < ?", cutoffs.expired_before),
-            "access_tokens": ("DELETE FROM access_tokens WHERE expires_at < ?", cutoffs.expired_before),
-            "refresh_tokens": ("DELETE FROM refresh_tokens WHERE expires_at < ?", cutoffs.expired_before),
-            "sessions": ("DELETE FROM sessions WHERE expires_at < ?", cutoffs.sessions_before),
-            "login_failures": ("DELETE FROM login_failures WHERE last_failure_at < ?", cutoffs.failures_before),
-            "revoked_grants": ("DELETE FROM revoked_grants WHERE revoked_at < ?", cutoffs.grants_before),
+            "codes": ("DELETE FROM authorization_codes WHERE expires_at < ?", expired),
+            "refresh_tokens": ("DELETE FROM refresh_tokens WHERE expires_at < ?", expired),
+            "grants": ("DELETE FROM grants WHERE live_until < ?", expired),
+            "revoked_tokens": ("DELETE FROM revoked_tokens WHERE expires_at < ?", expired),
+            # Schema 6's live tokens (migration 007), gone within a token lifetime of the upgrade.
+            "legacy_access_tokens": ("DELETE FROM legacy_access_tokens WHERE expires_at < ?", expired),
+            "sessions": ("DELETE FROM sessions WHERE expires_at < ?", sessions),
+            "login_failures": ("DELETE FROM login_failures WHERE last_failure_at < ?", failures),
         }
         with self._transaction() as db:
             return {kind: db.execute(sql, (cutoff,)).rowcount for kind, (sql, cutoff) in deletes.items()}

@@ -3,8 +3,9 @@
 An admin made with `reference-as users create root --admin --password-stdin`
 opens /admin/, is sent to the sign-in page and back, and then, by clicking and
 typing in the real forms: creates a confidential client, reads its credentials
-from the page that shows the secret once, pauses and resumes it, rotates its
-secret, widens its scopes and deletes it. After each step a client's back end
+from the page that shows the secret once (and reloads it: masked, no second
+client), pauses and resumes it, rotates its secret, widens its scopes, deletes
+it, and signs out. After each step a client's back end
 (`requests`, client_credentials with HTTP Basic) checks at the token endpoint
 that the change took effect.
 
@@ -87,6 +88,15 @@ def read_credentials(driver) -> tuple[str, str]:
     return client_id, secret
 
 
+def assert_reload_shows_the_secret_masked(driver, secret: str) -> None:
+    """Reload the client's page: the secret is gone from it, its last four characters shown masked."""
+    driver.execute_script("window.leaving = true")
+    driver.refresh()
+    WebDriverWait(driver, WAIT).until(lambda d: d.execute_script("return !window.leaving"))
+    assert driver.find_elements(By.ID, "client_secret") == [] and secret not in driver.page_source
+    assert "…" + secret[-4:] in driver.find_element(By.TAG_NAME, "main").text
+
+
 def set_checkbox(driver, name: str, value: str, checked: bool) -> None:
     box = driver.find_element(By.CSS_SELECTOR, f"input[name='{name}'][value='{value}']")
     if box.is_selected() != checked:
@@ -159,6 +169,7 @@ def test_an_admin_manages_a_client_in_chromium_and_each_change_holds_at_the_toke
     click_and_load(driver, driver.find_element(By.XPATH, "//button[text()='Create client']"))
     assert driver.find_element(By.TAG_NAME, "h1").text == f"Client created: {CLIENT_NAME}"
     client_id, secret = read_credentials(driver)
+    wait_for_path(driver, live_server.url, f"/admin/clients/{client_id}")  # post, then redirect
     assert console_problems(driver) == []
     screenshot(driver, tmp_path, "admin-secret.png", WIDE)
     assert_token(token_request(live_server, client_id, secret), "api:read")
@@ -171,6 +182,10 @@ def test_an_admin_manages_a_client_in_chromium_and_each_change_holds_at_the_toke
     wait.until(lambda d: copy.text != "Copy", "the copy button's label did not change")
     assert copy.text in ("Copied", "Selected: press Ctrl+C"), copy.text
     assert console_problems(driver) == []
+
+    # A reload shows the client with its secret masked, and makes no second client.
+    assert_reload_shows_the_secret_masked(driver, secret)
+    assert [c["name"] for c in live_server.cli("clients", "list")].count(CLIENT_NAME) == 1
 
     # Back on the list: Pause refuses the client tokens, Resume gives them again.
     click_and_load(driver, driver.find_element(By.LINK_TEXT, "Back to the clients"))
@@ -207,6 +222,7 @@ def test_an_admin_manages_a_client_in_chromium_and_each_change_holds_at_the_toke
     assert driver.find_element(By.TAG_NAME, "h1").text == f"New secret for {CLIENT_NAME}"
     rotated_id, new_secret = read_credentials(driver)
     assert rotated_id == client_id and new_secret != secret
+    assert_reload_shows_the_secret_masked(driver, new_secret)
     assert_error(token_request(live_server, client_id, secret), 401, "invalid_client")
     assert_token(token_request(live_server, client_id, new_secret))
 
@@ -219,7 +235,7 @@ def test_an_admin_manages_a_client_in_chromium_and_each_change_holds_at_the_toke
     assert driver.find_element(By.CSS_SELECTOR, "input[name='scopes'][value='api:read']").is_selected()
     click_and_load(driver, driver.find_element(By.XPATH, "//button[text()='Save']"))
     wait_for_path(driver, live_server.url, "/admin/")
-    assert row_of(driver, client_id).find_element(By.XPATH, "td[5]").text == "api:read api:write"
+    assert row_of(driver, client_id).find_element(By.CSS_SELECTOR, "td.scopes").text == "api:read api:write"
     assert_token(token_request(live_server, client_id, new_secret, "api:write"), "api:write")
 
     # Delete, through the confirmation page: the client is gone and its secret refused.
@@ -232,3 +248,9 @@ def test_an_admin_manages_a_client_in_chromium_and_each_change_holds_at_the_toke
     assert status_of(driver, other["client_id"]) == "active"
     assert_error(token_request(live_server, client_id, new_secret), 401, "invalid_client")
     assert console_problems(driver) == []
+
+    # Sign out, from the button every admin page has: /admin/ then asks to sign in again.
+    click_and_load(driver, driver.find_element(By.XPATH, "//nav//button[text()='Sign out']"))
+    wait_for_path(driver, live_server.url, "/login")
+    driver.get(live_server.url + "/admin/")
+    wait_for_path(driver, live_server.url, "/login")

@@ -1,5 +1,7 @@
 """The `reference-as` command, run in-process in a fresh working directory with a real SQLite file."""
 
+import dataclasses
+import importlib.metadata
 import json
 import os
 import stat
@@ -8,7 +10,7 @@ import pytest
 
 from reference_as.cli import main
 from reference_as.clock import readable
-from reference_as.config import load_settings
+from reference_as.config import Settings, load_settings
 
 
 @pytest.fixture
@@ -141,7 +143,8 @@ def test_a_bad_setting_names_itself(workdir, capsys):
 
 def test_purge_reports_what_it_deleted(workdir, capsys):
     counts = run_json(capsys, "purge")
-    assert set(counts) == {"codes", "access_tokens", "refresh_tokens", "sessions", "login_failures", "revoked_grants"}
+    kinds = {"codes", "refresh_tokens", "grants", "revoked_tokens", "sessions", "login_failures"}
+    assert kinds <= set(counts) and all(isinstance(n, int) and n >= 0 for n in counts.values())
     _, text, _ = run(capsys, "purge")
     assert text.startswith("deleted: ")
 
@@ -151,3 +154,70 @@ def test_introspect_permission_from_the_cli(workdir, capsys):
     assert created["permissions"] == ["introspect"]
     edited = run_json(capsys, "clients", "edit", created["client_id"], "--permission", "introspect")
     assert edited["permissions"] == ["introspect"]
+
+
+def test_a_client_created_without_scopes_gets_only_the_lowest(workdir, capsys):
+    """Least privilege by default: never every scope, api:superuser included."""
+    created = run_json(capsys, "clients", "create", "--name", "Quiet")
+    settings = load_settings()
+    assert created["scopes"] == created["default_scopes"] == [settings.scopes[0]]
+
+
+def test_default_scopes_are_chosen_within_the_allowed_ones(workdir, capsys):
+    argv = ["clients", "create", "--name", "Two", "--scope", "api:read", "--scope", "api:write"]
+    created = run_json(capsys, *argv, "--default-scope", "api:write")
+    assert created["default_scopes"] == ["api:write"]
+    code, _, err = run(capsys, *argv, "--default-scope", "api:admin")
+    assert code == 2 and "default scopes" in err
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"REFERENCE_AS_ISSUER": "https://auth.example.com"},
+        {"REFERENCE_AS_HOST": "0.0.0.0", "REFERENCE_AS_ISSUER": "http://127.0.0.1:8000"},
+    ],
+)
+def test_the_auto_approve_test_switch_is_refused_off_loopback(workdir, capsys, monkeypatch, environment):
+    monkeypatch.setenv("REFERENCE_AS_AUTO_APPROVE_USER", "admin")
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    code, _, err = run(capsys, "clients", "list")
+    assert code == 2 and "auto_approve_user" in err
+
+
+def test_version_prints_the_installed_package_version(workdir, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"reference-as {importlib.metadata.version('reference-as')}\n"
+
+
+def test_serve_help_shows_each_settings_flag_with_the_default_from_config(workdir, capsys):
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    flags = {"--" + field.name.replace("_", "-"): field for field in dataclasses.fields(Settings)}
+    shown = [flag for flag in flags if f" {flag} " in help_text]
+    assert {"--host", "--port", "--workers", "--store", "--issuer"} <= set(shown)
+    for flag in shown:
+        default = flags[flag].default
+        written = json.dumps(default) if isinstance(default, str) else str(default)
+        after_flag = help_text.split(f" {flag} ", 1)[1].split(" --", 1)[0]
+        assert f"(default: {written})" in after_flag, (flag, after_flag)
+
+
+def test_clients_create_help_shows_the_default_of_each_flag(workdir, capsys):
+    with pytest.raises(SystemExit):
+        main(["clients", "create", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    options = help_text.split("options:", 1)[1].split(" --")[1:]
+    described = [option for option in options if not option.startswith(("help", "json", "config"))]
+    assert len(described) >= 7
+    for option in described:
+        assert "default:" in option, option
+
+
+def test_a_command_other_than_serve_refuses_a_memory_store_it_could_not_share(workdir, capsys):
+    code, out, err = run(capsys, "clients", "create", "--name", "Lost", "--store", "memory://")
+    assert code == 2 and out == "" and "memory://" in err

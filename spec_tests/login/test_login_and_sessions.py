@@ -12,11 +12,12 @@ from reference_as.store import SQLiteStore
 from reference_as.users import UserService
 
 
-def sign_in(web, username, password, next_=None):
-    page = web.get("/login" + (f"?next={next_}" if next_ else ""))
+def sign_in(web, username, password, next_=None, address="127.0.0.1", **headers):
+    environ = {"REMOTE_ADDR": address}
+    page = web.get("/login" + (f"?next={next_}" if next_ else ""), extra_environ=environ)
     form = page.forms[0]
     form["username"], form["password"] = username, password
-    return form.submit(expect_errors=True)
+    return form.submit(expect_errors=True, extra_environ=environ, headers=headers)
 
 
 def session_cookie_header(response) -> str:
@@ -82,9 +83,78 @@ def test_failed_sign_ins_are_slowed_down_per_user(web, alice, clock, settings):
 
 @pytest.mark.requirement("RFC6749-10.10")
 def test_failed_sign_ins_are_counted_per_address_across_usernames(web, alice, settings):
-    for n in range(settings.login_free_attempts):
-        sign_in(web, f"guess{n}", "wrong guess")
+    for n in range(settings.login_free_attempts_per_address):
+        assert sign_in(web, f"guess{n}", "wrong guess").status_int == 400
     assert sign_in(web, "someone-else", "wrong guess").status_int == 429
+
+
+@pytest.mark.requirement("RFC6749-10.10")
+def test_a_guesser_on_one_address_does_not_lock_the_owner_out_from_another(web, alice, settings):
+    for _ in range(settings.login_free_attempts + 4):
+        sign_in(web, alice[0].username, "wrong guess", address="203.0.113.9")
+    assert sign_in(web, alice[0].username, "wrong guess", address="203.0.113.9").status_int == 429
+    assert sign_in(web, alice[0].username, alice[1], address="198.51.100.7").status_int == 303
+
+
+@pytest.mark.requirement("RFC6749-10.10")
+def test_a_few_unknown_usernames_from_an_address_do_not_make_its_real_user_wait(web, alice, settings):
+    for n in range(settings.login_free_attempts + 4):
+        sign_in(web, f"unknown{n}", "wrong guess")
+    assert sign_in(web, alice[0].username, alice[1]).status_int == 303
+
+
+@pytest.mark.requirement("RFC6749-10.10")
+def test_a_success_resets_the_address_count(web, alice, settings):
+    for n in range(settings.login_free_attempts_per_address - 1):
+        sign_in(web, f"unknown{n}", "wrong guess")
+    assert sign_in(web, alice[0].username, alice[1]).status_int == 303
+    for n in range(settings.login_free_attempts_per_address - 1):
+        assert sign_in(web, f"other{n}", "wrong guess").status_int == 400
+
+
+@pytest.mark.requirement("RFC6749-10.10")
+def test_many_accounts_guessed_from_many_addresses_are_limited_per_account(web, alice, settings):
+    for n in range(settings.login_free_attempts_per_account):
+        sign_in(web, alice[0].username, "wrong guess", address=f"10.0.{n // 250}.{n % 250}")
+    assert sign_in(web, alice[0].username, alice[1], address="192.0.2.1").status_int == 429
+
+
+@pytest.mark.requirement("RFC6749-10.10")
+def test_parallel_guesses_get_no_more_password_checks_than_allowed(app, alice, settings):
+    """Each attempt is counted before its password is checked: of simultaneous wrong
+    guesses, only the free attempts are checked (400), the others wait (429)."""
+    import threading
+
+    attempts = settings.login_free_attempts + 7
+    barrier, statuses = threading.Barrier(attempts), []
+
+    def guess():
+        web = TestApp(app)
+        form = web.get("/login").forms[0]
+        form["username"], form["password"] = alice[0].username, "wrong guess"
+        barrier.wait()
+        statuses.append(form.submit(expect_errors=True).status_int)
+
+    threads = [threading.Thread(target=guess) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [400] * settings.login_free_attempts + [429] * (attempts - settings.login_free_attempts)
+
+
+def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy(store, clock, box, settings, alice):
+    def guesses(web, peer):
+        answers = []
+        for n in range(settings.login_free_attempts + 1):
+            answers.append(sign_in(web, alice[0].username, "wrong", address=peer, **{"X-Forwarded-For": f"10.9.9.{n}"}))
+        return [response.status_int for response in answers]
+
+    # From anyone else, a made-up X-Forwarded-For does not escape the throttle ...
+    assert guesses(TestApp(make_app(settings, store, clock, box)), "198.51.100.1")[-1] == 429
+    # ... while behind a trusted proxy each forwarded address is a client of its own.
+    trusting = dataclasses.replace(settings, trusted_proxies=("192.0.2.10",))
+    assert guesses(TestApp(make_app(trusting, store, clock, box)), "192.0.2.10")[-1] == 400
 
 
 def test_the_wait_grows_with_each_failure(web, alice, clock, settings):

@@ -23,7 +23,7 @@ def test_a_valid_bearer_token_in_the_header_is_accepted(web, confidential):
     assert response.json == {
         "sub": client.client_id,
         "client_id": client.client_id,
-        "scope": "api:read api:write",
+        "scope": " ".join(client.default_scopes),
         "username": None,
     }
 

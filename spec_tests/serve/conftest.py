@@ -12,11 +12,11 @@ from conformance.processes import ServerProcess, free_port, reference_as
 
 
 class LiveServer:
-    def __init__(self, workdir, extra_args=()):
+    def __init__(self, workdir, extra_args=(), extra_env=None):
         self.workdir = workdir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("REFERENCE_AS_")}
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("REFERENCE_AS_")} | (extra_env or {})
         self.log = workdir / "server.log"
         self.server = ServerProcess(
             "the server",

@@ -31,7 +31,8 @@ def test_the_demo_client_gets_a_token_that_pyjwt_verifies_against_the_served_jwk
     claims = verify(live_server, token)
     assert claims["iss"] == live_server.url
     assert claims["sub"] == claims["client_id"] == "demo-confidential"
-    assert claims["scope"] == "api:read api:write api:admin api:superuser"
+    # RFC 6749 §3.3: a request naming no scope gets the client's default scopes
+    assert claims["scope"] == " ".join(live_server.cli("clients", "show", "demo-confidential")["default_scopes"])
     assert claims["exp"] - claims["iat"] == 3600
 
 
@@ -107,3 +108,13 @@ def test_an_independent_verifier_accepts_a_real_token_and_refuses_each_forgery(l
     for forge in FORGERIES:
         assert not pyjwt_accepts(forge(real, keyring)), forge.__name__
     store.close()
+
+
+def test_the_auto_approve_test_switch_is_announced_at_start(tmp_path):
+    from .conftest import LiveServer
+
+    server = LiveServer(tmp_path, extra_env={"REFERENCE_AS_AUTO_APPROVE_USER": "demo"})
+    try:
+        assert "WARNING auto_approve_user='demo'" in server.log.read_text()
+    finally:
+        server.stop()

@@ -1,29 +1,32 @@
 """Expired rows are purged, exactly: nothing alive is touched (both stores)."""
 
 from reference_as.purge import purge
-from reference_as.store.records import AccessToken, AuthorizationCode, RefreshToken, Session
+from reference_as.store.records import AuthorizationCode, Grant, RefreshToken, Session
 
 
-def fill(store, now, expired: int, live: int, grace: int):
-    for n in range(expired):
-        store.add_access_token(AccessToken(f"old{n}", "c1", "s", "api:read", now - 7200, now - grace - 1))
-    for n in range(live):
-        store.add_access_token(AccessToken(f"live{n}", "c1", "s", "api:read", now, now + 3600))
-    # expired but inside the grace period: kept, so that a late replay is still recognised
-    store.add_access_token(AccessToken("recent", "c1", "s", "api:read", now - 3700, now - 100))
+def code(code_hash: str, grant_id: str, expires_at: int) -> AuthorizationCode:
+    return AuthorizationCode(code_hash, grant_id, "c1", "u1", "https://a/cb", "api:read", None, None, 0, expires_at)
+
+
+def start(store, name: str, live_until: int, refresh_expires: int) -> None:
+    """A grant (redeemed from a code of its own) with one refresh token."""
+    store.add_code(code(f"code-{name}", name, live_until))
+    grant = Grant(name, "c1", "u1", "api:read", created_at=0, ends_at=live_until, live_until=live_until)
+    store.redeem_code(f"code-{name}", grant, RefreshToken(f"rt-{name}", name, 0, refresh_expires), now=0)
 
 
 def test_purge_removes_exactly_the_expired_rows(store, settings, clock):
     now = clock.now()
-    fill(store, now, expired=500, live=50, grace=settings.purge_grace)
-    store.add_code(
-        AuthorizationCode(
-            "oldcode", "g", "c1", "u1", "https://a/cb", "api:read", None, None, 0, now - settings.purge_grace - 1
-        )
-    )
-    store.add_code(AuthorizationCode("newcode", "g", "c1", "u1", "https://a/cb", "api:read", None, None, now, now + 60))
-    store.add_refresh_token(RefreshToken("oldrt", "g", "c1", "u1", "api:read", 0, now - settings.purge_grace - 1))
-    store.add_refresh_token(RefreshToken("newrt", "g", "c1", "u1", "api:read", now, now + 100))
+    old = now - settings.purge_grace - 1
+    for n in range(50):
+        start(store, f"old{n}", live_until=old, refresh_expires=old)
+    start(store, "live", live_until=now + 3600, refresh_expires=now + 3600)
+    # expired but inside the grace period: kept, so that a late replay is still recognised
+    start(store, "recent", live_until=now - 100, refresh_expires=now - 100)
+    store.add_code(code("pending", "g-pending", now + 60))
+    for n in range(30):
+        store.revoke_access_token(f"old-jti{n}", expires_at=old)
+    store.revoke_access_token("live-jti", expires_at=now + 3600)
     store.add_session(Session("oldsession", None, 0, now))
     store.add_session(Session("newsession", None, now, now + 100))
     store.record_login_failure("user:old", now - 2 * 86400)
@@ -31,18 +34,12 @@ def test_purge_removes_exactly_the_expired_rows(store, settings, clock):
 
     counts = purge(store, settings, clock)
 
-    assert counts == {
-        "codes": 1,
-        "access_tokens": 500,
-        "refresh_tokens": 1,
-        "sessions": 1,
-        "login_failures": 1,
-        "revoked_grants": 0,
-    }
-    assert all(store.get_access_token(f"live{n}") for n in range(50))
-    assert store.get_access_token("recent") and store.get_access_token("old0") is None
-    assert store.take_code("newcode", now) and store.take_code("oldcode", now) is None
-    assert store.get_refresh_token("newrt") and store.get_refresh_token("oldrt") is None
+    expected = {"codes": 50, "refresh_tokens": 50, "grants": 50, "revoked_tokens": 30, "sessions": 1}
+    assert {kind: counts[kind] for kind in expected} == expected and counts["login_failures"] == 1
+    assert [g.grant_id for g in store.grants_of("u1", now)] == ["live"]
+    assert store.get_refresh_token("rt-recent") and store.get_refresh_token("rt-old0") is None
+    assert store.get_code("pending") and store.get_code("code-old0") is None
+    assert store.is_revoked("live-jti", None) and not store.is_revoked("old-jti0", None)
     assert store.get_session("newsession") and store.get_session("oldsession") is None
     assert store.login_failures("user:new") and store.login_failures("user:old") is None
     assert purge(store, settings, clock) == dict.fromkeys(counts, 0)  # idempotent

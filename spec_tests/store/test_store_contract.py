@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from reference_as.store import DuplicateClient, SQLiteStore, open_store
-from reference_as.store.records import AccessToken, Client, SigningKey
+from reference_as.store.records import Client, Consent, Session, SigningKey
 
 
 def a_client(client_id="c1", created_at=100) -> Client:
@@ -23,10 +23,6 @@ def a_client(client_id="c1", created_at=100) -> Client:
         created_at=created_at,
         updated_at=created_at,
     )
-
-
-def a_token(jti="t1", client_id="c1") -> AccessToken:
-    return AccessToken(jti=jti, client_id=client_id, subject=client_id, scope="api:read", issued_at=100, expires_at=200)
 
 
 def a_key(kid, created_at) -> SigningKey:
@@ -63,15 +59,38 @@ def test_replace_overwrites_every_field(store):
     assert store.get_client("c1") == changed
 
 
-def test_deleting_a_client_revokes_its_tokens_and_only_its_tokens(store):
-    store.add_client(a_client("c1"))
-    store.add_client(a_client("c2"))
-    store.add_access_token(a_token("t1", "c1"))
-    store.add_access_token(a_token("t2", "c2"))
+def test_replace_keeps_the_last_use_which_only_touch_writes(store):
+    store.add_client(a_client())
+    store.touch_client("c1", now=1000, every=60)
+    store.replace_client(dataclasses.replace(a_client(), name="Renamed", last_used_at=None))
+    assert store.get_client("c1").last_used_at == 1000 and store.get_client("c1").name == "Renamed"
+
+
+def test_the_last_use_is_written_at_most_once_per_interval(store):
+    store.add_client(a_client())
+    store.touch_client("c1", now=1000, every=60)
+    store.touch_client("c1", now=1059, every=60)
+    assert store.get_client("c1").last_used_at == 1000
+    store.touch_client("c1", now=1060, every=60)
+    assert store.get_client("c1").last_used_at == 1060
+    store.touch_client("absent", now=1060, every=60)  # nothing to touch, no error
+
+
+def test_deleting_a_client_revokes_its_grants_and_only_its_grants(store):
+    from spec_tests.store.test_store_grants import a_code, a_grant, a_user
+
+    store.add_user(a_user())
+    for client_id in ("c1", "c2"):
+        store.add_client(a_client(client_id))
+        store.add_code(a_code(f"code-{client_id}", f"g-{client_id}", client_id=client_id))
+        assert store.redeem_code(f"code-{client_id}", a_grant(f"g-{client_id}", client_id=client_id), None, now=110)
+        store.add_code(a_code(f"pending-{client_id}", f"p-{client_id}", client_id=client_id))
+        store.add_consent(Consent("u1", client_id, "api:read", 100))
     assert store.delete_client("c1", now=150) is True
     assert store.get_client("c1") is None
-    assert store.get_access_token("t1").revoked_at == 150
-    assert store.get_access_token("t2").revoked_at is None
+    assert store.is_revoked("jti", "g-c1") and not store.is_revoked("jti", "g-c2")
+    assert store.get_code("pending-c1").used_at == 150 and store.get_code("pending-c2").used_at is None
+    assert [c.client_id for c in store.consents_of("u1")] == ["c2"]
     assert store.delete_client("c1", now=160) is False
 
 
@@ -86,10 +105,21 @@ def test_the_active_signing_key_is_the_newest_not_retired(store):
     assert store.signing_keys()[1].retired_at == 250  # retirement time is not moved
 
 
-def test_access_token_records_round_trip(store):
-    store.add_access_token(a_token())
-    assert store.get_access_token("t1") == a_token()
-    assert store.get_access_token("nope") is None
+def test_a_sessions_one_time_slot_gives_what_it_holds_once_and_goes_with_the_session(store):
+    store.add_session(Session("s1", None, 100, 200))
+    store.add_session(Session("s2", None, 100, 200))
+    assert store.take_once("s1") is None
+    store.put_once("s1", b"first")
+    store.put_once("s1", b"second")  # a new post replaces what the last one left
+    assert store.take_once("s2") is None  # another session's slot is its own
+    assert store.take_once("s1") == b"second"
+    assert store.take_once("s1") is None
+    store.put_once("s1", b"left")
+    store.delete_session("s1")
+    assert store.take_once("s1") is None
+    store.put_once("absent", b"x")  # no session, no slot
+    store.add_session(Session("absent", None, 100, 200))
+    assert store.take_once("absent") is None
 
 
 # -- SQLite specifics -------------------------------------------------------------------
@@ -118,13 +148,19 @@ def test_reopening_a_sqlite_store_keeps_the_data_and_does_not_migrate_twice(tmp_
     [
         "SELECT * FROM clients WHERE client_id = 'x'",
         "SELECT kid FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1",
-        "SELECT * FROM access_tokens WHERE jti = 'x'",
-        "UPDATE access_tokens SET revoked_at = 1 WHERE client_id = 'x' AND revoked_at IS NULL",
-        # The partial indexes of schema 5 (tokens of a grant only) serve these two:
-        "UPDATE access_tokens SET revoked_at = 1 WHERE grant_id = 'x' AND revoked_at IS NULL",
-        "UPDATE access_tokens SET revoked_at = 1 WHERE subject = 'x' AND grant_id IS NOT NULL AND revoked_at IS NULL",
-        "UPDATE authorization_codes SET used_at = 1 WHERE grant_id = 'x' AND used_at IS NULL",
+        "SELECT 1 FROM revoked_tokens WHERE jti = 'x'",
+        "SELECT 1 FROM grants WHERE grant_id = 'x' AND revoked_at IS NULL",
+        "SELECT grant_id FROM legacy_access_tokens WHERE jti = 'x'",
+        "SELECT * FROM refresh_tokens r JOIN grants g ON g.grant_id = r.grant_id WHERE r.token_hash = 'x'",
+        "UPDATE grants SET revoked_at = 1 WHERE client_id = 'x' AND revoked_at IS NULL",
+        "UPDATE grants SET revoked_at = 1 WHERE user_id = 'x' AND client_id = 'y' AND revoked_at IS NULL",
+        "UPDATE authorization_codes SET used_at = 1 WHERE client_id = 'x' AND used_at IS NULL",
+        "UPDATE authorization_codes SET used_at = 1 WHERE user_id = 'x' AND used_at IS NULL",
         "DELETE FROM consents WHERE client_id = 'x'",
+        "SELECT * FROM grants WHERE user_id = 'x' AND revoked_at IS NULL AND live_until > 5",
+        "DELETE FROM grants WHERE live_until < 5",
+        "DELETE FROM revoked_tokens WHERE expires_at < 5",
+        "DELETE FROM legacy_access_tokens WHERE expires_at < 5",
     ],
 )
 def test_every_look_up_uses_an_index(tmp_path, query):
@@ -136,7 +172,6 @@ def test_every_look_up_uses_an_index(tmp_path, query):
 def test_a_failed_transaction_leaves_no_half_written_row(tmp_path):
     store = SQLiteStore(tmp_path / "s.sqlite3")
     store.add_client(a_client())
-    store.add_access_token(a_token())
     with pytest.raises(RuntimeError):
         with store._transaction() as db:
             db.execute("DELETE FROM clients WHERE client_id = 'c1'")
