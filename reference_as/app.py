@@ -2,12 +2,17 @@
 
 `make_app` builds every part once (keys, oauthlib's endpoints, the metadata
 document, the templates) and returns `App`, which for each request:
-  1. maps a seed-style URL to its canonical path (routes.canonical_path),
-  2. finds the route, refusing unknown paths (404) and methods (405),
+  1. checks that the path and the query are UTF-8 (400 otherwise) and maps a
+     seed-style URL to its canonical path (routes.canonical_path),
+  2. finds the route, refusing unknown paths (404) and methods (405); a HEAD
+     request is handled as the GET it stands for and answered without the body
+     (RFC 9110 §9.3.2), by every route alike,
   3. calls the endpoint, which returns a response or raises `OAuthError`,
   4. renders any `OAuthError`: as JSON (errors.render) for the protocol
      endpoints, as an HTML page for the pages people see; anything unexpected
-     is logged with its traceback and answered `server_error`, with no detail.
+     is logged with its traceback and answered `server_error` the same way,
+     with no detail. Rendering an error cannot fail in its turn: if even the
+     page fails, a plain-text answer with the same status goes out.
 """
 
 import logging
@@ -34,12 +39,13 @@ from .form import check_query
 from .keys import Keyring
 from .pages import page, redirect
 from .policy.rfc6749_clients import GRANT_TYPES
-from .routes import Route, canonical_path, find
+from .routes import Route, canonical_path, find, request_path
 from .secret_box import SecretBox, load_box
 from .sessions import Sessions
 from .shown_once import ShownOnce
 from .store import Store
 from .tokens import TokenIssuer
+from .trace import printable
 from .users import UserService
 from .validator import Validator
 
@@ -55,6 +61,15 @@ def render_page(error: OAuthError) -> Response:
     return page("error.html", error.status, heading="Something is wrong with this request", message=error.description)
 
 
+def render_error(error: OAuthError, route: Route | None) -> Response:
+    """The error as the route's clients read it: a page for people, JSON for programs."""
+    try:
+        return render_page(error) if route and route.html else render(error)
+    except Exception:  # a broken template, say: the answer must still go out
+        log.exception("rendering the error %s failed", error.error)
+        return Response(status=error.status, body=error.description.encode(), content_type="text/plain")
+
+
 class App:
     def __init__(self, settings: Settings, routes: dict[str, Route], tracer=None):
         self.settings = settings
@@ -63,19 +78,26 @@ class App:
 
     def __call__(self, environ, start_response):
         request = Request(environ)
+        method = request.method
+        if method == "HEAD":
+            request.method = "GET"  # RFC 9110 §9.3.2: the same answer as GET, without the body
         if self.tracer:
             request.make_body_seekable()  # the tracer reads the body again afterwards
-        route = None
+        path, is_utf8 = request_path(environ)
+        route = find(self.routes, path)  # found before anything can fail: it decides how errors look
         try:
+            if not is_utf8:
+                raise OAuthError("invalid_request", "The path is not valid UTF-8.")
             check_query(request)
             canonical_path(request, self.settings.seed_routes)
             route = find(self.routes, request.path_info)
             response = self.respond(request, route)
         except OAuthError as error:
-            response = render_page(error) if route and route.html else render(error)
+            response = render_error(error, route)
         except Exception:
-            log.exception("unhandled error on %s %s", request.method, request.path_info)
-            response = render(OAuthError("server_error"))
+            log.exception("unhandled error on %s %s", method, printable(path))
+            response = render_error(OAuthError("server_error"), route)
+        request.method = method  # webob leaves out the body of a HEAD response
         if self.tracer:
             request.body_file.seek(0)
             self.tracer(request, response)

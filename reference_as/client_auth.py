@@ -15,7 +15,6 @@ unknown client costs the same hash as a known one.
 """
 
 import base64
-import binascii
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
@@ -47,7 +46,7 @@ def basic(authorization: str) -> Credentials:
         raise OAuthError("invalid_client", "The token endpoint accepts HTTP Basic client authentication only.")
     try:
         user_pass = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not base64 (binascii.Error), not ASCII at all, not UTF-8 once decoded
         raise OAuthError("invalid_client", "The Basic credentials are not valid base64 of UTF-8 text.") from None
     client_id, colon, secret = user_pass.partition(":")
     if not colon:

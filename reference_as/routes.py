@@ -2,6 +2,8 @@
 
 The seed document's servers answer at `/index.php?module=OAuth2&action=token`;
 `canonical_path` maps that style onto ours, so each endpoint is written once.
+A path is UTF-8 text once percent-decoded (RFC 3986 §2.5, as RFC 6749 Appendix B
+has it for parameters); `request_path` says whether it is, without failing.
 """
 
 from collections.abc import Callable
@@ -20,6 +22,17 @@ class Route:
     endpoint: Callable[[Request], Response]
     methods: tuple[str, ...]
     html: bool = False  # a page people see: errors are rendered as HTML, not JSON
+
+
+def request_path(environ: dict) -> tuple[str, bool]:
+    """(the request's path, whether it is valid UTF-8). WSGI hands the path over as
+    bytes in a latin-1 string (PEP 3333); bytes that are not UTF-8 come back as
+    U+FFFD, so the path can still be matched and shown, never acted on."""
+    raw = environ.get("PATH_INFO", "").encode("latin-1", "replace")
+    try:
+        return raw.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace"), False
 
 
 def find(routes: dict[str, Route], path: str) -> Route | None:

@@ -5,9 +5,15 @@ parameters (secrets and tokens masked to their last four characters), what the
 server decided, the RFC section that governs that decision, and the response
 status with its error code if any. It reads the finished response; it changes
 nothing about how a request is handled.
+
+Every value a client sent (path, parameters, header values) is printed with
+its control characters escaped (`printable`): a newline in a parameter cannot
+start a line that looks like another exchange, and bytes that are not UTF-8
+are shown as U+FFFD rather than failing.
 """
 
 import json
+import re
 import sys
 from urllib.parse import parse_qsl, urlsplit
 
@@ -15,6 +21,7 @@ from webob import Request, Response
 
 from . import client_auth
 from .errors import ERRORS, OAuthError
+from .routes import request_path
 
 # Parameters whose values are credentials or tokens: never printed in full.
 SECRET_PARAMS = {
@@ -33,15 +40,26 @@ GRANT_SECTIONS = {
 HIDDEN_PARAMS = {"password"}
 
 
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators and bidi controls.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character escaped as Python writes it (a newline
+    becomes the two characters \\n): one value, one line, shown as it came."""
+    return UNPRINTABLE.sub(lambda match: match[0].encode("unicode_escape").decode("ascii"), text)
+
+
 def mask(value: str) -> str:
     """The last four characters of a long random value (enough to tell two apart)."""
     return "…" + value[-4:] if len(value) > 16 else "…"
 
 
 def _params(request: Request) -> list[tuple[str, str]]:
-    pairs = list(request.GET.items())
+    """The query's and the form body's parameters, as sent (undecodable bytes as U+FFFD)."""
+    pairs = parse_qsl(request.query_string, keep_blank_values=True, errors="replace")
     if request.content_type == "application/x-www-form-urlencoded":
-        pairs += parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True)
+        pairs += parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True, errors="replace")
     return [
         (name, "…" if name in HIDDEN_PARAMS else mask(value) if name in SECRET_PARAMS else value)
         for name, value in pairs
@@ -68,9 +86,9 @@ def _location(response: Response) -> tuple[str, dict]:
     return location, dict(parse_qsl(urlsplit(location).query))
 
 
-def decision(request: Request, response: Response, params: dict) -> tuple[str, str]:
+def decision(request: Request, response: Response, params: dict, path: str) -> tuple[str, str]:
     """(what the server decided, the RFC section behind it)."""
-    path, status = request.path_info, response.status_int
+    status = response.status_int
     body = {}
     if response.content_type == "application/json" and response.body:
         try:
@@ -122,13 +140,14 @@ class Tracer:
 
     def __call__(self, request: Request, response: Response) -> None:
         params = _params(request)
-        what, section = decision(request, response, dict(params))
-        lines = [f"── {request.method} {request.path_info}"]
+        path = request_path(request.environ)[0]
+        what, section = decision(request, response, dict(params), path)
+        lines = [f"── {printable(request.method)} {printable(path)}"]
         authorization = _authorization(request)
         if authorization:
-            lines.append(f"   Authorization: {authorization}")
-        lines += [f"   {name} = {value}" for name, value in params]
-        lines.append(f"   → {what}")
+            lines.append(f"   Authorization: {printable(authorization)}")
+        lines += [f"   {printable(name)} = {printable(value)}" for name, value in params]
+        lines.append(f"   → {printable(what)}")
         lines.append(f"   rule: {section}")
         error = ""
         if response.status_int >= 400 and response.content_type == "application/json":

@@ -2,11 +2,17 @@
 the applications holding access (live grants, remembered consents) are listed
 and revoked.
 
-Every form carries the session's CSRF token and every change is a POST.
+Every form carries a CSRF token and every change is a POST. The sign-in form's
+token comes from a signed cookie (`sessions.FormCookie`), not from a session:
+a visitor who is not signed in stores nothing, and a sign-in form that failed
+its CSRF check leaves the visitor's session (if any) as it was. The other
+forms carry the session's token.
 Failed sign-ins are counted per username and address, per address and per
 account, and slowed down (`policy/login_throttle.py`); the answer never says
 which of username or password was wrong.
 """
+
+from urllib.parse import quote
 
 from webob import Request, Response
 
@@ -16,17 +22,24 @@ from ..form import read_form
 from ..pages import forbidden, page, redirect, sign_in_first
 from ..policy import login_throttle
 from ..policy.client_address import client_address
-from ..sessions import Current, Sessions
+from ..sessions import Sessions
 from ..store import Store
 from ..users import UserService
 
 HOME = "/account"
 
 
+# RFC 3986 §2.2's reserved characters, '%' (escapes already made) and '~' stay as they are.
+URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+
+
 def safe_next(target: str | None) -> str:
-    """Only a path on this server: never an open redirect (RFC 9700 §4.11)."""
+    """Only a path on this server: never an open redirect (RFC 9700 §4.11). Anything
+    outside printable ASCII (a newline, a tab, which browsers drop from URLs, a space,
+    non-ASCII) is percent-encoded, so it can neither break the Location header nor
+    turn the path into another host."""
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
+        return quote(target, safe=URL_SAFE)
     return HOME
 
 
@@ -42,29 +55,26 @@ class LoginPages:
 
     def login(self, request: Request) -> Response:
         if request.method == "GET":
-            response = Response()
-            current = self.sessions.ensure(request, response)
-            return self._form(response, current, next_=safe_next(request.GET.get("next")))
+            return self._form(request, safe_next(request.GET.get("next")))
         form = read_form(request, self.settings.max_body_bytes)
         next_, username = safe_next(form.get("next")), form.get("username", "")
-        current = self.sessions.current(request)
-        if not self.sessions.csrf_ok(current, form.get("csrf_token")):
-            response = Response()
-            fresh = self.sessions.start(response, None, replacing=current)
-            return self._form(response, fresh, next_, username, "The sign-in form expired. Please try again.", 400)
+        if not self.sessions.login_form.check(request, form.get("csrf_token")):
+            # RFC6749-10.12: refused; the visitor's session, if any, is left alone.
+            return self._form(request, next_, username, "The sign-in form expired. Please try again.", 400)
 
         wait = self._throttle(request, username)
         if wait:
             response = self._form(
-                Response(), current, next_, username, f"Too many failed sign-ins. Try again in {wait} seconds.", 429
+                request, next_, username, f"Too many failed sign-ins. Try again in {wait} seconds.", 429
             )
             response.headers["Retry-After"] = str(wait)
             return response
         user = self.users.check_password(username, form.get("password", ""))
         if user is None:
-            return self._form(Response(), current, next_, username, "Wrong username or password.", 400)
+            return self._form(request, next_, username, "Wrong username or password.", 400)
         self.store.clear_login_failures(*(key for key, _ in self._limits(request, username)))
         response = redirect(next_)
+        current = self.sessions.current(request)
         self.sessions.start(response, user.user_id, replacing=current)  # a new session id: no fixation
         return response
 
@@ -85,12 +95,14 @@ class LoginPages:
         counted = [(self.store.record_login_failure(key, now), free) for key, free in limits]
         return max(login_throttle.wait_for_counted(place, now, free) for place, free in counted)
 
-    def _form(self, response: Response, current: Current, next_: str, username="", error=None, status=200) -> Response:
+    def _form(self, request: Request, next_: str, username="", error=None, status=200) -> Response:
+        """The sign-in form, its CSRF token tied to the form cookie set on the same response."""
+        response = Response()
         return page(
             "login.html",
             status,
             response,
-            csrf_token=current.csrf_token,
+            csrf_token=self.sessions.login_form.token(request, response),
             next=next_,
             entered_username=username,
             error=error,

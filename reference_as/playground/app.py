@@ -9,15 +9,24 @@
 
 Every POST answers 303 back to the page (its step view shows what happened).
 The pages carry the server's own headers (`pages.PAGE_HEADERS`: no framing, no
-inline script, no referrer, no caching), and a POST from another origin is
-refused: any web page could otherwise submit these forms to a loopback port.
+inline script, no referrer, no caching). The playground holds a client secret
+and tokens, so what any web page could otherwise make it do is refused:
+- a request whose Host is not one of its own loopback names (`trust.py`) is
+  answered 421 Misdirected Request with a page: a DNS-rebinding page can
+  neither read the playground's pages nor post to it;
+- every form carries a CSRF token from a signed cookie (`sessions.FormCookie`,
+  the sign-in form's mechanism): a POST without it is refused (403);
+- a POST from another origin is refused (Sec-Fetch-Site, Origin), too.
 """
 
 from webob import Request, Response
 
 from .. import pages
+from ..clock import SystemClock
 from ..endpoints.static import StaticFile
 from ..pages import redirect
+from ..sessions import FormCookie
+from . import trust
 from .walkthrough import FlowFailure, Walkthrough
 
 TEMPLATES = pages.template_folder("reference_as.playground")
@@ -31,15 +40,20 @@ STATIC = {
     ),
 }
 TOKENS = ("access_token", "refresh_token")
+FORM_COOKIE = "playground_form"
+FORM_TTL = 12 * 3600  # seconds a page of the playground stays usable
 
 
-def page(template: str, status: int = 200, **context) -> Response:
-    return pages.page(template, status, templates=TEMPLATES, **context)
+def page(template: str, status: int = 200, response: Response | None = None, **context) -> Response:
+    return pages.page(template, status, response, templates=TEMPLATES, **context)
 
 
 class PlaygroundApp:
-    def __init__(self, walkthrough: Walkthrough):
+    def __init__(self, walkthrough: Walkthrough, port: int):
         self.walkthrough = walkthrough
+        self.port = port
+        key = walkthrough.store.box.derive_key("reference-as playground form")
+        self.forms = FormCookie(FORM_COOKIE, key, SystemClock(), FORM_TTL)
         self.actions = {
             "/connection": self.save,
             "/authorize": self.authorize,
@@ -57,24 +71,32 @@ class PlaygroundApp:
         return self.respond(request)(environ, start_response)
 
     def respond(self, request: Request) -> Response:
-        path, method = request.path_info, request.method
+        if not trust.host_allowed(request.environ.get("HTTP_HOST"), self.port):
+            return self.problem(
+                421, "Wrong host name", "The playground answers only at its own loopback address, as it printed."
+            )
         try:
+            path, method = request.path_info, request.method
             if path in STATIC and method in ("GET", "HEAD"):
                 return STATIC[path](request)
             if path == "/favicon.ico":
                 return Response(status=204)
             if path == "/" and method in ("GET", "HEAD"):
-                return self.home()
+                return self.home(request)
             if path == "/callback" and method in ("GET", "HEAD"):
                 return self.callback(request)
             if path in self.actions and method == "POST":
                 if not self.same_origin(request):
                     return self.problem(403, "Refused", "This form can only be sent from the playground's own page.")
+                if not self.forms.check(request, request.POST.get("csrf_token")):
+                    return self.problem(
+                        403, "Refused", "The page expired or did not come from the playground: reload it."
+                    )
                 return self.actions[path](request)
         except FlowFailure as failure:
             return self.failure(failure)
         except UnicodeDecodeError:
-            return self.problem(400, "Bad request", "The form or the query is not valid UTF-8.")
+            return self.problem(400, "Bad request", "The path, the form or the query is not valid UTF-8.")
         if path in self.actions or path in ("/", "/callback"):
             return self.problem(405, "Method not allowed", f"{path} does not accept {method}.")
         return self.problem(404, "Not found", f"Nothing is served at {path}.")
@@ -97,9 +119,12 @@ class PlaygroundApp:
 
     # -- pages -----------------------------------------------------------------------------------------
 
-    def home(self, problems=(), form=None) -> Response:
+    def home(self, request: Request, problems=(), form=None) -> Response:
         view = self.walkthrough.view()
-        return page("home.html", 400 if problems else 200, problems=problems, form=form, **view)
+        response = Response()
+        csrf_token = self.forms.token(request, response)
+        status = 400 if problems else 200
+        return page("home.html", status, response, problems=problems, form=form, csrf_token=csrf_token, **view)
 
     def problem(self, status: int, heading: str, message: str) -> Response:
         return page("failure.html", status, heading=heading, message=message, steps=[], error=None)
@@ -121,7 +146,8 @@ class PlaygroundApp:
         form = dict(request.POST)
         problems = self.walkthrough.save_connection(form)
         if problems:
-            return self.home(problems, {name: value for name, value in form.items() if name != "client_secret"})
+            shown = {name: value for name, value in form.items() if name not in ("client_secret", "csrf_token")}
+            return self.home(request, problems, shown)
         return redirect("/#authorize")
 
     def authorize(self, request: Request) -> Response:
@@ -140,5 +166,6 @@ class PlaygroundApp:
         return redirect("/#steps")
 
 
-def make_playground(walkthrough: Walkthrough) -> PlaygroundApp:
-    return PlaygroundApp(walkthrough)
+def make_playground(walkthrough: Walkthrough, port: int) -> PlaygroundApp:
+    """The playground, answering at 127.0.0.1, localhost and [::1] on `port` only."""
+    return PlaygroundApp(walkthrough, port)

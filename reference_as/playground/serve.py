@@ -28,7 +28,7 @@ def redirect_uri(port: int) -> str:
 def run(port: int, metadata_url: str, store_file: Path) -> None:
     store = PlaygroundStore.open(store_file)
     store.read()  # a store file the key cannot open is reported now, not on the first page
-    app = make_playground(Walkthrough(store, redirect_uri(port), metadata_url))
+    app = make_playground(Walkthrough(store, redirect_uri(port), metadata_url), port)
     print(
         f"reference-as playground: http://{HOST}:{port}/ (redirect URI {redirect_uri(port)}), "
         f"store {store_file}, key {store.key_file}",

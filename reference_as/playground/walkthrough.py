@@ -24,7 +24,7 @@ from conformance.client import REFRESH_MARGIN, AuthorizationRequest, Endpoints, 
 from conformance.http import Exchange, Recorder, RecordingSession
 from conformance.target import GRANT_TYPES, ClientConfig
 
-from . import lessons
+from . import lessons, trust
 from .jwt_view import open_token, when
 from .redact import Masker
 from .steps import Step, json_text, make_step
@@ -108,9 +108,14 @@ def read_connection(form: dict, saved: Connection | None) -> tuple[Connection | 
     if value["resource_url"] and not _absolute(value["resource_url"]):
         problems.append("Protected resource URL: give an absolute http(s) URL, or leave it empty.")
     public = value["client_type"] == PUBLIC
-    secret = None if public else value["client_secret"] or (saved.client_secret if saved else None)
+    # The saved secret is kept only for the same metadata URL: a secret belongs to one server (trust.py).
+    same_server = saved is not None and saved.metadata_url == value["metadata_url"]
+    secret = None if public else value["client_secret"] or (saved.client_secret if same_server else None)
     if not public and not secret:
-        problems.append("Client secret: required for a confidential client (choose public for a client without one).")
+        problems.append(
+            "Client secret: required for a confidential client (choose public for a client without one); "
+            "a saved secret is kept only while the metadata URL stays the same."
+        )
     method = "none" if public else value["auth_method"] if value["auth_method"] in AUTH_METHODS else AUTH_METHODS[0]
     if problems:
         return None, problems
@@ -155,6 +160,8 @@ class Run:
 
     def client(self) -> OAuthClient:
         connection = self.walkthrough.connection_of(self.document)
+        if not connection.is_public and not connection.client_secret:
+            raise NotConnected("The client secret was dropped (the server changed): enter it again, then Save.")
         endpoints = Endpoints.from_metadata(self.document.get("metadata", {}))
         client = OAuthClient(
             connection.config(self.walkthrough.redirect_uri),
@@ -176,7 +183,9 @@ class Run:
         return client
 
     def fetch_metadata(self) -> None:
-        """RFC 8414 §3: every endpoint the flow uses comes from here."""
+        """RFC 8414 §3: every endpoint the flow uses comes from here. The secret and the
+        tokens stay bound to the server the metadata named when they were saved (trust.py):
+        if it now names another, they are dropped before anything is sent."""
         url = self.walkthrough.connection_of(self.document).metadata_url
         response = self.session.get(url, allow_redirects=False)
         body = _json(response)
@@ -185,6 +194,17 @@ class Run:
                 f"the server metadata at {url} answered HTTP {response.status_code} without a "
                 "token_endpoint: is the metadata URL right?"
             )
+        named, bound = trust.server_named(body), self.document.get("server")
+        if bound is not None and named != bound:
+            self.document["connection"]["client_secret"] = None
+            for name in ("tokens", "pending", "metadata", "jwks", "server"):
+                self.document.pop(name, None)
+            raise FlowFailure(
+                f"the metadata at {url} now names another server (issuer {named['issuer']}, token endpoint "
+                f"{named['token_endpoint']}) than when the connection was saved: the saved client secret and "
+                "the tokens were dropped, and nothing was sent. Enter the secret again to trust this server."
+            )
+        self.document["server"] = named
         self.document["metadata"] = body
 
     def on_token(self, token: str | None) -> None:
@@ -301,6 +321,12 @@ class Walkthrough:
             if connection != saved:  # tokens belong to the old settings: forget them
                 for name in ("tokens", "pending", "metadata", "jwks", "runs"):
                     document.pop(name, None)
+            if (
+                saved is None
+                or connection.metadata_url != saved.metadata_url
+                or (form.get("client_secret") or "").strip()
+            ):
+                document.pop("server", None)  # a secret typed for this server: bound at the next metadata fetch
             document["connection"] = asdict(connection)
         return []
 
@@ -469,6 +495,9 @@ class Walkthrough:
         def act(run: Run, client: OAuthClient, document: dict):
             if client.tokens is None:
                 return "No access token yet: Authorize (or use Client credentials) first.", False
+            refusal = trust.resource_refusal(run.where().resource_url, document.get("metadata", {}))
+            if refusal:
+                return refusal, False
             left = None if client.tokens.expires_at is None else int(client.tokens.expires_at - self.clock())
             try:
                 response = client.get(run.where().resource_url)

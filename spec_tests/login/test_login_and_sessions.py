@@ -1,12 +1,15 @@
 """Signing in and out: the session cookie, CSRF on the forms, slowed-down guessing."""
 
 import dataclasses
+import sqlite3
 
 import pytest
 from webtest import TestApp
 
 from reference_as.app import make_app
-from reference_as.sessions import COOKIE
+from reference_as.sessions import COOKIE, LOGIN_FORM_COOKIE, LOGIN_FORM_TTL
+from reference_as.store import SQLiteStore
+from reference_as.users import UserService
 
 
 def sign_in(web, username, password, next_=None, address="127.0.0.1", **headers):
@@ -29,15 +32,20 @@ def test_the_session_cookie_is_httponly_samesite_lax_and_expires(web, alice, set
 
 
 def test_the_session_cookie_is_secure_when_the_issuer_is_https(store, clock, box, settings, alice):
-    web = TestApp(make_app(dataclasses.replace(settings, issuer="https://auth.example.com"), store, clock, box))
+    app = make_app(dataclasses.replace(settings, issuer="https://auth.example.com"), store, clock, box)
+    web = TestApp(app, extra_environ={"wsgi.url_scheme": "https", "HTTP_HOST": "auth.example.com"})
     response = sign_in(web, alice[0].username, alice[1])
-    assert "secure" in session_cookie_header(response).lower()
+    assert response.status_int == 303 and "secure" in session_cookie_header(response).lower()
 
 
 def test_signing_in_replaces_the_session_id(web, alice):
-    before = web.cookies[COOKIE] if web.get("/login") and COOKIE in web.cookies else None
     sign_in(web, alice[0].username, alice[1])
-    assert before and web.cookies[COOKIE] != before
+    before = web.cookies[COOKIE]
+    sign_in(web, alice[0].username, alice[1])  # signed in already: still a new id, the old one ended
+    assert web.cookies[COOKIE] != before
+    web.reset()
+    web.set_cookie(COOKIE, before)
+    assert web.get("/account").status_int == 303
 
 
 def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(web, alice):
@@ -50,6 +58,7 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(web, alice):
 def test_a_forged_or_altered_cookie_is_not_a_session(web, alice):
     sign_in(web, alice[0].username, alice[1])
     session_id, signature = web.cookies[COOKIE].split(".")
+    web.reset()  # the browser now holds the altered cookie only
     web.set_cookie(COOKIE, session_id + "." + "0" * len(signature))
     assert web.get("/account").status_int == 303  # to the login page
 
@@ -196,3 +205,76 @@ def test_pages_are_escaped(web, clients, flow):
 def test_the_stylesheet_is_served_by_the_app(web):
     response = web.get("/static/style.css")
     assert response.content_type == "text/css" and b"body" in response.body
+
+
+# -- the sign-in form before anyone is signed in (no session row) --------------------------------
+
+
+def session_rows(store_file) -> int:
+    with sqlite3.connect(store_file) as db:
+        return db.execute("SELECT count(*) FROM sessions").fetchone()[0]
+
+
+def test_anonymous_visits_to_the_sign_in_form_store_nothing(settings, clock, box, tmp_path):
+    store = SQLiteStore(tmp_path / "visits.sqlite3")
+    web = TestApp(make_app(settings, store, clock, box))
+    user, password = UserService(store, settings, clock).create("alice")
+    for _ in range(200):
+        web.reset()  # a new visitor without cookies each time
+        assert web.get("/login").status_int == 200
+    assert session_rows(tmp_path / "visits.sqlite3") == 0
+    assert sign_in(web, user.username, password).status_int == 303  # the form still works
+    assert session_rows(tmp_path / "visits.sqlite3") == 1
+    store.close()
+
+
+@pytest.mark.requirement("RFC6749-10.12")
+def test_a_sign_in_form_token_works_only_with_its_own_browsers_cookie(app, alice):
+    mine, theirs = TestApp(app), TestApp(app)
+    their_form = theirs.get("/login").forms[0]
+    mine.get("/login")  # my own form cookie, which their token does not match
+    form = {"csrf_token": their_form["csrf_token"].value, "username": "alice", "password": alice[1]}
+    assert mine.post("/login", form, expect_errors=True).status_int == 400
+    assert mine.get("/account").status_int == 303
+
+
+@pytest.mark.requirement("RFC6749-10.12")
+def test_a_sign_in_form_expires(web, alice, clock):
+    form = web.get("/login").forms[0]
+    form["username"], form["password"] = alice[0].username, alice[1]
+    clock.advance(LOGIN_FORM_TTL)
+    assert form.submit(expect_errors=True).status_int == 400
+
+
+@pytest.mark.requirement("RFC6749-10.12")
+def test_a_forged_sign_in_form_cookie_is_refused(web, alice):
+    form = web.get("/login").forms[0]
+    nonce, expires, signature = web.cookies[LOGIN_FORM_COOKIE].split(".")
+    web.reset()
+    web.set_cookie(LOGIN_FORM_COOKIE, f"{nonce}.{int(expires) + 10**6}.{signature}")  # a longer life, same signature
+    form["username"], form["password"] = alice[0].username, alice[1]
+    assert form.submit(expect_errors=True).status_int == 400
+
+
+@pytest.mark.requirement("RFC6749-10.12")
+def test_a_stale_sign_in_form_leaves_a_signed_in_user_signed_in(web, alice):
+    sign_in(web, alice[0].username, alice[1])
+    web.post("/login", {"csrf_token": "stale", "username": "alice", "password": "x"}, expect_errors=True)
+    assert web.get("/account").status_int == 200
+
+
+def test_a_newline_in_next_after_a_correct_password_signs_in_and_stays_on_this_server(web, alice):
+    form = web.get("/login").forms[0]
+    form["username"], form["password"], form["next"] = alice[0].username, alice[1], "/account\r\nSet-Cookie: x=y"
+    response = form.submit(expect_errors=True)
+    assert response.status_int == 303 and response.location.startswith("http://localhost/account%0D%0ASet-Cookie")
+    assert "x=y" not in web.cookies
+
+
+@pytest.mark.requirement("RFC9700-4.11")
+@pytest.mark.parametrize("target", ["/\n/evil.example/", "/ /evil.example/", "/\r\n/evil.example/"])
+def test_characters_browsers_drop_from_next_cannot_make_it_another_host(web, alice, target):
+    form = web.get("/login").forms[0]
+    form["username"], form["password"], form["next"] = alice[0].username, alice[1], target
+    location = form.submit(expect_errors=True).location
+    assert location.startswith("http://localhost/%") and "//evil" not in location

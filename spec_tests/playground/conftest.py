@@ -3,6 +3,7 @@ playground in one process, time in the test's hands) and live (`reference-as
 playground` as a process, beside a live `reference-as serve`, for Chromium)."""
 
 import os
+from urllib.parse import urlsplit
 
 import pytest
 from webtest import TestApp
@@ -29,18 +30,24 @@ class PlaygroundPages:
             clock=lab.client_clock.now,
             mounts={ISSUER + "/": lab.adapter},
         )
-        self.web = TestApp(make_playground(self.walkthrough))
+        port = urlsplit(REDIRECT_URI).port
+        self.web = TestApp(make_playground(self.walkthrough, port), extra_environ={"HTTP_HOST": f"127.0.0.1:{port}"})
 
     @property
     def store(self) -> PlaygroundStore:
         return self.walkthrough.store
 
+    def post(self, path: str, fields: dict | None = None, **kwargs):
+        """A form post as the page sends it: with the CSRF token of the page (fetched first)."""
+        token = self.web.get("/").html.find("input", {"name": "csrf_token"})["value"]
+        return self.web.post(path, {**(fields or {}), "csrf_token": token}, **kwargs)
+
     def connect(self, client_id: str):
-        return self.web.post("/connection", self.lab.connection_form(client_id), status=303)
+        return self.post("/connection", self.lab.connection_form(client_id), status=303)
 
     def authorize(self):
         """Authorize; the browser's part played by the lab (the server approves at once); the callback."""
-        leave = self.web.post("/authorize", status=303)
+        leave = self.post("/authorize", status=303)
         _, query = self.lab.browser(leave.location)
         return self.web.get("/callback?" + query, status=303)
 

@@ -23,7 +23,7 @@ def test_a_token_about_to_expire_is_refreshed_before_the_call(tmp_path):
     before = pages.store.read()["tokens"]
     pages.lab.clock.advance(50)
 
-    pages.web.post("/resource", status=303)
+    pages.post("/resource", status=303)
 
     run = pages.last_run()
     assert kinds(run) == ["refresh", "resource"] and run["ok"], run["outcome"]
@@ -34,7 +34,7 @@ def test_a_token_about_to_expire_is_refreshed_before_the_call(tmp_path):
     assert resource.request.endswith("Authorization: Bearer …" + after["access_token"][-4:])
     assert "Refreshed before use" in pages.web.get("/").text
 
-    pages.web.post("/resource", status=303)  # fresh again: no refresh this time
+    pages.post("/resource", status=303)  # fresh again: no refresh this time
     assert kinds(pages.last_run()) == ["resource"]
 
 
@@ -47,7 +47,7 @@ def test_a_401_triggers_one_refresh_and_one_retry(tmp_path):
     pages.authorize()
     lab.clock.advance(3600 + 1)  # the server's clock only
 
-    pages.web.post("/resource", status=303)
+    pages.post("/resource", status=303)
 
     run = pages.last_run()
     assert kinds(run) == ["resource_refused", "refresh", "resource"] and run["ok"], run["outcome"]
@@ -88,7 +88,7 @@ def test_a_second_401_is_reported_as_a_failure_and_not_retried_again(tmp_path):
     pages.connect(CONFIDENTIAL_ID)
     pages.authorize()
 
-    pages.web.post("/resource", status=303)
+    pages.post("/resource", status=303)
 
     run = pages.last_run()
     assert kinds(run) == ["resource_refused", "refresh", "resource_refused"]

@@ -22,7 +22,7 @@ def test_the_store_file_holds_no_client_secret_or_token_in_clear(pages):
 
     # Between Authorize and the callback the PKCE verifier waits in the file (the state too,
     # in clear: it is no credential, and the browser's address bar shows it anyway).
-    leave = pages.web.post("/authorize", status=303)
+    leave = pages.post("/authorize", status=303)
     verifier = pages.store.read()["pending"]["code_verifier"]
     raw = pages.store.path.read_text()
     for value in (client_secret, verifier):
@@ -30,7 +30,7 @@ def test_the_store_file_holds_no_client_secret_or_token_in_clear(pages):
 
     _, query = pages.lab.browser(leave.location)
     pages.web.get("/callback?" + query, status=303)
-    pages.web.post("/refresh", status=303)  # a second pair of tokens, and a spent refresh token
+    pages.post("/refresh", status=303)  # a second pair of tokens, and a spent refresh token
 
     stored = pages.store.read()  # opened with the key file: everything is there
     held = secrets_in(

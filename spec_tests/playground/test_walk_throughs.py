@@ -36,13 +36,13 @@ def test_the_public_client_variant_sends_no_secret_only_its_client_id_and_the_ve
 
 def test_the_client_credentials_variant_gets_a_token_without_a_user_or_a_refresh_token(pages):
     pages.connect(CONFIDENTIAL_ID)
-    pages.web.post("/client-credentials", status=303)
+    pages.post("/client-credentials", status=303)
     run = pages.last_run()
     assert kinds(run) == ["metadata", "client_credentials", "jwks"] and run["ok"]
     assert run["steps"][1].sections == ["RFC 6749 §4.4.2"]
     assert '"sub": "demo-confidential"' in run["steps"][1].decoded["claims"]
     assert pages.store.read()["tokens"]["refresh_token"] is None
-    pages.web.post("/resource", status=303)
+    pages.post("/resource", status=303)
     assert kinds(pages.last_run()) == ["resource"]
 
 
@@ -56,7 +56,7 @@ def test_a_callback_nobody_asked_for_is_an_invalid_oauth_state_and_stores_nothin
 
 def test_a_callback_with_another_state_is_refused_and_the_pending_request_still_stands(pages):
     pages.connect(CONFIDENTIAL_ID)
-    leave = pages.web.post("/authorize", status=303)
+    leave = pages.post("/authorize", status=303)
     _, query = pages.lab.browser(leave.location)
     tampered = query.replace("state=", "state=x", 1)
     assert "<h1>Invalid OAuth state</h1>" in pages.web.get("/callback?" + tampered, status=400).text
@@ -67,7 +67,7 @@ def test_a_callback_with_another_state_is_refused_and_the_pending_request_still_
 
 def test_a_refused_code_exchange_says_oauth2_authorization_failed_with_the_servers_error(pages):
     pages.connect(CONFIDENTIAL_ID)
-    leave = pages.web.post("/authorize", status=303)
+    leave = pages.post("/authorize", status=303)
     _, query = pages.lab.browser(leave.location)
     with pages.store.editing() as document:  # the verifier lost: the server must refuse the code
         document["pending"]["code_verifier"] = "x" * 64
@@ -79,21 +79,21 @@ def test_a_refused_code_exchange_says_oauth2_authorization_failed_with_the_serve
 
 def test_a_form_posted_from_another_site_is_refused(pages):
     pages.connect(CONFIDENTIAL_ID)
-    pages.web.post("/authorize", headers={"Sec-Fetch-Site": "cross-site"}, status=403)
-    pages.web.post("/authorize", headers={"Origin": "https://attacker.example"}, status=403)
-    pages.web.post("/authorize", headers={"Sec-Fetch-Site": "same-origin", "Origin": "null"}, status=303)
+    pages.post("/authorize", headers={"Sec-Fetch-Site": "cross-site"}, status=403)
+    pages.post("/authorize", headers={"Origin": "https://attacker.example"}, status=403)
+    pages.post("/authorize", headers={"Sec-Fetch-Site": "same-origin", "Origin": "null"}, status=303)
 
 
 def test_the_connection_form_names_what_is_missing(pages):
-    page = pages.web.post("/connection", {"metadata_url": "not a url", "client_type": "confidential"}, status=400)
+    page = pages.post("/connection", {"metadata_url": "not a url", "client_type": "confidential"}, status=400)
     problems = page.text.split('role="alert"', 1)[1].split("</div>", 1)[0]
     assert "Server metadata URL" in problems and "Client ID" in problems and "Client secret" in problems
 
 
 def test_a_server_that_cannot_be_reached_is_reported_in_the_step_view(pages):
     form = {**pages.lab.connection_form(CONFIDENTIAL_ID), "metadata_url": "http://127.0.0.1:9/.well-known/x"}
-    pages.web.post("/connection", form, status=303)
-    assert pages.web.post("/authorize", status=303).location.endswith("/#steps")
+    pages.post("/connection", form, status=303)
+    assert pages.post("/authorize", status=303).location.endswith("/#steps")
     run = pages.last_run()
     assert not run["ok"]
     assert (

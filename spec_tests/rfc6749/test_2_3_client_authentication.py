@@ -75,6 +75,8 @@ def test_no_credentials_at_all_is_invalid_client(web):
         "Basic !!!not-base64!!!",
         "Basic " + base64.b64encode(b"no-colon").decode(),
         "Basic " + base64.b64encode(b"\xff\xfe:x").decode(),
+        "Basic é",  # not ASCII at all (a WSGI server hands header bytes over as latin-1)
+        "Basic \xff\xfe",
     ],
 )
 def test_malformed_authorization_header_is_invalid_client(web, header):

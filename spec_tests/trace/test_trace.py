@@ -1,6 +1,7 @@
 """`serve --trace`: each exchange printed with its decision and RFC section, secrets masked."""
 
 import io
+from urllib.parse import quote
 
 import pytest
 from webtest import TestApp
@@ -38,3 +39,32 @@ def test_client_credentials_errors_name_their_section(traced, confidential):
     client, secret = confidential
     token_request(web, {"grant_type": "client_credentials", "scope": "api:superuser"}, basic(client.client_id, secret))
     assert "refused: invalid_scope" in out.getvalue() and "rule: RFC 6749 §5.2" in out.getvalue()
+
+
+FORGED = "x\n── POST /oauth2/token\n   → issued an access token"
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda web: web.get("/api/me?state=" + quote(FORGED), expect_errors=True),
+        lambda web: web.post("/oauth2/token", {"grant_type": FORGED}, expect_errors=True),
+        lambda web: web.post("/oauth2/token", {FORGED: "x"}, expect_errors=True),
+        lambda web: web.get("/" + quote(FORGED), expect_errors=True),
+        lambda web: web.post("/oauth2/token", {"grant_type": "x"}, headers=basic(FORGED, "secret"), expect_errors=True),
+    ],
+    ids=["query value", "body value", "body name", "path", "basic client_id"],
+)
+def test_no_value_a_client_sends_can_forge_a_trace_line(traced, send):
+    web, out = traced
+    send(web)
+    lines = out.getvalue().splitlines()
+    assert sum(line.startswith("──") for line in lines) == 1  # one exchange, one entry
+    assert not any(line.startswith("   → issued") for line in lines)
+    assert "\\n── POST /oauth2/token" in out.getvalue()  # shown, escaped
+
+
+def test_a_request_the_server_cannot_decode_is_traced_too(traced):
+    web, out = traced
+    web.request("/", environ={"PATH_INFO": "/\xff", "QUERY_STRING": "a=%ff"}, expect_errors=True)
+    assert "── GET /\ufffd" in out.getvalue() and "   a = \ufffd" in out.getvalue()
