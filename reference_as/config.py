@@ -43,6 +43,10 @@ class Settings:
     audience: str = ""
     # RFC 7518 §3.1: RS256 is the algorithm every JWT library supports.
     signing_alg: str = "RS256"
+    # How long verifiers may cache the JWKS (its Cache-Control max-age). A new signing
+    # key is published this long before it signs (see keys.py), so that a verifier
+    # holding a cached copy has fetched the new key before it meets a token it signed.
+    jwks_max_age: int = 60
 
     # RFC 6749 §3.3: the scopes the server knows. The seed's four levels under a prefix.
     scope_prefix: str = "api:"

@@ -48,17 +48,13 @@ class Store(Protocol):
         """Remove the client, revoke its access and refresh tokens, spend its codes and
         forget the consents given to it, atomically. False if absent."""
 
-    # Signing keys (RFC 7517)
-    def add_signing_key(self, key: SigningKey) -> None: ...
+    # Signing keys (RFC 7517; their timeline: policy/key_rotation.py)
+    def add_signing_key(self, key: SigningKey, withdraw_others: bool = False) -> None:
+        """Insert; with `withdraw_others`, mark every other key not withdrawn yet withdrawn
+        at `key.created_at`, in the same transaction (an emergency rotation)."""
 
     def signing_keys(self) -> list[SigningKey]:
         """All keys, newest first."""
-
-    def active_signing_kid(self) -> str | None:
-        """The kid of the newest key not retired (one indexed look-up)."""
-
-    def retire_signing_keys(self, now: int, except_kid: str) -> None:
-        """Mark every key but `except_kid` retired at `now` (unless retired already)."""
 
     # Access tokens (RFC 9068; the record only)
     def add_access_token(self, token: AccessToken) -> None:

@@ -78,7 +78,7 @@ CLIENT_COLUMNS = (
     "client_id, name, client_type, grant_types, scopes, redirect_uris, status, secret_hash, secret_hint, "
     "created_at, updated_at, permissions"
 )
-KEY_COLUMNS = "kid, alg, public_jwk, private_key_sealed, created_at, retired_at"
+KEY_COLUMNS = "kid, alg, public_jwk, private_key_sealed, created_at, signs_from, withdrawn_at"
 TOKEN_COLUMNS = "jti, client_id, subject, scope, issued_at, expires_at, revoked_at, grant_id"
 USER_COLUMNS = "user_id, username, password_hash, is_admin, created_at"
 SESSION_COLUMNS = "session_hash, user_id, created_at, expires_at"
@@ -237,26 +237,18 @@ class SQLiteStore:
 
     # -- signing keys -----------------------------------------------------------------
 
-    def add_signing_key(self, key: SigningKey) -> None:
-        self._db.execute(
-            f"INSERT INTO signing_keys ({KEY_COLUMNS}) VALUES ({_placeholders(KEY_COLUMNS)})",
-            (key.kid, key.alg, key.public_jwk, key.private_key_sealed, key.created_at, key.retired_at),
-        )
+    def add_signing_key(self, key: SigningKey, withdraw_others: bool = False) -> None:
+        with self._transaction() as db:
+            if withdraw_others:
+                db.execute("UPDATE signing_keys SET withdrawn_at = ? WHERE withdrawn_at IS NULL", (key.created_at,))
+            db.execute(
+                f"INSERT INTO signing_keys ({KEY_COLUMNS}) VALUES ({_placeholders(KEY_COLUMNS)})",
+                (key.kid, key.alg, key.public_jwk, key.private_key_sealed, key.created_at, key.signs_from, None),
+            )
 
     def signing_keys(self) -> list[SigningKey]:
         rows = self._db.execute(f"SELECT {KEY_COLUMNS} FROM signing_keys ORDER BY created_at DESC, rowid DESC")
         return [SigningKey(*row) for row in rows]
-
-    def active_signing_kid(self) -> str | None:
-        row = self._db.execute(
-            "SELECT kid FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1"
-        ).fetchone()
-        return row[0] if row else None
-
-    def retire_signing_keys(self, now: int, except_kid: str) -> None:
-        self._db.execute(
-            "UPDATE signing_keys SET retired_at = ? WHERE kid != ? AND retired_at IS NULL", (now, except_kid)
-        )
 
     # -- access tokens ----------------------------------------------------------------
 

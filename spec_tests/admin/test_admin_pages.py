@@ -148,12 +148,14 @@ def test_the_pages_send_the_protective_headers(signed_in_admin):
 
 
 def test_the_keys_page_lists_and_rotates(signed_in_admin, store):
-    before = store.active_signing_kid()
+    [before] = store.signing_keys()
     page = signed_in_admin.get("/admin/keys")
-    assert before in page.text and "active" in page.text
+    assert before.kid in page.text and "active" in page.text
     page.forms[0].submit()
-    assert store.active_signing_kid() != before
-    assert "published" in signed_in_admin.get("/admin/keys").text
+    new, old = store.signing_keys()
+    assert old == before and new.signs_from > new.created_at  # published first, signing later
+    listed = signed_in_admin.get("/admin/keys").text
+    assert new.kid in listed and "pending" in listed
 
 
 def test_an_unknown_client_is_404(signed_in_admin):

@@ -81,11 +81,14 @@ def test_bad_input_is_a_clear_message_and_exit_code_2(workdir, capsys):
 
 def test_keys_list_and_rotate(workdir, capsys):
     first = run_json(capsys, "keys", "rotate")
-    assert [k["active"] for k in first] == [True]
+    assert [k["state"] for k in first] == ["active"]  # the first key signs at once
     second = run_json(capsys, "keys", "rotate")
-    assert [(k["active"], k["published"]) for k in second] == [(True, True), (False, True)]
+    assert [k["state"] for k in second] == ["pending", "active"]
+    assert second[1]["signs_until"] == second[0]["signs_from"] > second[0]["created_at"]
+    third = run_json(capsys, "keys", "rotate", "--now")
+    assert [k["state"] for k in third] == ["active", "retired", "retired"]  # the others withdrawn
     listed = run_json(capsys, "keys", "list")
-    assert [k["kid"] for k in listed] == [k["kid"] for k in second]
+    assert [k["kid"] for k in listed] == [k["kid"] for k in third]
     key_file = workdir / "var" / "secret.key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
 
