@@ -7,6 +7,7 @@ suite) can read it. Settings come from `reference-as.toml`, then
 
 import argparse
 import json
+import logging
 import sys
 
 from . import app as app_module
@@ -19,7 +20,7 @@ from .policy.rfc6749_clients import CLIENT_TYPES, GRANT_TYPES
 from .policy.rfc7662_introspection import PERMISSIONS
 from .purge import purge
 from .secret_box import SecretKeyError
-from .store import open_store
+from .store import StoreError, open_store
 from .store.records import CONFIDENTIAL, PUBLIC
 from .trace import Tracer
 from .users import UserError, UserService
@@ -422,15 +423,34 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _log_to_stderr() -> None:
+    """The server's own log (the purge's counts, unexpected errors), INFO and up, on
+    standard error beside Granian's lines; its workers inherit it."""
+    handler = logging.StreamHandler()  # standard error as it is now (a test's capture, say)
+    handler.setFormatter(logging.Formatter("[%(levelname)s] %(name)s: %(message)s"))
+    logger = logging.getLogger("reference_as")
+    logger.handlers = [handler]
+    logger.setLevel(logging.INFO)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    _log_to_stderr()
     if args.command == "playground":
         return cmd_playground(args)
     if args.command == "clients" and args.action == "create" and not args.name:
         args.name = args.client_id or "unnamed client"
     try:
         args.handler(Context(args))
-    except (ConfigError, InvalidClientSettings, ClientNotFound, SecretKeyError, UserError, ValueError) as error:
+    except (
+        ConfigError,
+        InvalidClientSettings,
+        ClientNotFound,
+        SecretKeyError,
+        StoreError,
+        UserError,
+        ValueError,
+    ) as error:
         print(f"reference-as: {error}", file=sys.stderr)
         return 2
     return 0

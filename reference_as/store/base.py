@@ -21,6 +21,11 @@ class DuplicateUser(Exception):
     """A user with that username exists already."""
 
 
+class StoreError(Exception):
+    """The store cannot be used as configured (a bad file, a schema newer than the
+    code); the message says what is wrong, in one line."""
+
+
 @dataclass(frozen=True)
 class PurgeCutoffs:
     """What `purge` deletes: rows whose time is before each cut-off."""
@@ -140,5 +145,8 @@ class Store(Protocol):
     # Housekeeping
     def purge(self, cutoffs: PurgeCutoffs) -> dict[str, int]:
         """Delete what is older than the cut-offs; the number of rows deleted per kind."""
+
+    def checkpoint(self) -> None:
+        """Keep the store's journal small after a burst of writes (SQLite's write-ahead log)."""
 
     def close(self) -> None: ...

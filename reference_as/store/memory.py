@@ -245,5 +245,8 @@ class MemoryStore:
             del table[key]
         return len(keys)
 
+    def checkpoint(self) -> None:
+        pass  # no journal
+
     def close(self) -> None:
         pass

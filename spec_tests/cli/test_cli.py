@@ -145,8 +145,9 @@ def test_a_bad_setting_names_itself(workdir, capsys):
 def test_purge_reports_what_it_deleted(workdir, capsys):
     counts = run_json(capsys, "purge")
     assert set(counts) == {"codes", "access_tokens", "refresh_tokens", "sessions", "login_failures", "revoked_grants"}
-    _, text, _ = run(capsys, "purge")
+    _, text, log = run(capsys, "purge")
     assert text.startswith("deleted: ")
+    assert log.startswith("[INFO] reference_as.purge: purge deleted: ")  # the same line as the server's purge
 
 
 def test_introspect_permission_from_the_cli(workdir, capsys):
