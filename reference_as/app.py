@@ -52,9 +52,11 @@ from .validator import Validator
 log = logging.getLogger("reference_as")
 
 
-def secret_box(settings: Settings) -> SecretBox:
-    """The master key: REFERENCE_AS_SECRET_KEY, else the key file (made on first use)."""
-    return load_box(os.environ.get("REFERENCE_AS_SECRET_KEY"), Path(settings.secret_key_file))
+def secret_box(settings: Settings, store: Store) -> SecretBox:
+    """The master key: REFERENCE_AS_SECRET_KEY, else the key file, which is made only on
+    first start: a store that holds sealed keys is never given a new master key."""
+    first_start = not store.signing_keys()
+    return load_box(os.environ.get("REFERENCE_AS_SECRET_KEY"), Path(settings.secret_key_file), create=first_start)
 
 
 def render_page(error: OAuthError) -> Response:
@@ -122,7 +124,7 @@ def make_app(
     settings: Settings, store: Store, clock: Clock | None = None, box: SecretBox | None = None, tracer=None
 ) -> App:
     clock = clock or SystemClock()
-    box = box or secret_box(settings)
+    box = box or secret_box(settings, store)
     keyring = Keyring(store, box, clock, settings)
     keyring.ensure_active()
     access_tokens = AccessTokenValidator(settings, store, keyring, clock)

@@ -9,6 +9,7 @@ import argparse
 import dataclasses
 import importlib.metadata
 import json
+import logging
 import sys
 
 from . import app as app_module
@@ -22,7 +23,7 @@ from .policy.rfc7662_introspection import PERMISSIONS
 from .purge import purge
 from .secret_box import SecretKeyError
 from .settings_doc import flag_help
-from .store import MemoryStore, open_store
+from .store import MemoryStore, StoreError, open_store
 from .store.records import CONFIDENTIAL, PUBLIC
 from .trace import Tracer
 from .users import UserError, UserService
@@ -53,7 +54,10 @@ class Context:
         self.users = UserService(self.store, self.settings, self.clock)
 
     def keyring(self) -> Keyring:
-        return Keyring(self.store, app_module.secret_box(self.settings), self.clock, self.settings)
+        """The signing keys, under a master key checked to open them (SecretKeyError if not)."""
+        keyring = Keyring(self.store, app_module.secret_box(self.settings, self.store), self.clock, self.settings)
+        keyring.check_master_key()
+        return keyring
 
     def emit(self, data, text: str) -> None:
         print(json.dumps(data, indent=2) if self.args.json else text)
@@ -232,20 +236,21 @@ def _key_rows(keyring) -> list[dict]:
         {
             "kid": key.kid,
             "alg": key.alg,
-            "created_at": key.created_at,
-            "retired_at": key.retired_at,
-            "active": state == "active",
-            "published": state != "retired",  # the active key is published too
+            "state": state,  # pending, active, published or retired: policy/key_rotation.py
+            "created_at": key.created_at,  # published from
+            "signs_from": key.signs_from,
+            "signs_until": signs_until,  # None: no newer key yet
+            "withdrawn_at": key.withdrawn_at,
         }
-        for key, state in keyring.states()
+        for key, state, signs_until in keyring.states()
     ]
 
 
 def _keys_table(rows: list[dict]) -> str:
-    lines = [f"{'KID':<45} {'ALG':<6} {'CREATED':<23} {'RETIRED':<23} STATE"]
+    lines = [f"{'KID':<45} {'ALG':<6} {'STATE':<10} {'CREATED':<23} {'SIGNS FROM':<23} SIGNS UNTIL"]
     for r in rows:
-        state = "active" if r["active"] else ("published" if r["published"] else "retired")
-        lines.append(f"{r['kid']:<45} {r['alg']:<6} {_date(r['created_at']):<23} {_date(r['retired_at']):<23} {state}")
+        times = f"{_date(r['created_at']):<23} {_date(r['signs_from']):<23} {_date(r['signs_until'])}"
+        lines.append(f"{r['kid']:<45} {r['alg']:<6} {r['state']:<10} {times}")
     return "\n".join(lines)
 
 
@@ -255,12 +260,25 @@ def cmd_keys_list(ctx: Context) -> None:
 
 
 def cmd_keys_rotate(ctx: Context) -> None:
-    keyring = ctx.keyring()
-    key = keyring.rotate()
+    keyring, settings = ctx.keyring(), ctx.settings
+    key = keyring.rotate(immediately=ctx.args.now)
     rows = _key_rows(keyring)
-    ctx.emit(
-        rows, f"new active key {key.kid}; retired keys stay published for one token lifetime\n" + _keys_table(rows)
-    )
+    if ctx.args.now:
+        note = (
+            f"new key {key.kid} signs now; every other key is withdrawn from the JWKS now. Their tokens are refused "
+            f"here at once (clients must get new ones), and by verifiers once their copy of the JWKS expires (at most "
+            f"{settings.jwks_max_age} s); until then a verifier that does not fetch the JWKS again on an unknown kid "
+            "refuses the new key's tokens."
+        )
+    elif key.signs_from == key.created_at:
+        note = f"new key {key.kid} signs now (the first key)"
+    else:
+        note = (
+            f"new key {key.kid} is published now and signs from {readable(key.signs_from)} (in "
+            f"{key.signs_from - key.created_at} s: every copy of the JWKS cached before now has expired by then); "
+            f"the current key signs until then and stays published {settings.access_token_ttl} s more"
+        )
+    ctx.emit(rows, note + "\n" + _keys_table(rows))
 
 
 # -- purge ------------------------------------------------------------------------------
@@ -437,7 +455,13 @@ def parser() -> argparse.ArgumentParser:
 
     keys = commands.add_parser("keys", help="signing keys").add_subparsers(dest="action", required=True)
     keys.add_parser("list", parents=[common], help="list signing keys").set_defaults(handler=cmd_keys_list)
-    keys.add_parser("rotate", parents=[common], help="make a new signing key").set_defaults(handler=cmd_keys_rotate)
+    rotate = keys.add_parser(
+        "rotate", parents=[common], help="publish a new signing key, which signs one JWKS cache lifetime later"
+    )
+    rotate.add_argument(
+        "--now", action="store_true", help="a compromised key: sign with the new key at once, withdraw every other"
+    )
+    rotate.set_defaults(handler=cmd_keys_rotate)
 
     commands.add_parser("purge", parents=[common], help="delete expired codes, tokens and sessions").set_defaults(
         handler=cmd_purge
@@ -458,15 +482,34 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _log_to_stderr() -> None:
+    """The server's own log (the purge's counts, unexpected errors), INFO and up, on
+    standard error beside Granian's lines; its workers inherit it."""
+    handler = logging.StreamHandler()  # standard error as it is now (a test's capture, say)
+    handler.setFormatter(logging.Formatter("[%(levelname)s] %(name)s: %(message)s"))
+    logger = logging.getLogger("reference_as")
+    logger.handlers = [handler]
+    logger.setLevel(logging.INFO)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    _log_to_stderr()
     if args.command == "playground":
         return cmd_playground(args)
     if args.command == "clients" and args.action == "create" and not args.name:
         args.name = args.client_id or "unnamed client"
     try:
         args.handler(Context(args))
-    except (ConfigError, InvalidClientSettings, ClientNotFound, SecretKeyError, UserError, ValueError) as error:
+    except (
+        ConfigError,
+        InvalidClientSettings,
+        ClientNotFound,
+        SecretKeyError,
+        StoreError,
+        UserError,
+        ValueError,
+    ) as error:
         print(f"reference-as: {error}", file=sys.stderr)
         return 2
     return 0

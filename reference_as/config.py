@@ -8,6 +8,7 @@ With nothing set, the server runs: first start needs no configuration.
 """
 
 import dataclasses
+import ipaddress
 import os
 import tomllib
 from dataclasses import dataclass
@@ -55,6 +56,12 @@ class Settings:
     # RFC 7518 §3.1: RS256 is the algorithm every JWT library supports.
     signing_alg: str = "RS256"
     """The access tokens' signing algorithm: RS256, ES256 or EdDSA."""
+
+    # How long verifiers may cache the JWKS (its Cache-Control max-age). A new signing
+    # key is published this long before it signs (see keys.py), so that a verifier
+    # holding a cached copy has fetched the new key before it meets a token it signed.
+    jwks_max_age: int = 60
+    """Seconds verifiers may cache the JWKS; a new signing key is published this long before it signs."""
 
     # RFC 6749 §3.3: the scopes the server knows. The seed's four levels under a prefix.
     scope_prefix: str = "api:"
@@ -178,12 +185,47 @@ def load_settings(config_file: str | None = None, environ=None, overrides: dict 
             values[name] = _convert(name, value, "--" + name.replace("_", "-"))
     settings = Settings(**values)
     if not settings.issuer:
-        settings = dataclasses.replace(settings, issuer=f"http://{settings.host}:{settings.port}")
+        host = f"[{settings.host}]" if ":" in settings.host else settings.host  # IPv6 in a URL: RFC 3986 §3.2.2
+        settings = dataclasses.replace(settings, issuer=f"http://{host}:{settings.port}")
     check(settings)
     return settings
 
 
+MINUTE, DAY = 60, 24 * 3600
+
+# The range of every number. A value outside it is a mistake (a unit confused, a
+# digit too many), refused at start rather than served: 10**30 seconds do not fit
+# SQLite's 64-bit integers, a negative purge grace would delete live rows.
+LIMITS = {
+    "port": (1, 65535),
+    "workers": (1, 64),
+    # RFC 6819 §5.1.5.3: access tokens short-lived; a retired key also stays published this long.
+    "access_token_ttl": (1, DAY),
+    "jwks_max_age": (0, DAY),
+    # RFC 6749 §4.1.2: "a maximum authorization code lifetime of 10 minutes is RECOMMENDED".
+    "code_ttl": (1, 10 * MINUTE),
+    "refresh_token_ttl": (1, 366 * DAY),
+    "refresh_token_reuse_grace": (0, MINUTE),
+    "grant_max_lifetime": (MINUTE, 5 * 366 * DAY),
+    "session_ttl": (MINUTE, 30 * DAY),
+    "login_free_attempts": (1, 1000),
+    "login_free_attempts_per_address": (1, 1000),
+    "login_free_attempts_per_account": (1, 1000),
+    "password_scrypt_n": (2, 2**20),  # 2**20 already takes 1 GiB of memory per check (r = 8)
+    "purge_grace": (0, 366 * DAY),
+    "purge_interval": (1, DAY),
+    "max_body_bytes": (1024, 16 * 2**20),
+}
+
+
 def check(settings: Settings) -> None:
+    for name, (low, high) in LIMITS.items():
+        if not low <= getattr(settings, name) <= high:
+            raise ConfigError(f"{name} = {getattr(settings, name)} is out of range: it must be from {low} to {high}")
+    n = settings.password_scrypt_n
+    if n & (n - 1):
+        raise ConfigError("password_scrypt_n must be a power of two")
+    _check_address(settings)
     issuer = urlsplit(settings.issuer)
     # RFC 8414 §2: "a URL that uses the https scheme and has no query or fragment components".
     if issuer.scheme not in ("https", "http") or not issuer.hostname or issuer.query or issuer.fragment:
@@ -192,27 +234,27 @@ def check(settings: Settings) -> None:
         raise ConfigError(f"issuer {settings.issuer!r}: http is allowed only on loopback (RFC 8414 §2 asks for https)")
     if settings.signing_alg not in ALGORITHMS:
         raise ConfigError(f"signing_alg {settings.signing_alg!r}: choose {', '.join(ALGORITHMS)}")
-    for name in (
-        "access_token_ttl",
-        "workers",
-        "max_body_bytes",
-        "code_ttl",
-        "refresh_token_ttl",
-        "grant_max_lifetime",
-        "session_ttl",
-        "purge_interval",
-    ):
-        if getattr(settings, name) <= 0:
-            raise ConfigError(f"{name} must be positive")
-    n = settings.password_scrypt_n
-    if n < 2 or n & (n - 1):
-        raise ConfigError("password_scrypt_n must be a power of two")
     if not settings.scope_levels:
         raise ConfigError("scope_levels must name at least one scope")
     if settings.auto_approve_user and not (
-        settings.host in LOOPBACK_HOSTS and urlsplit(settings.issuer).hostname in LOOPBACK_HOSTS
+        ipaddress.ip_address(settings.host).is_loopback and urlsplit(settings.issuer).hostname in LOOPBACK_HOSTS
     ):
         raise ConfigError(
             "auto_approve_user approves every authorization request without sign-in (a test switch): "
             "it is refused unless both host and issuer are loopback"
+        )
+
+
+def _check_address(settings: Settings) -> None:
+    """`host` is an address to listen on (the server binds addresses, not names). Beyond
+    loopback, clients reach the server through a TLS reverse proxy (RFC 6749 §3.1 and
+    §3.2 require TLS at both endpoints), so the issuer must be that proxy's https URL."""
+    try:
+        address = ipaddress.ip_address(settings.host)
+    except ValueError:
+        raise ConfigError(f"host {settings.host!r} must be an IP address, e.g. 127.0.0.1 or 0.0.0.0") from None
+    if not address.is_loopback and not settings.issuer.startswith("https://"):
+        raise ConfigError(
+            f"host {settings.host} is not loopback: set issuer to the https URL of the TLS proxy in front "
+            "(http is served on loopback only)"
         )

@@ -6,11 +6,15 @@ answered by revoking its grant during that time), then deleted. A grant
 expires with the last token it issued, so a revoked grant is remembered as
 long as any token of it could still be presented. `reference-as purge` runs it once; the server
 runs it every `purge_interval` seconds in a background thread of each worker
-(running it twice at once is harmless: each delete is one transaction).
+(running it twice at once is harmless: each delete is one transaction). Each
+purge logs, at INFO, how many rows of each kind it deleted (counts only, never
+a value). The same thread keeps the store's journal small after a burst of
+writes (`Store.checkpoint`), every CHECKPOINT_SECONDS.
 """
 
 import logging
 import threading
+import time
 
 from .clock import Clock
 from .config import Settings
@@ -19,31 +23,39 @@ from .store import PurgeCutoffs, Store
 
 log = logging.getLogger("reference_as.purge")
 
+CHECKPOINT_SECONDS = 0.1
+
 
 def purge(store: Store, settings: Settings, clock: Clock) -> dict[str, int]:
     now = clock.now()
     expired_before = now - settings.purge_grace
-    return store.purge(
+    counts = store.purge(
         PurgeCutoffs(
             expired_before=expired_before,
             sessions_before=now + 1,  # a session is over at its expires_at (sessions.py)
             failures_before=now - login_throttle.FORGET_AFTER,
         )
     )
+    store.checkpoint()  # the deletes themselves may have filled the journal
+    log.info("purge deleted: %s", ", ".join(f"{kind.replace('_', ' ')} {n}" for kind, n in counts.items()))
+    return counts
 
 
-def start_periodic(store: Store, settings: Settings, clock: Clock) -> threading.Thread:
-    """A daemon thread that purges every `purge_interval` seconds until the process ends."""
+def start_periodic(store: Store, settings: Settings, clock: Clock) -> threading.Event:
+    """A daemon thread that purges every `purge_interval` seconds, and checkpoints the
+    store every CHECKPOINT_SECONDS, until the process ends or the event returned is set."""
 
     def loop():
-        while not stop.wait(settings.purge_interval):
+        next_purge = time.monotonic() + settings.purge_interval
+        while not stop.wait(CHECKPOINT_SECONDS):
             try:
-                counts = purge(store, settings, clock)
-                log.info("purged %s", ", ".join(f"{n} {kind}" for kind, n in counts.items() if n) or "nothing")
+                store.checkpoint()
+                if time.monotonic() >= next_purge:
+                    next_purge = time.monotonic() + settings.purge_interval
+                    purge(store, settings, clock)
             except Exception:
-                log.exception("purge failed; will try again")
+                log.exception("housekeeping failed; will try again")
 
     stop = threading.Event()
-    thread = threading.Thread(target=loop, name="reference-as-purge", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=loop, name="reference-as-purge", daemon=True).start()
+    return stop

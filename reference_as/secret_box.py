@@ -3,9 +3,10 @@
 AES-256-GCM (authenticated encryption: a changed byte is detected, not
 decrypted into garbage) under one 256-bit master key. The master key comes from
 the `REFERENCE_AS_SECRET_KEY` environment variable (base64url of 32 bytes) or,
-when that is unset, from a key file that is generated on first use with mode
-0600. It is never stored in the database, so a copy of the database alone
-reveals no private key.
+when that is unset, from a key file, generated with mode 0600 when the caller
+allows it (the server: only while the store holds no sealed key, see app.py).
+It is never stored in the database, so a copy of the database alone reveals no
+private key.
 
 Sealed format: 12-byte random nonce || ciphertext with its 16-byte tag. The
 caller passes associated data (the key id) so a sealed blob cannot be moved to
@@ -32,11 +33,13 @@ class SecretKeyError(Exception):
 
 
 class SecretBox:
-    def __init__(self, key: bytes):
+    def __init__(self, key: bytes, source: str = "the master key"):
+        """`source` names where the key came from, for messages."""
         if len(key) != KEY_BYTES:
-            raise SecretKeyError(f"the master key must be {KEY_BYTES} bytes, got {len(key)}")
+            raise SecretKeyError(f"{source} must be {KEY_BYTES} bytes, got {len(key)}")
         self._aead = AESGCM(key)
         self._key = key
+        self.source = source
 
     def derive_key(self, purpose: str) -> bytes:
         """A separate 256-bit key for another use (cookie signing, say), so the
@@ -51,25 +54,29 @@ class SecretBox:
         try:
             return self._aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], associated_data)
         except InvalidTag:
-            raise SecretKeyError(
-                "cannot decrypt a stored private key: the master key (REFERENCE_AS_SECRET_KEY or the key file) "
-                "is not the one it was sealed with"
-            ) from None
+            raise SecretKeyError(f"{self.source} is not the master key this was sealed with") from None
 
 
-def decode_key(text: str) -> bytes:
+def decode_key(text: str, source: str = "the master key") -> bytes:
     try:
         return base64.urlsafe_b64decode(text.strip() + "=" * (-len(text.strip()) % 4))
     except (binascii.Error, ValueError):
-        raise SecretKeyError("the master key must be base64url-encoded") from None
+        raise SecretKeyError(f"{source} must be base64url-encoded") from None
 
 
-def load_box(env_value: str | None, key_file: Path) -> SecretBox:
-    """The master key from the environment, else from `key_file`, created 0600 if absent."""
+def load_box(env_value: str | None, key_file: Path, create: bool = True) -> SecretBox:
+    """The master key from the environment, else from `key_file`, which is created
+    0600 if absent and `create` allows it (else its absence is a SecretKeyError)."""
     if env_value:
-        return SecretBox(decode_key(env_value))
+        return SecretBox(decode_key(env_value, "REFERENCE_AS_SECRET_KEY"), "REFERENCE_AS_SECRET_KEY")
+    source = f"the key file {key_file.absolute()}"
     if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
+        if not create:
+            raise SecretKeyError(
+                f"{source} does not exist and REFERENCE_AS_SECRET_KEY is not set "
+                "(a new master key would not open what is sealed already)"
+            )
+        key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # O_EXCL: two processes starting at once cannot both write a key.
         try:
             fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -78,4 +85,8 @@ def load_box(env_value: str | None, key_file: Path) -> SecretBox:
         else:
             with os.fdopen(fd, "w") as f:
                 f.write(base64.urlsafe_b64encode(secrets.token_bytes(KEY_BYTES)).decode().rstrip("=") + "\n")
-    return SecretBox(decode_key(key_file.read_text()))
+    try:
+        text = key_file.read_text()
+    except (OSError, UnicodeDecodeError) as error:
+        raise SecretKeyError(f"cannot read {source}: {getattr(error, 'strerror', None) or error}") from None
+    return SecretBox(decode_key(text, source), source)

@@ -25,9 +25,10 @@ def issue(web, client, secret, **params) -> str:
     return response.json["access_token"]
 
 
-def verify_with_pyjwt(token: str, jwks: dict, settings):
+def verify_with_pyjwt(token: str, jwks: dict, settings, leeway: float = 0):
     """Verify as an independent resource server would: PyJWT, the served JWKS,
-    the key chosen by `kid`, the algorithm fixed by the key."""
+    the key chosen by `kid`, the algorithm fixed by the key. `leeway`: seconds of
+    clock difference allowed (for a test's clock moved ahead of PyJWT's)."""
     import jwt
 
     kid = jwt.get_unverified_header(token)["kid"]
@@ -39,6 +40,7 @@ def verify_with_pyjwt(token: str, jwks: dict, settings):
         algorithms=[jwk["alg"]],
         audience=settings.resource_audience,
         issuer=settings.issuer,
+        leeway=leeway,
         options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]},
     )
 

@@ -24,6 +24,7 @@ from ..errors import OAuthError
 from ..form import read_pairs
 from ..keys import Keyring
 from ..pages import forbidden, page, redirect, sign_in_first
+from ..policy import key_rotation
 from ..policy.rfc6749_clients import CLIENT_TYPES, GRANT_TYPES
 from ..policy.rfc7662_introspection import PERMISSIONS
 from ..sessions import Current, Sessions
@@ -186,12 +187,14 @@ class AdminPages:
                 "kid": key.kid,
                 "alg": key.alg,
                 "created": _date(key.created_at),
-                "retired": _date(key.retired_at) if key.retired_at else "",
+                "signs_from": _date(key.signs_from),
+                "signs_until": _date(signs_until) if signs_until else "",
                 "state": state,
             }
-            for key, state in self.keyring.states()
+            for key, state, signs_until in self.keyring.states()
         ]
-        return page("admin/keys.html", keys=keys, **context)
+        pending = key_rotation.pending_seconds(self.keyring.settings.jwks_max_age)
+        return page("admin/keys.html", keys=keys, pending_seconds=pending, **context)
 
 
 def _one(form: dict[str, list[str]], name: str) -> str:

@@ -63,5 +63,5 @@ class JwksEndpoint:
         self.keyring = keyring
 
     def __call__(self, request: Request) -> Response:
-        # A short cache: a rotated key must reach verifiers well within a token lifetime.
-        return _json(json.dumps(self.keyring.jwks(), indent=2).encode(), 60)
+        # A short cache, and a new key is published this long before it signs (keys.py).
+        return _json(json.dumps(self.keyring.jwks(), indent=2).encode(), self.keyring.settings.jwks_max_age)

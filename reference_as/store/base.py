@@ -21,6 +21,11 @@ class DuplicateUser(Exception):
     """A user with that username exists already."""
 
 
+class StoreError(Exception):
+    """The store cannot be used as configured (a bad file, a schema newer than the
+    code); the message says what is wrong, in one line."""
+
+
 @dataclass(frozen=True)
 class PurgeCutoffs:
     """What `purge` deletes: rows whose time is before each cut-off."""
@@ -51,17 +56,13 @@ class Store(Protocol):
     def touch_client(self, client_id: str, now: int, every: int) -> None:
         """Set `last_used_at` to `now` unless it is less than `every` seconds old."""
 
-    # Signing keys (RFC 7517)
-    def add_signing_key(self, key: SigningKey) -> None: ...
+    # Signing keys (RFC 7517; their timeline: policy/key_rotation.py)
+    def add_signing_key(self, key: SigningKey, withdraw_others: bool = False) -> None:
+        """Insert; with `withdraw_others`, mark every other key not withdrawn yet withdrawn
+        at `key.created_at`, in the same transaction (an emergency rotation)."""
 
     def signing_keys(self) -> list[SigningKey]:
         """All keys, newest first."""
-
-    def active_signing_kid(self) -> str | None:
-        """The kid of the newest key not retired (one indexed look-up)."""
-
-    def retire_signing_keys(self, now: int, except_kid: str) -> None:
-        """Mark every key but `except_kid` retired at `now` (unless retired already)."""
 
     # Authorization codes (RFC 6749 §4.1.2) and the grants they start
     def add_code(self, code: AuthorizationCode) -> None: ...
@@ -157,5 +158,8 @@ class Store(Protocol):
     # Housekeeping
     def purge(self, cutoffs: PurgeCutoffs) -> dict[str, int]:
         """Delete what is older than the cut-offs; the number of rows deleted per kind."""
+
+    def checkpoint(self) -> None:
+        """Keep the store's journal small after a burst of writes (SQLite's write-ahead log)."""
 
     def close(self) -> None: ...

@@ -66,22 +66,17 @@ class MemoryStore:
 
     # -- signing keys -----------------------------------------------------------------
 
-    def add_signing_key(self, key: SigningKey) -> None:
+    def add_signing_key(self, key: SigningKey, withdraw_others: bool = False) -> None:
         with self._lock:
+            if withdraw_others:
+                for kid, other in self._keys.items():
+                    if other.withdrawn_at is None:
+                        self._keys[kid] = replace(other, withdrawn_at=key.created_at)
             self._keys[key.kid] = key
 
     def signing_keys(self) -> list[SigningKey]:
-        return sorted(self._keys.values(), key=lambda k: k.created_at, reverse=True)
-
-    def active_signing_kid(self) -> str | None:
-        active = [k for k in self.signing_keys() if k.retired_at is None]
-        return active[0].kid if active else None
-
-    def retire_signing_keys(self, now: int, except_kid: str) -> None:
-        with self._lock:
-            for kid, key in self._keys.items():
-                if kid != except_kid and key.retired_at is None:
-                    self._keys[kid] = replace(key, retired_at=now)
+        # newest first; of two made in the same second, the one added last (as SQLite's rowid)
+        return sorted(self._keys.values(), key=lambda k: k.created_at)[::-1]
 
     # -- authorization codes and the grants they start ----------------------------------
 
@@ -258,6 +253,9 @@ class MemoryStore:
         for key in keys:
             del table[key]
         return len(keys)
+
+    def checkpoint(self) -> None:
+        pass  # no journal
 
     def close(self) -> None:
         pass

@@ -42,14 +42,17 @@ class Client:
 
 @dataclass(frozen=True)
 class SigningKey:
-    """A signing key: the public JWK in clear, the private key sealed (see secret_box)."""
+    """A signing key: the public JWK in clear, the private key sealed (see secret_box).
+    Published from `created_at`, signing from `signs_from`, withdrawn (no longer
+    published) at `withdrawn_at`: see policy/key_rotation.py."""
 
     kid: str
     alg: str
     public_jwk: str  # JSON text
     private_key_sealed: bytes
     created_at: int
-    retired_at: int | None
+    signs_from: int
+    withdrawn_at: int | None = None
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,16 @@
 """SQLiteStore: the Store contract on the standard library's sqlite3.
 
+- Before it is written to, the file is checked, and a new one created 0600
+  (`sqlite_file.py`): a bad file stops the server at start with one line.
 - WAL journal, so readers never wait for the writer and several server
   processes can share one file; `busy_timeout` makes a writer wait its turn
-  instead of failing.
+  instead of failing. The log is kept small (`checkpoint`).
 - One connection per process and thread, opened lazily: a connection is never
   carried across a fork (the production server forks its workers).
 - Schema changes are numbered files in `migrations/`, applied in order inside
   one transaction and recorded in `schema_version`, so later versions migrate
-  an existing database instead of starting over.
+  an existing database instead of starting over; a database at a schema newer
+  than the code is refused.
 - Writes that touch several rows run in one `BEGIN IMMEDIATE` transaction,
   which takes SQLite's write lock before its first statement: nothing changes
   between its statements but what they do, so a conditional UPDATE (`redeem_code`,
@@ -19,11 +22,13 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from .base import DuplicateClient, DuplicateUser, PurgeCutoffs
+from . import sqlite_file
+from .base import DuplicateClient, DuplicateUser, PurgeCutoffs, StoreError
 from .records import AuthorizationCode, Client, Consent, Grant, RefreshToken, Session, SigningKey, User
 
 
@@ -87,7 +92,7 @@ CLIENT_COLUMNS = (
     "created_at, updated_at, permissions, default_scopes"
 )
 CLIENT_READ = CLIENT_COLUMNS + ", last_used_at"
-KEY_COLUMNS = "kid, alg, public_jwk, private_key_sealed, created_at, retired_at"
+KEY_COLUMNS = "kid, alg, public_jwk, private_key_sealed, created_at, signs_from, withdrawn_at"
 USER_COLUMNS = "user_id, username, password_hash, is_admin, created_at"
 SESSION_COLUMNS = "session_hash, user_id, created_at, expires_at"
 CONSENT_COLUMNS = "user_id, client_id, scope, granted_at"
@@ -123,6 +128,8 @@ def _grant_values(g: Grant) -> tuple:
     return (g.grant_id, g.client_id, g.user_id, g.scope, g.created_at, g.ends_at, g.live_until, g.revoked_at)
 
 
+BUSY_TIMEOUT_MS = 30_000  # how long a statement waits for another connection's lock
+
 # An SQLite connection must not be used across a fork. Each process counts the forks
 # that made it (a counter, not os.getpid(): that is a system call, and the connection
 # is looked up several times per request), and a thread's connection opened under an
@@ -141,7 +148,7 @@ os.register_at_fork(after_in_child=_count_fork)
 class SQLiteStore:
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        sqlite_file.prepare(self.path)
         self._local = threading.local()
         self._migrate()
 
@@ -151,10 +158,13 @@ class SQLiteStore:
     def _db(self) -> sqlite3.Connection:
         local = self._local
         if getattr(local, "forks", None) != _forks:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=True)
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True
+            )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # durable at each checkpoint; safe with WAL
             conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute(f"PRAGMA journal_size_limit={sqlite_file.WAL_LIMIT_BYTES}")  # a reset log is cut back to this
             local.conn, local.forks = conn, _forks
         return local.conn
 
@@ -170,17 +180,52 @@ class SQLiteStore:
         db.execute("COMMIT")
 
     def _migrate(self) -> None:
+        migrations = _migrations()
+        latest = migrations[-1][0]
         with self._transaction() as db:
             db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             current = db.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
-            for version, script in _migrations():
+            if current > latest:
+                raise StoreError(
+                    f"the store {self.path.absolute()} is at schema {current}, this reference-as knows up to "
+                    f"{latest}: upgrade reference-as"
+                )
+            for version, script in migrations:
                 if version > current:
                     for statement in _statements(script):
                         db.execute(statement)
                     db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+            if db.execute("PRAGMA application_id").fetchone()[0] != sqlite_file.APPLICATION_ID:
+                db.execute(f"PRAGMA application_id = {sqlite_file.APPLICATION_ID}")
 
     def schema_version(self) -> int:
         return self._db.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+
+    def checkpoint(self) -> None:
+        """Keep the write-ahead log small. SQLite's automatic checkpoints copy the log
+        into the database after each 1000 pages, but the log starts over only when no
+        reader still needs it, which under a burst of requests is seldom: it grew to
+        44-137 MB in bursts of 15-30 s (`bench/experiments/wal_burst.py`) and never
+        shrank. Past WAL_LIMIT_BYTES, a TRUNCATE checkpoint holds the writers back while the readers
+        of older snapshots finish (at most CHECKPOINT_WAIT_MS: then it gives up until
+        the next call), copies the log and empties it. Another connection's automatic
+        checkpoint may hold the checkpoint lock for a moment: then it tries again."""
+        try:
+            size = os.path.getsize(f"{self.path}-wal")
+        except FileNotFoundError:
+            return
+        if size <= sqlite_file.WAL_LIMIT_BYTES:
+            return
+        db = self._db
+        db.execute(f"PRAGMA busy_timeout = {sqlite_file.CHECKPOINT_WAIT_MS}")
+        try:
+            for _ in range(sqlite_file.CHECKPOINT_TRIES):
+                busy, log_frames, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if not busy or log_frames != -1:  # done, or the readers took too long
+                    return
+                time.sleep(0.001)  # the checkpoint lock was taken
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def close(self) -> None:
         if getattr(self._local, "forks", None) == _forks:
@@ -234,26 +279,18 @@ class SQLiteStore:
 
     # -- signing keys -----------------------------------------------------------------
 
-    def add_signing_key(self, key: SigningKey) -> None:
-        self._db.execute(
-            f"INSERT INTO signing_keys ({KEY_COLUMNS}) VALUES ({_placeholders(KEY_COLUMNS)})",
-            (key.kid, key.alg, key.public_jwk, key.private_key_sealed, key.created_at, key.retired_at),
-        )
+    def add_signing_key(self, key: SigningKey, withdraw_others: bool = False) -> None:
+        with self._transaction() as db:
+            if withdraw_others:
+                db.execute("UPDATE signing_keys SET withdrawn_at = ? WHERE withdrawn_at IS NULL", (key.created_at,))
+            db.execute(
+                f"INSERT INTO signing_keys ({KEY_COLUMNS}) VALUES ({_placeholders(KEY_COLUMNS)})",
+                (key.kid, key.alg, key.public_jwk, key.private_key_sealed, key.created_at, key.signs_from, None),
+            )
 
     def signing_keys(self) -> list[SigningKey]:
         rows = self._db.execute(f"SELECT {KEY_COLUMNS} FROM signing_keys ORDER BY created_at DESC, rowid DESC")
         return [SigningKey(*row) for row in rows]
-
-    def active_signing_kid(self) -> str | None:
-        row = self._db.execute(
-            "SELECT kid FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1"
-        ).fetchone()
-        return row[0] if row else None
-
-    def retire_signing_keys(self, now: int, except_kid: str) -> None:
-        self._db.execute(
-            "UPDATE signing_keys SET retired_at = ? WHERE kid != ? AND retired_at IS NULL", (now, except_kid)
-        )
 
     # -- authorization codes and the grants they start ----------------------------------
 

@@ -242,16 +242,18 @@ def test_the_pages_send_the_protective_headers(signed_in_admin):
 
 
 def test_the_keys_page_lists_and_rotates_after_a_confirmation(signed_in_admin, store):
-    before = store.active_signing_kid()
+    [before] = store.signing_keys()
     page = signed_in_admin.get("/admin/keys")
-    assert before in page.text and "active" in page.text
+    assert before.kid in page.text and "active" in page.text
     assert "/admin/keys/rotate" not in [form.action for form in page.forms.values()]  # no button rotates at once
     confirm = page.click(href="/admin/keys/rotate")
-    assert store.active_signing_kid() == before  # asking changed nothing
+    assert store.signing_keys() == [before]  # asking changed nothing
     assert "Rotate the signing key?" in confirm.text and confirm.html.find("a", href="/admin/keys")
     assert form_to(confirm, "/admin/keys/rotate").submit().location.endswith("/admin/keys")
-    assert store.active_signing_kid() != before
-    assert "published" in signed_in_admin.get("/admin/keys").text
+    new, old = store.signing_keys()
+    assert old == before and new.signs_from > new.created_at  # published first, signing later
+    listed = signed_in_admin.get("/admin/keys").text
+    assert new.kid in listed and "pending" in listed
 
 
 def test_rotating_the_secret_of_a_public_client_is_a_400_page_not_a_500(signed_in_admin, clients, store):

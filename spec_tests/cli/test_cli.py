@@ -83,11 +83,14 @@ def test_bad_input_is_a_clear_message_and_exit_code_2(workdir, capsys):
 
 def test_keys_list_and_rotate(workdir, capsys):
     first = run_json(capsys, "keys", "rotate")
-    assert [k["active"] for k in first] == [True]
+    assert [k["state"] for k in first] == ["active"]  # the first key signs at once
     second = run_json(capsys, "keys", "rotate")
-    assert [(k["active"], k["published"]) for k in second] == [(True, True), (False, True)]
+    assert [k["state"] for k in second] == ["pending", "active"]
+    assert second[1]["signs_until"] == second[0]["signs_from"] > second[0]["created_at"]
+    third = run_json(capsys, "keys", "rotate", "--now")
+    assert [k["state"] for k in third] == ["active", "retired", "retired"]  # the others withdrawn
     listed = run_json(capsys, "keys", "list")
-    assert [k["kid"] for k in listed] == [k["kid"] for k in second]
+    assert [k["kid"] for k in listed] == [k["kid"] for k in third]
     key_file = workdir / "var" / "secret.key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
 
@@ -145,8 +148,9 @@ def test_purge_reports_what_it_deleted(workdir, capsys):
     counts = run_json(capsys, "purge")
     kinds = {"codes", "refresh_tokens", "grants", "revoked_tokens", "sessions", "login_failures"}
     assert kinds <= set(counts) and all(isinstance(n, int) and n >= 0 for n in counts.values())
-    _, text, _ = run(capsys, "purge")
+    _, text, log = run(capsys, "purge")
     assert text.startswith("deleted: ")
+    assert log.startswith("[INFO] reference_as.purge: purge deleted: ")  # the same line as the server's purge
 
 
 def test_introspect_permission_from_the_cli(workdir, capsys):
@@ -175,7 +179,7 @@ def test_default_scopes_are_chosen_within_the_allowed_ones(workdir, capsys):
     "environment",
     [
         {"REFERENCE_AS_ISSUER": "https://auth.example.com"},
-        {"REFERENCE_AS_HOST": "0.0.0.0", "REFERENCE_AS_ISSUER": "http://127.0.0.1:8000"},
+        {"REFERENCE_AS_HOST": "0.0.0.0", "REFERENCE_AS_ISSUER": "https://auth.example.com"},
     ],
 )
 def test_the_auto_approve_test_switch_is_refused_off_loopback(workdir, capsys, monkeypatch, environment):

@@ -12,11 +12,13 @@ from conformance.processes import ServerProcess, free_port, reference_as
 
 
 class LiveServer:
-    def __init__(self, workdir, extra_args=(), extra_env=None):
+    def __init__(self, workdir, extra_args=(), settings: dict | None = None):
+        """`settings`: given to the server (and its CLI) as REFERENCE_AS_<NAME> variables."""
         self.workdir = workdir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("REFERENCE_AS_")} | (extra_env or {})
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("REFERENCE_AS_")}
+        self.env.update({f"REFERENCE_AS_{name.upper()}": str(value) for name, value in (settings or {}).items()})
         self.log = workdir / "server.log"
         self.server = ServerProcess(
             "the server",

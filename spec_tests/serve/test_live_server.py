@@ -8,6 +8,7 @@ import requests
 
 from reference_as.keys import RECHECK_SECONDS
 
+from .conftest import LiveServer
 from .forms import verify
 
 CC = {"grant_type": "client_credentials"}
@@ -36,10 +37,51 @@ def test_the_demo_client_gets_a_token_that_pyjwt_verifies_against_the_served_jwk
     assert claims["exp"] - claims["iat"] == 3600
 
 
-def test_rotation_by_the_cli_is_seen_by_the_running_server_and_old_tokens_still_verify(live_server):
+class CachingVerifier:
+    """A resource server that keeps the JWKS as long as its Cache-Control max-age allows
+    and never fetches it sooner, not even for an unknown kid (the strictest there is)."""
+
+    def __init__(self, server):
+        self.server, self.keys, self.expires = server, {}, 0.0
+
+    def accepts(self, token: str) -> bool:
+        if time.monotonic() >= self.expires:
+            response = requests.get(self.server.url + "/oauth2/jwks", timeout=10)
+            max_age = int(response.headers["Cache-Control"].split("max-age=")[1])
+            self.keys, self.expires = {k["kid"]: k for k in response.json()["keys"]}, time.monotonic() + max_age
+        key = self.keys.get(jwt.get_unverified_header(token)["kid"])
+        if key is None:
+            return False
+        jwt.decode(token, jwt.PyJWK(key).key, algorithms=[key["alg"]], audience=self.server.url + "/api")
+        return True
+
+
+def test_a_verifier_caching_the_jwks_accepts_every_token_across_a_rotation_by_the_cli(tmp_path):
+    server = LiveServer(tmp_path, settings={"jwks_max_age": 2})
+    try:
+        secret = demo_secret(server)
+        verifier = CachingVerifier(server)
+        old_kid = jwt.get_unverified_header(get_token(server, secret).json()["access_token"])["kid"]
+        assert verifier.accepts(get_token(server, secret).json()["access_token"])  # fetched just before
+        rotated = server.cli("keys", "rotate")
+        new_kid = rotated[0]["kid"]
+        assert [k["state"] for k in rotated] == ["pending", "active"]
+        signed = []
+        deadline = time.monotonic() + 2 * (rotated[0]["signs_from"] - rotated[0]["created_at"]) + 2
+        while time.monotonic() < deadline:
+            token = get_token(server, secret).json()["access_token"]
+            assert verifier.accepts(token), f"refused after {len(signed)} tokens"
+            signed.append(jwt.get_unverified_header(token)["kid"])
+            time.sleep(0.05)
+        assert signed[0] == old_kid and signed[-1] == new_kid
+    finally:
+        server.stop()
+
+
+def test_an_emergency_rotation_by_the_cli_is_followed_within_a_second_and_the_old_key_withdrawn(live_server):
     secret = demo_secret(live_server)
     before = get_token(live_server, secret).json()["access_token"]
-    new_kid = next(k["kid"] for k in live_server.cli("keys", "rotate") if k["active"])
+    new_kid = live_server.cli("keys", "rotate", "--now")[0]["kid"]
     # Each worker re-reads the key table at most once a second (keys.RECHECK_SECONDS).
     deadline = time.monotonic() + 2 * RECHECK_SECONDS + 1
     while True:
@@ -48,8 +90,11 @@ def test_rotation_by_the_cli_is_seen_by_the_running_server_and_old_tokens_still_
             break
         time.sleep(0.05)
     assert jwt.get_unverified_header(after)["kid"] == new_kid != jwt.get_unverified_header(before)["kid"]
-    verify(live_server, before)
     verify(live_server, after)
+    time.sleep(2 * RECHECK_SECONDS)  # every worker has read the key table since
+    for _ in range(4):  # whichever worker answers
+        me = requests.get(live_server.url + "/api/me", headers={"Authorization": f"Bearer {before}"}, timeout=10)
+        assert me.status_code == 401
 
 
 def test_pause_resume_rotate_and_delete_by_the_cli_take_effect_at_once(live_server):
@@ -93,7 +138,7 @@ def test_an_independent_verifier_accepts_a_real_token_and_refuses_each_forgery(l
     real = get_token(live_server, secret).json()["access_token"]
     settings = load_settings(environ={}, overrides={"secret_key_file": str(live_server.workdir / "var" / "secret.key")})
     store = SQLiteStore(live_server.workdir / "var" / "reference_as.sqlite3")
-    keyring = Keyring(store, secret_box(settings), SystemClock(), settings)  # the test's own server's keys
+    keyring = Keyring(store, secret_box(settings, store), SystemClock(), settings)  # the test's own server's keys
 
     def pyjwt_accepts(token) -> bool:
         try:
@@ -113,7 +158,7 @@ def test_an_independent_verifier_accepts_a_real_token_and_refuses_each_forgery(l
 def test_the_auto_approve_test_switch_is_announced_at_start(tmp_path):
     from .conftest import LiveServer
 
-    server = LiveServer(tmp_path, extra_env={"REFERENCE_AS_AUTO_APPROVE_USER": "demo"})
+    server = LiveServer(tmp_path, settings={"auto_approve_user": "demo"})
     try:
         assert "WARNING auto_approve_user='demo'" in server.log.read_text()
     finally:

@@ -1,4 +1,6 @@
-"""Expired rows are purged, exactly: nothing alive is touched (both stores)."""
+"""Expired rows are purged, exactly: nothing alive is touched (both stores); the purge says what it deleted."""
+
+import logging
 
 from reference_as.purge import purge
 from reference_as.store.records import AuthorizationCode, Grant, RefreshToken, Session
@@ -43,3 +45,20 @@ def test_purge_removes_exactly_the_expired_rows(store, settings, clock):
     assert store.get_session("newsession") and store.get_session("oldsession") is None
     assert store.login_failures("user:new") and store.login_failures("user:old") is None
     assert purge(store, settings, clock) == dict.fromkeys(counts, 0)  # idempotent
+
+
+def test_purge_logs_how_many_rows_of_each_kind_it_deleted_and_no_value(store, settings, clock, caplog):
+    now = clock.now()
+    for n in range(3):
+        start(
+            store, f"old{n}", live_until=now - settings.purge_grace - 1, refresh_expires=now - settings.purge_grace - 1
+        )
+    start(store, "live", live_until=now + 3600, refresh_expires=now + 3600)
+    store.add_session(Session("a-session-hash", None, 0, now))
+    with caplog.at_level(logging.INFO, logger="reference_as.purge"):
+        counts = purge(store, settings, clock)
+    [record] = [r for r in caplog.records if r.name == "reference_as.purge"]
+    assert record.levelno == logging.INFO
+    for kind, n in counts.items():
+        assert f"{kind.replace('_', ' ')} {n}" in record.getMessage()
+    assert "old0" not in record.getMessage() and "a-session-hash" not in record.getMessage()

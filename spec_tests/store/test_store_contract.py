@@ -25,9 +25,14 @@ def a_client(client_id="c1", created_at=100) -> Client:
     )
 
 
-def a_key(kid, created_at) -> SigningKey:
+def a_key(kid, created_at, signs_from=None) -> SigningKey:
     return SigningKey(
-        kid=kid, alg="RS256", public_jwk="{}", private_key_sealed=b"sealed", created_at=created_at, retired_at=None
+        kid=kid,
+        alg="RS256",
+        public_jwk="{}",
+        private_key_sealed=b"sealed",
+        created_at=created_at,
+        signs_from=created_at if signs_from is None else signs_from,
     )
 
 
@@ -94,15 +99,22 @@ def test_deleting_a_client_revokes_its_grants_and_only_its_grants(store):
     assert store.delete_client("c1", now=160) is False
 
 
-def test_the_active_signing_key_is_the_newest_not_retired(store):
-    assert store.active_signing_kid() is None
+def test_signing_keys_come_back_newest_first_as_they_went_in(store):
+    assert store.signing_keys() == []
     store.add_signing_key(a_key("k1", 100))
-    store.add_signing_key(a_key("k2", 200))
-    assert store.active_signing_kid() == "k2"
-    store.retire_signing_keys(now=250, except_kid="k2")
-    assert [(k.kid, k.retired_at) for k in store.signing_keys()] == [("k2", None), ("k1", 250)]
-    store.retire_signing_keys(now=300, except_kid="k2")
-    assert store.signing_keys()[1].retired_at == 250  # retirement time is not moved
+    store.add_signing_key(a_key("k2", 200, signs_from=261))
+    assert store.signing_keys() == [a_key("k2", 200, signs_from=261), a_key("k1", 100)]
+
+
+def test_an_emergency_key_withdraws_every_other_key_in_the_same_call(store):
+    store.add_signing_key(a_key("k1", 100))
+    store.add_signing_key(a_key("k2", 200, signs_from=261))
+    store.add_signing_key(a_key("k3", 230), withdraw_others=True)
+    assert [(k.kid, k.withdrawn_at) for k in store.signing_keys()] == [("k3", None), ("k2", 230), ("k1", 230)]
+    store.add_signing_key(a_key("k4", 300), withdraw_others=True)
+    assert [(k.kid, k.withdrawn_at) for k in store.signing_keys()] == [
+        ("k4", None), ("k3", 300), ("k2", 230), ("k1", 230)  # a withdrawal time is not moved
+    ]  # fmt: skip
 
 
 def test_a_sessions_one_time_slot_gives_what_it_holds_once_and_goes_with_the_session(store):
@@ -147,7 +159,6 @@ def test_reopening_a_sqlite_store_keeps_the_data_and_does_not_migrate_twice(tmp_
     "query",
     [
         "SELECT * FROM clients WHERE client_id = 'x'",
-        "SELECT kid FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1",
         "SELECT 1 FROM revoked_tokens WHERE jti = 'x'",
         "SELECT 1 FROM grants WHERE grant_id = 'x' AND revoked_at IS NULL",
         "SELECT grant_id FROM legacy_access_tokens WHERE jti = 'x'",
