@@ -80,6 +80,14 @@ class App:
             self.tracer(request, response)
         return response(environ, start_response)
 
+    def runs_long(self, environ: dict) -> bool:
+        """Whether this request is a POST to a route that `runs_long` (asked by serve.py
+        before the app is called, to choose the thread that runs it)."""
+        if environ["REQUEST_METHOD"] != "POST":
+            return False
+        route = find(self.routes, environ["PATH_INFO"])
+        return route is not None and route.runs_long
+
     @staticmethod
     def respond(request: Request, route: Route | None) -> Response:
         if route is None:
@@ -118,13 +126,16 @@ def make_app(
         "/oauth2/revoke": Route(FormEndpoint(oauthlib.revocation.create_revocation_response, limit), form),
         "/oauth2/introspect": Route(FormEndpoint(oauthlib.introspection.create_introspect_response, limit), form),
         "/api/me": Route(ProtectedResource(access_tokens, store, settings.scope_prefix + "read"), read),
-        "/login": Route(pages.login, both, html=True),
+        "/login": Route(pages.login, both, html=True, runs_long=True),
         "/logout": Route(pages.logout, both, html=True),
         "/account": Route(pages.account, read, html=True),
         "/account/consents/revoke": Route(pages.revoke_consent, form, html=True),
         "/admin": Route(lambda request: redirect("/admin/"), read),
         "/admin/": Route(
-            AdminPages(store, ClientService(store, settings, clock), keyring, sessions, settings), both, html=True
+            AdminPages(store, ClientService(store, settings, clock), keyring, sessions, settings),
+            both,
+            html=True,
+            runs_long=True,
         ),
         # Browsers ask for it on every page: an empty answer, not a 404 in their console.
         "/favicon.ico": Route(lambda request: Response(status=204), read),

@@ -19,6 +19,7 @@ from .policy.rfc6749_clients import CLIENT_TYPES, GRANT_TYPES
 from .policy.rfc7662_introspection import PERMISSIONS
 from .purge import purge
 from .secret_box import SecretKeyError
+from .serve import ServeError
 from .store import open_store
 from .store.records import CONFIDENTIAL, PUBLIC
 from .trace import Tracer
@@ -85,8 +86,7 @@ def _with_secret(client, secret: str | None) -> dict:
 def cmd_serve(ctx: Context) -> None:
     settings = ctx.settings
     wsgi_app = app_module.make_app(settings, ctx.store, ctx.clock, tracer=Tracer() if ctx.args.trace else None)
-    print(f"reference-as: issuer {settings.issuer}, serving on http://{settings.host}:{settings.port}", flush=True)
-    serve.run(wsgi_app, ctx.store, settings, ctx.clock, access_log=ctx.args.access_log)
+    serve.run(wsgi_app, ctx.store, settings, ctx.clock, access_log=ctx.args.access_log, runs_long=wsgi_app.runs_long)
 
 
 # -- clients ----------------------------------------------------------------------------
@@ -297,7 +297,7 @@ def cmd_playground(args) -> int:
 
     try:
         playground.run(args.port, args.metadata_url or DEFAULT_METADATA_URL, Path(args.store_file))
-    except (StoreError, SecretKeyError) as error:
+    except (StoreError, SecretKeyError, ServeError) as error:
         print(f"reference-as playground: {error}", file=sys.stderr)
         return 2
     return 0
@@ -407,7 +407,15 @@ def main(argv: list[str] | None = None) -> int:
         args.name = args.client_id or "unnamed client"
     try:
         args.handler(Context(args))
-    except (ConfigError, InvalidClientSettings, ClientNotFound, SecretKeyError, UserError, ValueError) as error:
+    except (
+        ConfigError,
+        InvalidClientSettings,
+        ClientNotFound,
+        SecretKeyError,
+        UserError,
+        ServeError,
+        ValueError,
+    ) as error:
         print(f"reference-as: {error}", file=sys.stderr)
         return 2
     return 0

@@ -87,6 +87,16 @@ class Settings:
     # Largest request body read from a client, in bytes; larger is refused with 400.
     max_body_bytes: int = 64 * 1024
 
+    # Slow and idle clients (serve.py). A connection is closed when it has not sent a
+    # whole request head `header_timeout` seconds after it opened or after its last
+    # answer (an idle keep-alive connection); a request whose body has not arrived
+    # whole `body_timeout` seconds after its head is answered 408 Request Timeout
+    # (RFC 9110 §15.5.9) and its connection closed. At most `max_connections` are
+    # served at once (shared among the workers); more wait in the kernel's queue.
+    header_timeout: int = 10
+    body_timeout: int = 5
+    max_connections: int = 4096
+
     @property
     def scopes(self) -> tuple[str, ...]:
         return tuple(self.scope_prefix + level for level in self.scope_levels)
@@ -168,6 +178,9 @@ def check(settings: Settings) -> None:
         "refresh_token_ttl",
         "session_ttl",
         "purge_interval",
+        "header_timeout",
+        "body_timeout",
+        "max_connections",
     ):
         if getattr(settings, name) <= 0:
             raise ConfigError(f"{name} must be positive")
