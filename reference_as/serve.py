@@ -40,7 +40,7 @@ import resource
 import socket
 from collections.abc import Callable
 
-from granian.constants import HTTPModes, Interfaces, RuntimeModes
+from granian.constants import HTTPModes, Interfaces, Loops, RuntimeModes
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
 from granian.server import Server
@@ -172,6 +172,7 @@ def serve_wsgi(
             # One Rust thread per worker for the sockets: with N workers on N cores,
             # more would only compete with the Python thread.
             runtime_mode=RuntimeModes.st,
+            loop=Loops.uvloop,
             http=HTTPModes.http1,
             http1_settings=HTTP1Settings(header_read_timeout=settings.header_timeout * 1000),
             backpressure=per_worker,
