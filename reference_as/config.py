@@ -87,15 +87,16 @@ class Settings:
     # Largest request body read from a client, in bytes; larger is refused with 400.
     max_body_bytes: int = 64 * 1024
 
-    # Slow and idle clients (serve.py). A connection is closed when it has not sent a
-    # whole request head `header_timeout` seconds after it opened or after its last
-    # answer (an idle keep-alive connection); a request whose body has not arrived
-    # whole `body_timeout` seconds after its head is answered 408 Request Timeout
-    # (RFC 9110 §15.5.9) and its connection closed. At most `max_connections` are
-    # served at once (shared among the workers); more wait in the kernel's queue.
+    # Slow and idle clients (serve.py, rsgi_bridge.py): nobody may hold a connection,
+    # or a request, open for long without sending it.
     header_timeout: int = 10
+    """Seconds a connection may take to send a whole request head, from when it opened or
+    got its last answer: an idle keep-alive connection is closed after it too."""
+    # RFC 9110 §15.5.9: 408 Request Timeout, and the connection closed.
     body_timeout: int = 5
+    """Seconds a request's body may take to arrive whole after its head; then 408."""
     max_connections: int = 4096
+    """Connections served at once, shared by the workers; more wait in the kernel's queue."""
 
     @property
     def scopes(self) -> tuple[str, ...]:

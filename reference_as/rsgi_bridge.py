@@ -23,13 +23,15 @@ timer and no thread. So, for each request:
    with Retry-After (RFC 9110 §15.6.4).
 
 Why the app runs on the event loop's thread and not on a pool of threads:
-handing each request to another thread and back costs more than the request
-itself is worth here. Measured (bench/, client credentials, 2 workers), a pool
-of two threads per worker added ~50 µs of CPU to a hello-world request and
-100-200 µs to a token request (the interpreter lock passed between the event
-loop, the pool and Granian's own thread); run on the loop, ~10 µs. What it
-costs instead: a request that waits (for SQLite's write lock, say) holds up
-the other requests of its worker while it waits.
+handing each request to another thread and back costs more than it is worth
+here (the interpreter lock passes between the loop, the pool and Granian's own
+thread each time). Measured with bench/'s harness, 2 workers, against Granian's
+WSGI interface: a pool of two threads per worker added ~65 µs of CPU to a
+hello-world request and 120-200 µs to a client credentials token request; the
+loop's thread, ~15 µs to a GET and ~35 µs to a POST (whose body is awaited)
+under asyncio's own event loop, and nothing measurable to the token request
+under uvloop's (serve.py). What it costs instead: a request that waits (for
+SQLite's write lock, say) holds up the other requests of its worker meanwhile.
 
 What it leaves to Granian: reading the headers (their timeout, which also
 closes idle keep-alive connections, is set in serve.py) and everything below HTTP.
