@@ -98,6 +98,11 @@ def environ_of(scope, headers, body: bytes) -> dict:
     return environ
 
 
+def never(environ: dict) -> bool:
+    """For an app none of whose requests runs long."""
+    return False
+
+
 def call_app(app: Callable, environ: dict) -> Answer:
     """Run the WSGI app once and collect its whole answer."""
     started = []
@@ -135,10 +140,10 @@ class RSGIBridge:
         body_timeout: float,
         max_body_bytes: int,
         too_slow: Answer,
-        runs_long: Callable[[dict], bool] = lambda environ: False,
-        long_threads: int = 1,
-        long_queue: int = 8,
-        busy: Answer | None = None,
+        runs_long: Callable[[dict], bool],
+        long_threads: int,
+        long_queue: int,
+        busy: Answer,
     ):
         self.app = app
         self.body_timeout = body_timeout

@@ -53,7 +53,7 @@ from .clock import Clock
 from .config import Settings
 from .errors import OAuthError, render
 from .purge import start_periodic
-from .rsgi_bridge import Answer, RSGIBridge
+from .rsgi_bridge import Answer, RSGIBridge, never
 from .store import Store
 
 # Granian's %(path)s is the path without its query string.
@@ -123,7 +123,7 @@ def serve_wsgi(
     banner: str = "",
     access_log: bool = False,
     on_worker_start: Callable[[], None] | None = None,
-    runs_long: Callable[[dict], bool] = lambda environ: False,
+    runs_long: Callable[[dict], bool] = never,
     log_level: LogLevels = LogLevels.info,
 ) -> None:
     """Serve `app` until SIGINT or SIGTERM, with the limits of `settings`; `banner`
@@ -197,7 +197,7 @@ def run(
     settings: Settings,
     clock: Clock,
     access_log: bool,
-    runs_long: Callable[[dict], bool] = lambda environ: False,
+    runs_long: Callable[[dict], bool] = never,
 ) -> None:
     """`reference-as serve`: the authorization server, each worker purging expired rows
     now and then (see purge.py); `runs_long` as for serve_wsgi (app.App.runs_long)."""
