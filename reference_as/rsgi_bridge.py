@@ -29,9 +29,10 @@ thread each time). Measured with bench/'s harness, 2 workers, against Granian's
 WSGI interface: a pool of two threads per worker added ~65 µs of CPU to a
 hello-world request and 120-200 µs to a client credentials token request; the
 loop's thread, ~15 µs to a GET and ~35 µs to a POST (whose body is awaited)
-under asyncio's own event loop, and nothing measurable to the token request
-under uvloop's (serve.py). What it costs instead: a request that waits (for
-SQLite's write lock, say) holds up the other requests of its worker meanwhile.
+under asyncio's own event loop, less under uvloop's (serve.py). What it costs
+instead: a request that waits (for SQLite's write lock, say) holds up the other
+requests of its worker meanwhile; the token requests that write (a code
+exchange, a refresh) cost ~100 µs more CPU than under the WSGI interface.
 
 What it leaves to Granian: reading the headers (their timeout, which also
 closes idle keep-alive connections, is set in serve.py) and everything below HTTP.

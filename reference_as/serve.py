@@ -25,8 +25,8 @@ What a client cannot do to the server (issue 17), and where it is held:
   their own (`SIGN_IN_THREADS`, at most `SIGN_IN_QUEUE` waiting).
 Each worker's event loop is uvloop's (libuv, in C): with asyncio's own, written
 in Python, a served client credentials request cost ~50-250 µs more CPU than
-under Granian's WSGI interface; with uvloop, the same (549 and 581 µs against
-543 and 580, alternating runs of the bench harness).
+under Granian's WSGI interface; with uvloop, 0-30 µs more (549, 581, 582, 628 µs
+against 543, 580, 553 in alternating runs of the bench harness on a shared machine).
 And what the server does when a worker dies or is told to stop: a dead worker
 is replaced (`respawn_failed_workers`); on SIGINT or SIGTERM each worker stops
 taking connections, finishes what it has (a body still arriving has at most
