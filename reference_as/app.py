@@ -83,8 +83,8 @@ class App:
         method = request.method
         if method == "HEAD":
             request.method = "GET"  # RFC 9110 §9.3.2: the same answer as GET, without the body
-        if self.tracer:
-            request.make_body_seekable()  # the tracer reads the body again afterwards
+        if self.tracer and (request.content_length or 0) <= self.settings.max_body_bytes:
+            request.make_body_seekable()  # the tracer reads the body again afterwards (a longer one is refused unread)
         path, is_utf8 = request_path(environ)
         route = find(self.routes, path)  # found before anything can fail: it decides how errors look
         try:
@@ -101,9 +101,16 @@ class App:
             response = render_error(OAuthError("server_error"), route)
         request.method = method  # webob leaves out the body of a HEAD response
         if self.tracer:
-            request.body_file.seek(0)
             self.tracer(request, response)
         return response(environ, start_response)
+
+    def runs_long(self, environ: dict) -> bool:
+        """Whether this request is a POST to a route that `runs_long` (asked by serve.py
+        before the app is called, to choose the thread that runs it)."""
+        if environ["REQUEST_METHOD"] != "POST":
+            return False
+        route = find(self.routes, environ["PATH_INFO"])
+        return route is not None and route.runs_long
 
     @staticmethod
     def respond(request: Request, route: Route | None) -> Response:
@@ -143,7 +150,7 @@ def make_app(
         "/oauth2/revoke": Route(FormEndpoint(oauthlib.revocation.create_revocation_response, limit), form),
         "/oauth2/introspect": Route(FormEndpoint(oauthlib.introspection.create_introspect_response, limit), form),
         "/api/me": Route(ProtectedResource(access_tokens, store, settings.scope_prefix + "read"), read),
-        "/login": Route(pages.login, both, html=True),
+        "/login": Route(pages.login, both, html=True, runs_long=True),
         "/logout": Route(pages.logout, both, html=True),
         "/account": Route(pages.account, read, html=True),
         "/account/revoke": Route(pages.revoke_access, form, html=True),
@@ -154,6 +161,7 @@ def make_app(
             ),
             both,
             html=True,
+            runs_long=True,
         ),
         # Browsers ask for it on every page: an empty answer, not a 404 in their console.
         "/favicon.ico": Route(lambda request: Response(status=204), read),

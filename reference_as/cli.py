@@ -22,6 +22,7 @@ from .policy.rfc6749_clients import CLIENT_TYPES, GRANT_TYPES
 from .policy.rfc7662_introspection import PERMISSIONS
 from .purge import purge
 from .secret_box import SecretKeyError
+from .serve import ServeError
 from .settings_doc import flag_help
 from .store import MemoryStore, StoreError, open_store
 from .store.records import CONFIDENTIAL, PUBLIC
@@ -106,8 +107,7 @@ def cmd_serve(ctx: Context) -> None:
             flush=True,
         )
     wsgi_app = app_module.make_app(settings, ctx.store, ctx.clock, tracer=Tracer() if ctx.args.trace else None)
-    print(f"reference-as: issuer {settings.issuer}, serving on http://{settings.host}:{settings.port}", flush=True)
-    serve.run(wsgi_app, ctx.store, settings, ctx.clock, access_log=ctx.args.access_log)
+    serve.run(wsgi_app, ctx.store, settings, ctx.clock, access_log=ctx.args.access_log, runs_long=wsgi_app.runs_long)
 
 
 def _seeded_memory(ctx: Context) -> Settings:
@@ -351,7 +351,7 @@ def cmd_playground(args) -> int:
 
     try:
         playground.run(args.port, args.metadata_url or DEFAULT_METADATA_URL, Path(args.store_file))
-    except (StoreError, SecretKeyError) as error:
+    except (StoreError, SecretKeyError, ServeError) as error:
         print(f"reference-as playground: {error}", file=sys.stderr)
         return 2
     return 0
@@ -508,6 +508,7 @@ def main(argv: list[str] | None = None) -> int:
         SecretKeyError,
         StoreError,
         UserError,
+        ServeError,
         ValueError,
     ) as error:
         print(f"reference-as: {error}", file=sys.stderr)

@@ -126,6 +126,17 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     """The largest request body read from a client, in bytes; a larger one is refused with 400."""
 
+    # Slow and idle clients (serve.py, rsgi_bridge.py): nobody may hold a connection,
+    # or a request, open for long without sending it.
+    header_timeout: int = 10
+    """Seconds a connection may take to send a whole request head, from when it opened or
+    got its last answer: an idle keep-alive connection is closed after it too."""
+    # RFC 9110 §15.5.9: 408 Request Timeout, and the connection closed.
+    body_timeout: int = 5
+    """Seconds a request's body may take to arrive whole after its head; then 408."""
+    max_connections: int = 4096
+    """Connections served at once, shared by the workers; more wait in the kernel's queue."""
+
     @property
     def scopes(self) -> tuple[str, ...]:
         return tuple(self.scope_prefix + level for level in self.scope_levels)
@@ -215,6 +226,9 @@ LIMITS = {
     "purge_grace": (0, 366 * DAY),
     "purge_interval": (1, DAY),
     "max_body_bytes": (1024, 16 * 2**20),
+    "header_timeout": (1, 60),  # Granian takes 1 to 60 s
+    "body_timeout": (1, 10 * MINUTE),
+    "max_connections": (16, 1_000_000),
 }
 
 

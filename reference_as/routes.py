@@ -22,6 +22,9 @@ class Route:
     endpoint: Callable[[Request], Response]
     methods: tuple[str, ...]
     html: bool = False  # a page people see: errors are rendered as HTML, not JSON
+    # Its POSTs may take a while: a password check (scrypt, ~0.1 s of CPU) or a new
+    # signing key. Served on threads of their own, not where the protocol endpoints run (serve.py).
+    runs_long: bool = False
 
 
 def request_path(environ: dict) -> tuple[str, bool]:

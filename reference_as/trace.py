@@ -56,9 +56,10 @@ def mask(value: str) -> str:
 
 
 def _params(request: Request) -> list[tuple[str, str]]:
-    """The query's and the form body's parameters, as sent (undecodable bytes as U+FFFD)."""
+    """The query's and the form body's parameters, as sent (undecodable bytes as U+FFFD);
+    a body over the size limit was refused unread, and is not read here either."""
     pairs = parse_qsl(request.query_string, keep_blank_values=True, errors="replace")
-    if request.content_type == "application/x-www-form-urlencoded":
+    if request.content_type == "application/x-www-form-urlencoded" and request.is_body_seekable:
         pairs += parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True, errors="replace")
     return [
         (name, "…" if name in HIDDEN_PARAMS else mask(value) if name in SECRET_PARAMS else value)

@@ -2,8 +2,9 @@
 
 The hello-world app (bench/hello.py) and our token endpoint (client credentials,
 RS256, a prepared SQLite store: bench/ours.py) under:
-  - Granian, one Rust thread per worker, with 2 Python threads (what `reference-as serve`
-    runs), 4 and 1;
+  - Granian's WSGI interface, one Rust thread per worker, with 2 Python threads (what
+    `reference-as serve` ran before it moved to Granian's RSGI interface through
+    reference_as/rsgi_bridge.py, which bench/run.py measures), 4 and 1;
   - gunicorn gthread, 4 threads per worker (what `reference-as serve` ran before) and 1 thread;
   - gunicorn sync (no keep-alive: every request opens a connection);
   - uWSGI, --http-socket, processes only, with and without --http-keepalive;
@@ -109,7 +110,7 @@ def waitress(directory: Path, module: str, port: int, workers: int) -> list[str]
 
 
 SERVERS = {
-    "granian, 2 threads (ours)": (granian(2), (1, 2)),
+    "granian, 2 threads (ours until the RSGI bridge)": (granian(2), (1, 2)),
     "granian, 4 threads": (granian(4), (1, 2)),
     "granian, 1 thread": (granian(1), (1, 2)),
     "gunicorn gthread, 4 threads": (gunicorn("gthread", 4), (1, 2)),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from granian.log import LogLevels
 
+from ..config import Settings
 from ..serve import serve_wsgi
 from .app import make_playground
 from .store import PlaygroundStore
@@ -29,10 +30,10 @@ def run(port: int, metadata_url: str, store_file: Path) -> None:
     store = PlaygroundStore.open(store_file)
     store.read()  # a store file the key cannot open is reported now, not on the first page
     app = make_playground(Walkthrough(store, redirect_uri(port), metadata_url), port)
-    print(
+    banner = (
         f"reference-as playground: http://{HOST}:{port}/ (redirect URI {redirect_uri(port)}), "
-        f"store {store_file}, key {store.key_file}",
-        flush=True,
+        f"store {store_file}, key {store.key_file}"
     )
-    # No access log: the callback's query holds a code, never logged.
-    serve_wsgi(app, HOST, port, workers=1, log_level=LogLevels.warning)
+    # No access log: the callback's query holds a code, never logged. The limits on
+    # slow and idle clients are the server's defaults.
+    serve_wsgi(app, HOST, port, workers=1, settings=Settings(), banner=banner, log_level=LogLevels.warning)
