@@ -31,20 +31,23 @@ def workdir(tmp_path_factory) -> Workdir:
 
 @pytest.fixture(scope="session")
 def reference(workdir):
-    """The reference server, as it is run, with the auto approval switch set (test only)."""
-    server = ReferenceServer(workdir, settings={"code_ttl": CODE_TTL})
+    """The reference server, as it is run: a user signs in and consents on its pages."""
+    server = ReferenceServer(workdir, auto_approve=False, settings={"code_ttl": CODE_TTL})
     yield server
     server.stop()
 
 
+def reference_target_file(path: Path, reference, workdir, top: str = "") -> Path:
+    """A target file for the reference server: its clients, the form driver as the demo user."""
+    return write_target(
+        path, reference.url, workdir.clients, driver="form", password=workdir.user_password, extra=SEED, top=top
+    )
+
+
 @pytest.fixture(scope="session")
 def reference_target(reference, workdir) -> Path:
-    return write_target(
-        workdir.path / "reference.toml",
-        reference.url,
-        workdir.clients,
-        extra=SEED,
-        top=f"code_lifetime_wait = {CODE_TTL + 3}",
+    return reference_target_file(
+        workdir.path / "reference.toml", reference, workdir, top=f"code_lifetime_wait = {CODE_TTL + 3}"
     )
 
 
@@ -66,5 +69,5 @@ def problems(results: dict) -> list[str]:
     return [
         f"{c['outcome']}: {c['id']}: {c['message']}"
         for c in results.values()
-        if c["outcome"] in ("fail", "warn", "error")
+        if c["outcome"] in ("fail", "warn", "advice", "error")
     ]
