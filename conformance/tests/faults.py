@@ -348,9 +348,11 @@ class Race:
     """A token endpoint that checks a code or refresh token, then spends it, with a gap between: a
     request that arrives while the first one for the same credential is still in flight is given the
     first one's answer too (a second winner). `every`: every such request wins; else one of them wins,
-    one time in three (the coin is tossed once per credential), as a real race wins by chance."""
+    one time in three (the coin is tossed once per credential), as a real race wins by chance. The
+    others wait for the first to be done and then reach the server, which refuses the spent credential."""
 
     CHANCE = 1 / 3
+    GAP = 0.05  # seconds the first request stays in flight after the server answered it
 
     def __init__(self, grant: str, field: str, every: bool = False):
         self.grant, self.field, self.every = grant, field, every
@@ -368,16 +370,18 @@ class Race:
                 riders = PARALLEL if self.every else (1 if self.coin.random() < self.CHANCE else 0)
                 self.flights[credential] = {"done": threading.Event(), "answer": None, "riders": riders}
                 request.environ["conformance.flight"] = credential
-                return None
-            if not flight["riders"]:
-                return None
-            flight["riders"] -= 1
-        flight["done"].wait(timeout=15)  # ride along: the first request's answer, once it is there
-        return flight["answer"].copy() if flight["answer"] is not None else None
+                return None  # the first: on to the server
+            rides = flight["riders"] > 0
+            flight["riders"] -= rides
+        flight["done"].wait(timeout=15)
+        if rides and flight["answer"] is not None:
+            return flight["answer"].copy()  # a second winner: the first one's tokens
+        return None  # on to the server, after the first spent the credential
 
     def response(self, request, response):
         credential = request.environ.pop("conformance.flight", None)
         if credential is not None:
+            time.sleep(self.GAP)
             flight = self.flights[credential]
             flight["answer"] = response.copy()
             flight["done"].set()
