@@ -22,7 +22,7 @@ th, td { border-bottom: 1px solid #d1d9e0; padding: .3em .6em; text-align: left;
 th { background: #f6f8fa; } td.n { text-align: center; width: 5em; font-variant-numeric: tabular-nums; }
 .pass { background: #dafbe1; } .fail { background: #ffd8d3; } .warn { background: #fff1c2; }
 .skip { background: #f0f2f4; color: #59636e; } .error { background: #ffd8f0; } .zero { color: #c8ced4; }
-.advice { background: #ddf4ff; } .incomplete { background: #fff1c2; }
+.advice { background: #ddf4ff; } .incomplete { background: #fff1c2; } table.coverage { width: auto; }
 .badge { display: inline-block; min-width: 3.5em; text-align: center; border-radius: 3px; font-size: .85em;
          font-weight: 600; padding: 0 .4em; }
 code, pre { font: 12.5px/1.4 ui-monospace, monospace; } pre { background: #f6f8fa; padding: .6em; overflow-x: auto;
@@ -127,7 +127,7 @@ def _coverage(summary: dict) -> str:
         if c["in_scope"] or c["not_claimed"]
     )
     return (
-        "<h2>Coverage</h2><table><tr><th>level</th><th>ran / in scope</th><th>not run: gap of the run</th>"
+        "<h2>Coverage</h2><table class=coverage><tr><th>level</th><th>ran / in scope</th><th>not run: gap of the run</th>"
         f"<th>not claimed by the server</th></tr>{rows}</table>"
     )
 

@@ -110,11 +110,16 @@ def test_junit_has_one_testcase_per_check(full_run, workdir):
     cases = suite.findall(".//testcase")
     assert len(cases) == len(results)
     assert not suite.findall(".//failure") and not suite.findall(".//error")
+    testsuite = suite if suite.tag == "testsuite" else suite.find("testsuite")
+    properties = {p.get("name"): p.get("value") for p in testsuite.find("properties")}
+    must = sum(c["level"] == "MUST" and c["outcome"] == "pass" for c in results.values())
+    assert properties["verdict"] == "PASS" and properties["coverage.MUST"] == f"{must}/{must} ran"
 
 
 def test_html_report_is_one_self_contained_page(full_run, workdir):
     page = (workdir.path / "report.html").read_text()
     assert page.startswith("<!doctype html>") and "Sections × results" in page
+    assert "<h2>Coverage</h2>" in page and "class='verdict pass'>PASS<" in page
     assert "<script" not in page and "src=" not in page and "stylesheet" not in page
 
 
