@@ -127,8 +127,8 @@ def _coverage(summary: dict) -> str:
         if c["in_scope"] or c["not_claimed"]
     )
     return (
-        "<h2>Coverage</h2><table class=coverage><tr><th>level</th><th>ran / in scope</th><th>not run: gap of the run</th>"
-        f"<th>not claimed by the server</th></tr>{rows}</table>"
+        "<h2>Coverage</h2><table class=coverage><tr><th>level</th><th>ran / in scope</th>"
+        f"<th>not run: gap of the run</th><th>not claimed by the server</th></tr>{rows}</table>"
     )
 
 
