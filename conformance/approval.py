@@ -311,7 +311,7 @@ class ManualDriver(Driver):
     """A person does it: the URL is printed, the URL the browser ended on is read back."""
 
     name = "manual"
-    can_deny = False
+    can_deny = True  # the person is asked to deny, and does
 
     def __init__(self, config: ApprovalConfig, agent: requests.Session, ask: Callable[[str], str]):
         super().__init__(config, agent)
@@ -356,7 +356,8 @@ class BrowserDriver(Driver):
     The browser is stopped from loading the client's callback (it may not exist):
     the driver polls the address bar and stops as soon as it leaves the server.
     It stops too when a page has loaded and offers nothing to act on for
-    SETTLE seconds (an error page). A browser does not show response headers, so
+    SETTLE seconds (an error page), or AFTER_ACTION seconds for a page it acted
+    on (a slow machine may take that long to replace it). A browser does not show response headers, so
     the pages it saw are not in `Landing.pages`; the last page's status is
     read from the Navigation Timing API.
 
@@ -369,6 +370,7 @@ class BrowserDriver(Driver):
     can_deny = True
     TIMEOUT = 30  # seconds for one run, at most
     SETTLE = 1.0  # seconds a loaded page is watched before the driver gives up on it
+    AFTER_ACTION = 5.0  # ... and a page the driver acted on (clicked, submitted), which is being replaced
     POLL = 0.05
 
     def __init__(self, config: ApprovalConfig, agent: requests.Session):
@@ -413,9 +415,10 @@ class BrowserDriver(Driver):
                 return Landing(current, decided=decided)
             if current != seen:
                 seen, idle_since = current, time.monotonic()
+            settle = self.AFTER_ACTION if any(page == current for page, _ in acted) else self.SETTLE
             if self._ready() and self._act(current, decision, fields, acted):
                 idle_since = time.monotonic()
-            elif self._ready() and time.monotonic() - idle_since > self.SETTLE:
+            elif self._ready() and time.monotonic() - idle_since > settle:
                 page = self._page_as_response(current)
                 return Landing(None, page, decided=decided, stuck=self.stuck_at(page))
             time.sleep(self.POLL)

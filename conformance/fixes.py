@@ -27,9 +27,21 @@ def client(role: str) -> str:
     return target_line(f"clients.{role}", **values)
 
 
+def code_client(clients: dict) -> str:
+    """For a target with no client of the authorization code grant: the confidential client's line."""
+    config = clients.get("confidential")
+    if config is None:
+        return client("confidential")
+    if "authorization_code" not in config.grant_types:
+        return grant(config, "authorization_code")
+    return redirect_uri("confidential")
+
+
 def grant(config: ClientConfig, grant_type: str) -> str:
     wanted = [g for g in GRANT_TYPES if g in config.grant_types or g == grant_type]
-    return target_line(f"clients.{config.role}", grant_types=wanted) + f" (if the server allows it {grant_type})"
+    return (
+        target_line(f"clients.{config.role}", grant_types=wanted) + f" (if the client is registered for {grant_type})"
+    )
 
 
 def redirect_uri(role: str, uri: str = REDIRECT_URI) -> str:

@@ -404,7 +404,7 @@ def code_client(target, server, clients) -> OAuthClient:
         config = target.clients.get(role)
         if config and "authorization_code" in config.grant_types and config.redirect_uri:
             return steps.ready_for(server, clients(role), "authorization_code")
-    not_configured("no client with the authorization_code grant and a redirect_uri", fixes.client("confidential"))
+    not_configured("no client with the authorization_code grant and a redirect_uri", fixes.code_client(target.clients))
 
 
 @pytest.fixture

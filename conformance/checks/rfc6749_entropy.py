@@ -46,7 +46,9 @@ def code_samples(server, target, clients, request) -> list[tuple]:
             client = steps.ready_for(server, clients(role), "authorization_code")
             break
     if client is None:
-        not_configured("no client with the authorization_code grant and a redirect_uri", fixes.client("confidential"))
+        not_configured(
+            "no client with the authorization_code grant and a redirect_uri", fixes.code_client(target.clients)
+        )
     driver = request.getfixturevalue("driver")
     return [(*steps.obtain_code(client, driver), client) for _ in range(SAMPLES)]
 

@@ -29,6 +29,9 @@ class Workdir:
     def __init__(self, path: Path):
         self.path = path
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("REFERENCE_AS_")}
+        # The demo user's password hashed cheaply (scrypt N=2^10, as the playground's lab does): the
+        # form driver signs in often, and the default cost (N=2^17) is made for real passwords.
+        self.env["REFERENCE_AS_PASSWORD_SCRYPT_N"] = str(2**10)
         demo = self.cli("demo")
         self.user_password = next(row["password"] for row in demo if row.get("username") == "demo")
         self.clients = {
