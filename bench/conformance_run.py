@@ -7,7 +7,8 @@ The reference server (`reference-as serve`, 2 workers, a fresh store and the sui
 made with its CLI as conformance/tests does) is started first and is not timed. Each run is the
 real command line, `python -m conformance run TARGET` in a new process, timed from start to exit
 (interpreter start-up included: what a person waits for). Prints the seconds of each run and the
-median. The target of issue 6: under 15 s on a 2-core machine.
+median. The target of issue 6: under 15 s on a 2-core machine. With the auto driver nobody is shown
+a page, so the denial and framing checks are gaps and the verdict is INCOMPLETE (exit status 3).
 """
 
 import argparse
@@ -46,7 +47,7 @@ def time_runs(runs: int) -> dict:
                     timeout=300,
                 )
                 seconds.append(time.perf_counter() - started)
-                if done.returncode != 0:
+                if done.returncode not in (0, 3):  # PASS, or INCOMPLETE (the auto driver's gaps)
                     raise SystemExit(f"the run failed (exit {done.returncode}):\n{done.stdout[-3000:]}{done.stderr}")
                 summary = json.loads(report.read_text())["summary"]
         finally:
@@ -57,6 +58,7 @@ def time_runs(runs: int) -> dict:
         "checks": summary["checks"],
         "passed": summary["pass"],
         "skipped": summary["skip"],
+        "verdict": summary["verdict"],
         "cpus": os.cpu_count(),
     }
 
@@ -69,7 +71,7 @@ def main() -> int:
     figures = time_runs(max(1, args.runs))
     print(
         f"oauth-conformance run, default profile, reference server on loopback ({figures['cpus']} CPUs): "
-        f"{figures['checks']} checks ({figures['passed']} passed, {figures['skipped']} skipped)"
+        f"{figures['checks']} checks ({figures['passed']} passed, {figures['skipped']} skipped, {figures['verdict']})"
     )
     print(f"runs: {', '.join(f'{s:.2f} s' for s in figures['runs'])}; median {figures['median']:.2f} s")
     if args.json:

@@ -24,6 +24,14 @@ The pages a driver acts on (`[approval.form]`):
   `deny_link` (a "Cancel" link).
 `fresh=True` starts with a new user-agent session (no cookies): the pages are
 shown again even where the server remembers a sign-in or a consent.
+
+A driver knows when it could not do its part, and says so in the `Landing`:
+`decided` is true once it made the decision it was asked for on a page (or,
+for `auto`, sent the target's `deny_parameters`), and `stuck` says why it
+stopped on a page that asked for something it could not give (an unknown
+form, a sign-in refused). The checks then report "not carried out", never a
+failure of the server. `[approval] parameters` are added to every
+authorization request, `headers` sent with every request of the user agent.
 """
 
 import os
@@ -33,7 +41,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import requests
 
@@ -48,6 +56,8 @@ class Landing:
     location: str | None  # absolute URL the user agent was sent to, off the authorization server
     response: requests.Response | None = None  # the last response seen
     pages: list = field(default_factory=list)  # HTML pages shown on the way (responses)
+    decided: bool = False  # the driver made the decision it was asked for (allow or deny)
+    stuck: str | None = None  # why the driver stopped at a page it could not act on
 
     @property
     def params(self) -> dict[str, str]:
@@ -67,6 +77,16 @@ class Landing:
 def _origin(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return parts.scheme, parts.netloc.lower()
+
+
+def with_parameters(url: str, parameters: dict[str, str]) -> str:
+    """`url` with the parameters it does not already have appended (the ones it has are left as
+    they are: a check may have set one on purpose, or repeated one)."""
+    present = {name for name, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True)}
+    extra = {name: value for name, value in parameters.items() if name not in present}
+    if not extra:
+        return url
+    return url + ("&" if urlsplit(url).query else "?") + urlencode(extra)
 
 
 # -- HTML forms ------------------------------------------------------------------------------------------
@@ -165,6 +185,13 @@ class Driver:
     def __init__(self, config: ApprovalConfig, agent: requests.Session):
         self.config = config
         self.agent = agent  # the user agent: its own cookies (a signed-in session persists)
+        self.agent.headers.update(config.headers)
+        self._decided = False
+
+    def request_url(self, url: str, decision: str) -> str:
+        """The authorization URL as the driver opens it: with the target's parameters."""
+        extra = self.config.deny_parameters if decision == "deny" and self.config.deny_parameters else {}
+        return with_parameters(url, {**self.config.parameters, **extra})
 
     def run(self, url: str, watch: str, decision: str = "allow", fresh: bool = False) -> Landing:
         """Open `url`; stop when sent to `watch` (the redirect URI the request named) or
@@ -172,32 +199,53 @@ class Driver:
         `fresh`: as a new user agent, without the cookies of earlier runs."""
         if fresh:
             self.agent.cookies.clear()
+        url = self.request_url(url, decision)
         home = _origin(url)
+        self._decided = self.decides_by_parameters(decision)
         response = self.agent.get(url, allow_redirects=False)
         pages = []
         for _ in range(MAX_STEPS):
             if response.is_redirect:
                 location = urljoin(response.url, response.headers["Location"])
                 if same_endpoint(location, watch) or _origin(location) != home:
-                    return Landing(location, response, pages)
+                    return Landing(location, response, pages, self._decided)
                 response = self.agent.get(location, allow_redirects=False)
                 continue
             if is_html(response):
                 pages.append(response)
             following = self.act(response, decision)
             if following is None:
-                return Landing(None, response, pages)
+                return Landing(None, response, pages, self._decided, self.stuck_at(response))
             response = following
         raise OAuthClientError(f"the {self.name} driver gave up after {MAX_STEPS} steps at {response.url}")
+
+    def decides_by_parameters(self, decision: str) -> bool:
+        """Does the authorization request itself carry the decision (the target's deny_parameters)?"""
+        return decision == "deny" and bool(self.config.deny_parameters)
 
     def act(self, page: requests.Response, decision: str) -> requests.Response | None:
         return None
 
+    def stuck_at(self, page: requests.Response) -> str | None:
+        """Why the driver stopped at `page` although the page asks for something (a form it
+        does not know); None for an answer of the server (an error page, a redirect)."""
+        if page.status_code != 200 or not is_html(page) or not forms_of(page.text):
+            return None
+        return (
+            f"the {self.name} driver found no form it can fill in on {page.url.split('?')[0]} "
+            f"(sign-in: a '{self.config.form.password}' field; consent: a '{self.config.form.decision}' button)"
+        )
+
 
 class AutoDriver(Driver):
-    """The server approves by itself: nothing to do on any page."""
+    """The server approves by itself: nothing to do on any page. It denies when the
+    target's `deny_parameters` tell it to (a test server's `login_hint=deny`, say)."""
 
     name = "auto"
+
+    def __init__(self, config: ApprovalConfig, agent: requests.Session):
+        super().__init__(config, agent)
+        self.can_deny = bool(config.deny_parameters)
 
 
 class FormDriver(Driver):
@@ -222,10 +270,12 @@ class FormDriver(Driver):
         wanted = fields.allow if decision == "allow" else fields.deny
         for form in parsed.forms:  # a consent button for the decision
             if wanted in form.button_values(fields.decision):
+                self._decided = True
                 return self._submit(page, form, {fields.decision: wanted})
         if decision != "allow":
             link = next((link for link in parsed.links if link.matches(fields.deny_link)), None)
             if link is not None:
+                self._decided = True
                 return self.agent.get(urljoin(page.url, link.href), allow_redirects=False)
         for form in parsed.forms:
             if form.has_input(fields.password):
@@ -237,8 +287,17 @@ class FormDriver(Driver):
         if decision == "allow" and fields.consent_field:
             form = next((form for form in parsed.forms if form.has_field(fields.consent_field)), None)
             if form is not None:
+                self._decided = True
                 return self._submit(page, form, {})
         return None
+
+    def stuck_at(self, page: requests.Response) -> str | None:
+        if self._sign_ins and any(form.has_input(self.config.form.password) for form in forms_of(page.text)):
+            return (
+                f"the sign-in form came back after the form driver signed in as {self.config.username!r}: "
+                "the server refused [approval] username and password"
+            )
+        return super().stuck_at(page)
 
     def _submit(self, page: requests.Response, form: Form, values: dict) -> requests.Response:
         data = {**form.defaults(), **values}
@@ -252,7 +311,7 @@ class ManualDriver(Driver):
     """A person does it: the URL is printed, the URL the browser ended on is read back."""
 
     name = "manual"
-    can_deny = False
+    can_deny = True  # the person is asked to deny, and does
 
     def __init__(self, config: ApprovalConfig, agent: requests.Session, ask: Callable[[str], str]):
         super().__init__(config, agent)
@@ -260,11 +319,12 @@ class ManualDriver(Driver):
 
     def run(self, url: str, watch: str, decision: str = "allow", fresh: bool = False) -> Landing:
         where = "a new private window" if fresh else "a browser"
+        url = self.request_url(url, decision)
         answer = self.ask(
             f"\nOpen this URL in {where}, sign in and {decision}:\n  {url}\n"
             f"Then paste the address the browser ended on (empty if it showed an error page): "
         ).strip()
-        return Landing(answer or None)
+        return Landing(answer or None, decided=True)
 
 
 HEADLESS_CHROMIUM = (
@@ -296,7 +356,8 @@ class BrowserDriver(Driver):
     The browser is stopped from loading the client's callback (it may not exist):
     the driver polls the address bar and stops as soon as it leaves the server.
     It stops too when a page has loaded and offers nothing to act on for
-    SETTLE seconds (an error page). A browser does not show response headers, so
+    SETTLE seconds (an error page), or AFTER_ACTION seconds for a page it acted
+    on (a slow machine may take that long to replace it). A browser does not show response headers, so
     the pages it saw are not in `Landing.pages`; the last page's status is
     read from the Navigation Timing API.
 
@@ -309,6 +370,7 @@ class BrowserDriver(Driver):
     can_deny = True
     TIMEOUT = 30  # seconds for one run, at most
     SETTLE = 1.0  # seconds a loaded page is watched before the driver gives up on it
+    AFTER_ACTION = 5.0  # ... and a page the driver acted on (clicked, submitted), which is being replaced
     POLL = 0.05
 
     def __init__(self, config: ApprovalConfig, agent: requests.Session):
@@ -338,6 +400,7 @@ class BrowserDriver(Driver):
     def run(self, url: str, watch: str, decision: str = "allow", fresh: bool = False) -> Landing:
         if fresh:
             self.browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        url = self.request_url(url, decision)
         home = _origin(url)
         self.browser.get(url)
         fields = self.config.form
@@ -346,15 +409,18 @@ class BrowserDriver(Driver):
         seen, idle_since = None, time.monotonic()
         while time.monotonic() < deadline:
             current = self.browser.current_url
+            decided = self.decides_by_parameters(decision) or any(w in ("decide", "deny", "consent") for _, w in acted)
             if current.startswith("http") and (same_endpoint(current, watch) or _origin(current) != home):
                 self.browser.execute_script("window.stop();")
-                return Landing(current)
+                return Landing(current, decided=decided)
             if current != seen:
                 seen, idle_since = current, time.monotonic()
+            settle = self.AFTER_ACTION if any(page == current for page, _ in acted) else self.SETTLE
             if self._ready() and self._act(current, decision, fields, acted):
                 idle_since = time.monotonic()
-            elif self._ready() and time.monotonic() - idle_since > self.SETTLE:
-                return Landing(None, self._page_as_response(current))
+            elif self._ready() and time.monotonic() - idle_since > settle:
+                page = self._page_as_response(current)
+                return Landing(None, page, decided=decided, stuck=self.stuck_at(page))
             time.sleep(self.POLL)
         raise OAuthClientError(f"the browser driver gave up after {self.TIMEOUT} s at {self.browser.current_url}")
 

@@ -5,21 +5,32 @@
                           [--json F] [--junit F] [--html F] [-v]
     oauth-conformance list [--profile P] [--json]
 
-Exit status of `run`: 0 when every MUST passed, 1 when one failed (or a check
-could not be carried out), 2 when the target file (or an option) is wrong.
+Exit status of `run`:
+  0  PASS: every MUST in scope ran and passed
+  1  FAIL: a MUST failed, or a check could not be carried out
+  2  the target file (or an option) is wrong, or the server cannot be used with it:
+     it does not answer, a client does not authenticate (the message names the field)
+  3  INCOMPLETE: nothing failed, but a MUST in scope did not run (a gap of the run;
+     the summary lists the target lines that would let it run)
+
+The suite needs the `conformance` extra: pip install 'reference-as[conformance]'.
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
 from pathlib import Path
 
 from . import target as target_module
-from .checks import DIRECTORY, load_all
-from .marks import CHECKS, DEFAULT_PROFILES, PROFILES
+from .checks import DIRECTORY
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_TARGET = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_BAD_TARGET, EXIT_INCOMPLETE = 0, 1, 2, 3
+# pytest's own statuses when the run itself broke: interrupted (Ctrl-C), an internal error.
+EXIT_INTERRUPTED, EXIT_INTERNAL = 130, 70
+# What the suite imports beyond the standard library and the package's own dependencies.
+NEEDED = {"pytest": "pytest", "jwt": "pyjwt[crypto]"}
 
 
 def pytest_arguments(args) -> list[str]:
@@ -36,7 +47,7 @@ def pytest_arguments(args) -> list[str]:
         "-o",
         "console_output_style=classic",
     ]
-    argv += ["-v"] if args.verbose else ["-qq", "-rN", "--conformance-progress"]
+    argv += ["-v"] if args.verbose else ["-qq", "-rN", "--tb=no", "--conformance-progress"]
     for profile in args.profile:
         argv += ["--profile", profile]
     for check_id in args.check:
@@ -61,14 +72,19 @@ def cmd_run(args) -> int:
     import pytest
 
     code = pytest.main(pytest_arguments(args))
-    if code in (EXIT_OK, EXIT_FAILED):
+    if code in (EXIT_OK, EXIT_FAILED, EXIT_INCOMPLETE):
         return int(code)
     if code == pytest.ExitCode.USAGE_ERROR:
         return EXIT_BAD_TARGET
-    return int(code)
+    if code == pytest.ExitCode.INTERRUPTED:
+        return EXIT_INTERRUPTED
+    return EXIT_INTERNAL
 
 
 def cmd_list(args) -> int:
+    from .checks import load_all
+    from .marks import CHECKS, DEFAULT_PROFILES, PROFILES
+
     load_all()
     wanted = set(args.profile or DEFAULT_PROFILES) if "all" not in args.profile else set(PROFILES)
     unknown = wanted - set(PROFILES)
@@ -87,7 +103,7 @@ def cmd_list(args) -> int:
     print(f"{'CHECK':<{width}}  {'REQUIREMENT':<16} {'LEVEL':<6} PROFILES")
     for c in checks:
         print(f"{c.id:<{width}}  {c.requirement.id:<16} {c.level:<6} {','.join(c.profiles)}")
-    by_level = {level: sum(c.level == level for c in checks) for level in ("MUST", "SHOULD", "MAY")}
+    by_level = {level: sum(c.level == level for c in checks) for level in ("MUST", "SHOULD", "MAY", "ADVICE")}
     print(f"\n{len(checks)} checks: " + ", ".join(f"{n} {level}" for level, n in by_level.items()))
     return EXIT_OK
 
@@ -113,7 +129,7 @@ def parser() -> argparse.ArgumentParser:
         "--profile",
         action="append",
         default=[],
-        help=f"run these profiles only (repeatable): {', '.join(PROFILES)}, or all",
+        help="run these profiles only (repeatable), or all; `oauth-conformance list` shows each check's",
     )
     run.add_argument("--check", action="append", default=[], metavar="ID", help="run this check only (repeatable)")
     run.add_argument("-k", metavar="EXPR", help="select checks by pytest -k expression")
@@ -135,8 +151,22 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def missing_extra() -> str | None:
+    """The message when the suite's own dependencies are not installed (a plain `pip install`)."""
+    missing = [package for module, package in NEEDED.items() if importlib.util.find_spec(module) is None]
+    if not missing:
+        return None
+    return (
+        f"oauth-conformance needs {', '.join(missing)}, which the package's `conformance` extra installs "
+        "(with the browser driver's selenium): pip install 'reference-as[conformance]'"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.handler is not cmd_init and (message := missing_extra()):
+        print(message, file=sys.stderr)
+        return EXIT_BAD_TARGET
     return args.handler(args)
 
 

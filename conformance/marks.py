@@ -1,13 +1,15 @@
 """`@check`: what makes a function a conformance check.
 
-    @check("rfc6749-3.2-repeated-parameter-invalid-request", "RFC6749-3.2")
-    def check_repeated_parameter(server, confidential, http):
-        '''A parameter sent twice is invalid_request.'''
+    @check("rfc6749-5.2-missing-grant-type-is-invalid-request", "RFC6749-5.2")
+    def check_missing_grant_type(server, confidential):
+        '''A token request without grant_type is invalid_request.'''
 
 attaches the check id, the requirement it proves (from `requirements.py`), its
 level (the requirement's unless given: a check of a SHOULD clause inside a
-MUST section says `level=SHOULD`) and its profiles, as the pytest marker
-`conformance`, and registers the check in `CHECKS` for `oauth-conformance list`.
+MUST section says `level=SHOULD`; a rule the RFC puts on clients, checked
+for the operator's information, says `level=ADVICE`) and its profiles, as the
+pytest marker `conformance`, and registers the check in `CHECKS` for
+`oauth-conformance list`.
 
 `variants={"suffix": value, ...}` makes one check per value: the id's `{variant}`
 is replaced by each suffix and the function receives the value as `variant`.
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from .requirements import MAY, MUST, SHOULD, Requirement, get
+from .requirements import CHECK_LEVELS, Requirement, get
 
 # The profile a requirement's RFC belongs to, unless the check names others.
 PROFILE_OF_RFC = {
@@ -33,8 +35,10 @@ PROFILE_OF_RFC = {
     "RFC8414": "metadata",
     "RFC8725": "jwt-access-token",
     "RFC9068": "jwt-access-token",
+    "RFC9110": "rfc6749",
     "RFC9207": "bcp",
     "RFC9700": "bcp",
+    "OAUTH21": "bcp",
     "SEED": "seed",
 }
 PROFILES = (
@@ -88,7 +92,7 @@ def _register(check_id: str, requirement_id: str, level: str | None, profiles, s
     if check_id in CHECKS:
         raise ValueError(f"check id {check_id!r} is used twice")
     level = level or requirement.level
-    if level not in (MUST, SHOULD, MAY):
+    if level not in CHECK_LEVELS:
         raise ValueError(f"{check_id}: unknown level {level!r}")
     profiles = tuple(profiles or (PROFILE_OF_RFC[requirement.rfc],))
     unknown = [p for p in profiles if p not in PROFILES]

@@ -27,8 +27,10 @@ _FIELDS = "|".join(CREDENTIAL_FIELDS)
 _FORM_FIELD = re.compile(rf"(?<![\w-])({_FIELDS})=([^&\s\"'#]+)")
 _JSON_FIELD = re.compile(rf'("(?:{_FIELDS})"\s*:\s*")([^"]+)(")')
 _JWT = re.compile(r"\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*")
-# token68 (RFC 9110 §11.2) ending the value or followed by a separator: not `realm="..."`.
-_AUTH_HEADER = re.compile(r"(?i)\b(Basic|Bearer|DPoP)\s+([\w\-.~+/]+=*)(?=$|[\s,;])")
+# Credentials (RFC 9110 §11.4): the scheme, then a token68 ending the value or followed by a separator
+# (not `realm="..."`), where a header value starts or after "Authorization:", and nowhere else: the
+# suite's own sentences ("not a Basic challenge") are not credentials.
+_AUTH_HEADER = re.compile(r"(?im)((?:^|authorization:\s*)(?:Basic|Bearer|DPoP))\s+([\w\-.~+/]+=*)(?=$|[\s,;])")
 
 
 def mask(value: str | None) -> str:

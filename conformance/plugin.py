@@ -2,17 +2,24 @@
 
     pytest conformance/checks --target=target.toml [--profile=pkce] [-k refresh]
 
-(`oauth-conformance run` calls the same.) It reads the target file, offers the
-fixtures the checks ask for, selects checks by profile, turns each pytest
-outcome into a conformance result (a failed SHOULD is a warning; a skip keeps
-its reason; a check that could not be carried out is an error), keeps the
-HTTP exchanges of every check for the reports, prints the summary grouped by
-RFC section, and sets the exit status: 0 when every MUST passed, 1 otherwise.
+(`oauth-conformance run` calls the same.) It reads the target file, checks
+that the server answers and each client authenticates before anything else
+(`preflight.py`; the run stops with one message naming the field if not),
+offers the fixtures the checks ask for, selects checks by profile, turns each
+pytest outcome into a conformance result (a failed SHOULD is a warning, a
+failed ADVICE check is advice; a skip keeps its reason, its kind and the
+target line that would close a gap; a check that could not be carried out is
+an error), keeps the HTTP exchanges of every check for the reports, prints
+the summary grouped by RFC section, and sets the exit status: 0 PASS, 1 FAIL,
+3 INCOMPLETE (`results.py`).
 
 Fixtures: `target`, `masker`, `http` (the recording session), `server` (metadata
 and endpoints), `metadata`, `jwks`, the clients `confidential`, `second` and
 `public` (each a fresh `client.OAuthClient`), `driver` (the approval driver),
-`cc_tokens` (one client credentials token set for the whole run).
+`cc_tokens` (one client credentials token set for the whole run), `progress`
+(the live progress line: `progress.wait(seconds, what)` counts down), `tell`
+(what a passing check says of itself), `resource` and `resource_token` (the
+target's protected resource, and an access token for it).
 """
 
 import sys
@@ -21,16 +28,18 @@ import time
 import pytest
 import requests
 
-from . import steps
+from . import fixes, preflight, steps
 from . import target as target_module
 from .approval import make_driver
+from .checks import load_all
 from .client import OAuthClient, OAuthClientError
 from .discovery import Server, discover
 from .expect import json_object
 from .http import Recorder, RecordingSession
 from .marks import CHECKS, DEFAULT_PROFILES, PROFILES, check_of
 from .masking import Masker
-from .outcomes import CheckFailed, Unverifiable, not_configured
+from .outcomes import NOT_CLAIMED, CheckFailed, Skip, Unverifiable, not_configured
+from .progress import Progress
 from .report import html as html_report
 from .report import terminal
 from .results import ERROR, PASS, SKIP, Result, Results, failed_outcome
@@ -40,6 +49,8 @@ RESULTS = pytest.StashKey[Results]()
 RECORDER = pytest.StashKey[Recorder]()
 MASKER = pytest.StashKey[Masker]()
 STARTED = pytest.StashKey[dict]()
+PROGRESS = pytest.StashKey[Progress]()
+REMARK = pytest.StashKey[str]()
 
 
 # -- options and configuration ------------------------------------------------------------------
@@ -71,6 +82,7 @@ def pytest_configure(config):
     config.stash[RESULTS] = Results()
     config.stash[RECORDER] = Recorder()
     config.stash[STARTED] = {}
+    config.stash[PROGRESS] = Progress(bool(config.getoption("conformance_progress", False)))
     path = config.getoption("target", None)
     if path:
         try:
@@ -79,8 +91,26 @@ def pytest_configure(config):
             raise pytest.UsageError(str(error)) from None
         config.stash[TARGET] = target
         config.stash[MASKER] = Masker(target.secrets())
+        selected_profiles(config)  # an unknown profile or check id is refused before the server is asked
+        load_all()
+        unknown = [check_id for check_id in config.getoption("check") if check_id not in CHECKS]
+        if unknown:
+            raise pytest.UsageError(f"unknown check id {unknown[0]!r} (oauth-conformance list shows them all)")
     else:
         config.stash[MASKER] = Masker()
+
+
+def pytest_sessionstart(session):
+    """Preflight: the server answers, every configured client authenticates."""
+    config = session.config
+    if TARGET not in config.stash:
+        return
+    target = config.stash[TARGET]
+    with RecordingSession(None, target.server.timeout) as probe:
+        try:
+            preflight.run(target, probe)
+        except preflight.PreflightError as error:
+            raise pytest.UsageError(str(error)) from None
 
 
 def selected_profiles(config) -> tuple[str, ...]:
@@ -97,9 +127,6 @@ def selected_profiles(config) -> tuple[str, ...]:
 
 def pytest_collection_modifyitems(config, items):
     wanted_ids = config.getoption("check")
-    unknown = [check_id for check_id in wanted_ids if check_id not in CHECKS]
-    if unknown:
-        raise pytest.UsageError(f"unknown check id {unknown[0]!r} (oauth-conformance list shows them all)")
     profiles = set(selected_profiles(config))
     keep, drop = [], []
     for item in items:
@@ -138,9 +165,11 @@ def _is_error(excinfo, when: str) -> bool:
     return not isinstance(excinfo.value, AssertionError)
 
 
-def _skip_reason(report) -> str:
+def _skipped(spec, report, error, duration) -> Result:
+    if isinstance(error, Skip):
+        return Result(spec, SKIP, error.reason, duration, skip_kind=error.kind, fix=error.fix)
     reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-    return reason.removeprefix("Skipped: ")
+    return Result(spec, SKIP, reason.removeprefix("Skipped: "), duration, skip_kind=NOT_CLAIMED)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -160,7 +189,7 @@ def pytest_runtest_makereport(item, call):
     duration = time.monotonic() - item.config.stash[STARTED].get(item.nodeid, time.monotonic())
     result = None
     if report.skipped and call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception):
-        result = Result(spec, SKIP, _skip_reason(report), duration)
+        result = _skipped(spec, report, call.excinfo.value, duration)
     elif report.failed and not (report.when == "teardown" and previous and previous.outcome != PASS):
         if _is_error(call.excinfo, report.when):
             message = _message(call.excinfo)
@@ -169,11 +198,12 @@ def pytest_runtest_makereport(item, call):
             result = Result(spec, ERROR, message, duration)
         else:
             result = Result(spec, failed_outcome(spec.level), _message(call.excinfo), duration)
-            if result.outcome != "fail":  # a SHOULD/MAY not met: a warning, not a failure
+            if result.outcome != "fail":  # a SHOULD/MAY/ADVICE not met: reported, the run does not fail
                 report.outcome = "skipped"
-                report.longrepr = (str(item.path), item.location[1] or 0, f"WARNING [{spec.level}] {result.message}")
+                label = "ADVICE" if result.outcome == "advice" else f"WARNING [{spec.level}]"
+                report.longrepr = (str(item.path), item.location[1] or 0, f"{label} {result.message}")
     elif report.when == "call" and report.passed:
-        result = Result(spec, PASS, "", duration)
+        result = Result(spec, PASS, item.stash.get(REMARK, ""), duration)
     if result is not None:
         result.exchanges = list(item.config.stash[RECORDER].exchanges)
         results.record(item.nodeid, result)
@@ -184,48 +214,66 @@ def pytest_runtest_makereport(item, call):
                 ("requirement", spec.requirement.id),
                 ("level", spec.level),
                 ("outcome", result.outcome),
+                *([("skip", result.skip_kind)] if result.skip_kind else []),
+                *([("fix", result.fix)] if result.fix else []),
             ]
         )
     return report
 
 
 def pytest_report_teststatus(report, config):
-    """A warning gets its own letter (W); in the CLI's progress mode no letters at all."""
+    """A warning gets its own letter (W), advice A; in the CLI's progress mode no letters at all."""
     outcome = getattr(report, "conformance_outcome", None)
     quiet = config.getoption("conformance_progress")
     if outcome == "warn":
         return "warned", "" if quiet else "W", "WARN"
+    if outcome == "advice":
+        return "advised", "" if quiet else "A", "ADVICE"
     if quiet and outcome is not None:
         return report.outcome, "", report.outcome.upper()
     return None
 
 
 def pytest_collection_finish(session):
-    session.config.stash[STARTED]["total"] = len(session.items)
+    session.config.stash[PROGRESS].total = len(session.items)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item, nextitem):
+    progress = item.config.stash[PROGRESS]
+    spec = check_of(item)
+    progress.start(spec.id if spec else item.nodeid)
     outcome = yield
-    config = item.config
-    if config.getoption("conformance_progress") and sys.stderr.isatty():
-        results = config.stash[RESULTS]
-        result = results.get(item.nodeid)
-        name = result.check.id if result else item.nodeid
-        total = config.stash[STARTED].get("total", 0)
-        sys.stderr.write(f"\r\033[K[{len(results.all):>3}/{total}] {name[:100]}")
-        sys.stderr.flush()
+    progress.finish()
     return outcome
 
 
+def _write_junit_properties(config, results: Results) -> None:
+    """The verdict and the coverage by level, as properties of the JUnit test suite."""
+    from _pytest.junitxml import xml_key
+
+    xml = config.stash.get(xml_key, None)
+    if xml is None:
+        return
+    xml.add_global_property("verdict", results.verdict)
+    for level, counts in results.coverage().items():
+        if counts["in_scope"] or counts["not_claimed"]:
+            xml.add_global_property(f"coverage.{level}", f"{counts['ran']}/{counts['in_scope']} ran")
+    for fix, gaps in results.fixes():
+        xml.add_global_property("gap", f"{fix} -> {', '.join(r.check.id for r in gaps)}")
+    for note in results.notes:
+        xml.add_global_property("note", note)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session, exitstatus):
     config = session.config
-    if config.getoption("conformance_progress") and sys.stderr.isatty():
-        sys.stderr.write("\r\033[K")
+    config.stash[PROGRESS].clear()
     if TARGET not in config.stash:
         return
     results, target, masker = config.stash[RESULTS], config.stash[TARGET], config.stash[MASKER]
     results.finished = time.time()
+    _write_junit_properties(config, results)
     if config.getoption("conformance_json"):
         results.write_json(config.getoption("conformance_json"), target, masker)
     if config.getoption("conformance_html"):
@@ -245,7 +293,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 @pytest.fixture(scope="session")
 def target(pytestconfig) -> target_module.Target:
     if TARGET not in pytestconfig.stash:
-        not_configured("no target file (--target=FILE)")
+        not_configured("no target file", "--target=FILE")
     return pytestconfig.stash[TARGET]
 
 
@@ -255,14 +303,32 @@ def masker(pytestconfig) -> Masker:
 
 
 @pytest.fixture(scope="session")
+def progress(pytestconfig) -> Progress:
+    return pytestconfig.stash[PROGRESS]
+
+
+@pytest.fixture
+def tell(request):
+    """tell(text): what a passing check says of itself in the reports ("30 rounds, no double win")."""
+
+    def say(text: str) -> None:
+        request.node.stash[REMARK] = text
+
+    return say
+
+
+@pytest.fixture(scope="session")
 def http(pytestconfig, target) -> RecordingSession:
     with RecordingSession(pytestconfig.stash[RECORDER], target.server.timeout) as session:
         yield session
 
 
 @pytest.fixture(scope="session")
-def server(target, http) -> Server:
-    return discover(target.server, http)
+def server(pytestconfig, target, http) -> Server:
+    found = discover(target.server, http, list(target.clients.values()))
+    for note in found.notes:
+        pytestconfig.stash[RESULTS].note(note)
+    return found
 
 
 @pytest.fixture
@@ -283,7 +349,7 @@ def jwks(server, http) -> dict:
 def _client(target, server, http, masker, role: str) -> OAuthClient:
     config = target.clients.get(role)
     if config is None:
-        not_configured(f"no [clients.{role}] in the target file")
+        not_configured(f"no [clients.{role}] in the target file", fixes.client(role))
     return OAuthClient(config, server.endpoints, http, on_token=masker.add)
 
 
@@ -324,7 +390,7 @@ def driver(pytestconfig, target):
     agent = RecordingSession(pytestconfig.stash[RECORDER], target.server.timeout, "oauth-conformance user agent")
     made = make_driver(target.approval, agent, _ask(pytestconfig))
     if made is None:
-        not_configured("no approval driver ([approval] driver = auto, form, browser or manual)")
+        not_configured("no approval driver: nobody plays the user", fixes.driver())
     yield made
     if hasattr(made, "close"):
         made.close()
@@ -338,7 +404,24 @@ def code_client(target, server, clients) -> OAuthClient:
         config = target.clients.get(role)
         if config and "authorization_code" in config.grant_types and config.redirect_uri:
             return steps.ready_for(server, clients(role), "authorization_code")
-    not_configured("no client with the authorization_code grant and a redirect_uri")
+    not_configured("no client with the authorization_code grant and a redirect_uri", fixes.code_client(target.clients))
+
+
+@pytest.fixture
+def resource(target):
+    """The target's protected resource (RFC 6750 checks), else a gap."""
+    if target.resource is None:
+        not_configured("no [resource] url in the target file", fixes.resource())
+    return target.resource
+
+
+@pytest.fixture
+def resource_token(resource, server, target, clients, request) -> str:
+    """An access token with the scope the resource needs."""
+    try:
+        return steps.access_token(server, target, clients, request, resource.scope)
+    except OAuthClientError as error:
+        raise Unverifiable(f"no access token for the resource: {error}") from None
 
 
 @pytest.fixture(scope="session")
@@ -348,5 +431,8 @@ def cc_tokens(target, server, http, masker):
     server.need_grant("client_credentials")
     client = _client(target, server, http, masker, "confidential")
     if "client_credentials" not in client.config.grant_types:
-        not_configured("the confidential client's grant_types lack client_credentials")
+        not_configured(
+            "the confidential client's grant_types lack client_credentials",
+            fixes.grant(client.config, "client_credentials"),
+        )
     return client.client_credentials()

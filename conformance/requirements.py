@@ -6,22 +6,26 @@ spec tests put in their `requirement` marker, so one grep finds all three.
 Where one section holds several rules, the entry states them together and each
 check says which one it proves (and at which level).
 
-Levels follow the document cited:
+A check's level is the keyword of the sentence it cites (`LEVELS.md` lists
+the sentence of every check whose level was reviewed):
 - MUST / MUST NOT / REQUIRED / SHALL        -> MUST   (a failure fails the run)
 - SHOULD / SHOULD NOT / RECOMMENDED         -> SHOULD (a failure is a warning)
 - MAY / OPTIONAL                            -> MAY    (checked only when advertised)
-Where an RFC puts a MUST on the *client* and says nothing of the server (the
-client MUST use POST at the token endpoint, for example), the check that the
-server refuses the violation is a SHOULD: refusing is what a careful server
-does, accepting breaks no rule written for servers. Where a later document
-tightens an earlier one (RFC 9700 over RFC 6749), the entry cites the later
-document, and the check's level is that document's.
+A sentence that defines the protocol in the indicative ("the authorization
+server responds with HTTP status code 200") is read as MUST: an endpoint that
+answers otherwise is not the endpoint the RFC defines. A rule the RFC puts on
+the *client* (use POST, keep credentials out of the URL, do not use the
+implicit grant), or a sentence with no keyword at all, binds no server: such a
+check is ADVICE (reported apart, never a failure or a warning) or is not made.
+Where a later document raises a level (RFC 9700, or the OAuth 2.1 draft, over
+RFC 6749), the entry cites that document, and the check's level is its.
 """
 
 from dataclasses import dataclass
 
-MUST, SHOULD, MAY = "MUST", "SHOULD", "MAY"
-LEVELS = (MUST, SHOULD, MAY)
+MUST, SHOULD, MAY, ADVICE = "MUST", "SHOULD", "MAY", "ADVICE"
+LEVELS = (MUST, SHOULD, MAY)  # the levels of requirements; a check may also be ADVICE
+CHECK_LEVELS = (*LEVELS, ADVICE)
 
 RFC_TITLES = {
     "RFC6749": "The OAuth 2.0 Authorization Framework",
@@ -36,10 +40,20 @@ RFC_TITLES = {
     "RFC8414": "Authorization Server Metadata",
     "RFC8725": "JSON Web Token Best Current Practices",
     "RFC9068": "JWT Profile for OAuth 2.0 Access Tokens",
+    "RFC9110": "HTTP Semantics",
     "RFC9207": "Authorization Server Issuer Identification",
     "RFC9700": "Best Current Practice for OAuth 2.0 Security",
+    "OAUTH21": "The OAuth 2.1 Authorization Framework (draft-ietf-oauth-v2-1)",
     "SEED": "What the seed documents promise",
 }
+OAUTH21_URL = "https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1"
+
+
+def document_name(rfc: str) -> str:
+    """'RFC6749' -> 'RFC 6749'; 'OAUTH21' -> 'OAuth 2.1'; 'SEED' stays."""
+    if rfc == "OAUTH21":
+        return "OAuth 2.1"
+    return rfc.replace("RFC", "RFC ")
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,8 @@ class Requirement:
     def url(self) -> str | None:
         if self.rfc == "SEED":
             return None
+        if self.rfc == "OAUTH21":
+            return f"{OAUTH21_URL}#section-{self.section}"
         number = self.rfc.removeprefix("RFC")
         anchor = f"#appendix-{self.section}" if self.section.isalpha() else f"#section-{self.section}"
         return f"https://www.rfc-editor.org/rfc/rfc{number}{anchor}"
@@ -80,21 +96,16 @@ def _table(*rows: tuple[str, str, str]) -> dict[str, Requirement]:
 REQUIREMENTS = _table(
     # -- RFC 6749, the framework ---------------------------------------------------------
     (
-        "RFC6749-2.3",
-        MUST,
-        "A client uses one authentication method per request; a request with two is invalid_request (§5.2).",
-    ),
-    (
         "RFC6749-2.3.1",
         MUST,
-        "The server supports HTTP Basic for clients with a secret, the id and secret "
-        "form-urlencoded first; secrets in the body are allowed, in the request URI never.",
+        "The server supports HTTP Basic for clients issued a password, the id and secret "
+        "form-urlencoded before the Basic encoding (a percent-encoded character is that character); "
+        "it MAY accept secrets in the body; the client MUST NOT put them in the request URI.",
     ),
     (
         "RFC6749-3.1",
         MUST,
-        "The authorization endpoint supports GET, ignores unknown parameters, refuses "
-        "repeated ones, has no fragment and is reached over TLS.",
+        "The authorization endpoint is reached over TLS, has no fragment, and ignores unknown parameters.",
     ),
     (
         "RFC6749-3.1.2",
@@ -105,33 +116,28 @@ REQUIREMENTS = _table(
     (
         "RFC6749-3.2",
         MUST,
-        "The token endpoint takes POST, over TLS, with no fragment in its URI; it "
-        "ignores unknown parameters, refuses repeated ones, and treats an empty one as absent.",
+        "The token endpoint is reached over TLS and has no fragment in its URI; it "
+        "ignores unknown parameters and treats an empty one as absent.",
     ),
-    ("RFC6749-3.2.1", MUST, "Confidential clients authenticate at the token endpoint."),
     (
         "RFC6749-3.3",
         MUST,
-        "A scope the server does not grant is refused (invalid_scope) or left out, and "
-        "then the response names the scope granted.",
-    ),
-    (
-        "RFC6749-4.1.1",
-        MUST,
-        "The authorization request carries response_type=code; anything else is an error sent back to the client.",
+        "A scope the server does not grant may be refused (invalid_scope) or left out; when the scope "
+        "issued differs from the one requested, the response names the scope granted.",
     ),
     (
         "RFC6749-4.1.2",
         MUST,
         "The authorization response carries a code and the exact state; the code is "
-        "single use (reuse SHOULD revoke its tokens), bound to client and redirect URI, and short-lived "
-        "(10 minutes at most is RECOMMENDED).",
+        "single use (reuse SHOULD revoke its tokens), also under concurrency, bound to client and "
+        "redirect URI, and short-lived (10 minutes at most is RECOMMENDED).",
     ),
     (
         "RFC6749-4.1.2.1",
         MUST,
-        "Authorization errors go back to the client's redirect URI with a registered "
-        "error code and the state, except for an invalid client or redirect URI: never redirected.",
+        "Authorization errors (a denial, a missing or unknown response_type, a repeated parameter) go "
+        "back to the client's redirect URI with a registered error code and the state, except for an "
+        "invalid client or redirect URI: never redirected.",
     ),
     (
         "RFC6749-4.1.3",
@@ -139,7 +145,12 @@ REQUIREMENTS = _table(
         "A code is redeemed only by the client it was issued to, with the same "
         "redirect_uri as the authorization request, after the client authenticates (if it can).",
     ),
-    ("RFC6749-4.4", MUST, "The client credentials grant is for confidential clients only."),
+    (
+        "RFC6749-4.4.2",
+        MUST,
+        "The server authenticates the client of a client credentials request: without its secret, "
+        "or as a public client, it gets no token.",
+    ),
     (
         "RFC6749-4.4.3",
         MUST,
@@ -154,8 +165,9 @@ REQUIREMENTS = _table(
     (
         "RFC6749-5.2",
         MUST,
-        "A token error is JSON with a registered error code, status 400 (401 with a "
-        "matching WWW-Authenticate for invalid_client over HTTP auth), and ASCII text only.",
+        "A token error is JSON with a registered error code, status 400 (401 with a matching "
+        "WWW-Authenticate for invalid_client over HTTP auth), and ASCII text only; a repeated parameter, "
+        "two authentication methods or an otherwise malformed request is invalid_request, never a 5xx.",
     ),
     (
         "RFC6749-6",
@@ -186,13 +198,27 @@ REQUIREMENTS = _table(
         "every token type whatever the hint; revoking a refresh token SHOULD revoke its access tokens.",
     ),
     ("RFC7009-2.2", MUST, "Revocation answers 200 for a revoked token and for an invalid one alike."),
+    (
+        "RFC7009-2.2.1",
+        MUST,
+        "Revocation errors are presented as RFC 6749 §5.2 defines: a malformed request or failed client "
+        "authentication is a client error (400, 401), never a 5xx.",
+    ),
     # -- JOSE ----------------------------------------------------------------------------------
-    ("RFC7517-4", MUST, "Every JWK has kty; 'use' and 'key_ops' SHOULD NOT both appear."),
+    (
+        "RFC7517-4",
+        MUST,
+        "Every JWK has kty and the members of its key type; 'use' and 'key_ops' SHOULD NOT both appear.",
+    ),
     ("RFC7517-4.5", SHOULD, "Keys in one JWK Set have distinct kid values."),
     ("RFC7517-5", MUST, "A JWK Set is a JSON object with a 'keys' array of JWKs."),
     ("RFC7518-3.3", MUST, "RSA signing keys are 2048 bits or larger."),
     ("RFC7519-4.1.7", MUST, "A jti is assigned so that two tokens share it with negligible probability."),
-    ("RFC8725-3.1", MUST, "A JWT is verified with the algorithm its key is meant for; 'none' is never accepted."),
+    (
+        "RFC8725-3.1",
+        MUST,
+        "Each key is used with exactly one algorithm, checked when the signature is verified.",
+    ),
     # -- RFC 7636, PKCE ---------------------------------------------------------------------------
     ("RFC7636-4.2", MUST, "Servers supporting PKCE implement S256."),
     ("RFC7636-4.4.1", MUST, "A transformation the server does not support is invalid_request."),
@@ -206,8 +232,8 @@ REQUIREMENTS = _table(
     (
         "RFC7662-2.1",
         MUST,
-        "The introspection endpoint takes POST, requires authorization, and searches every "
-        "token type whatever the hint.",
+        "The introspection endpoint requires some form of authorization, and searches every token "
+        "type whatever the hint.",
     ),
     (
         "RFC7662-2.2",
@@ -215,21 +241,31 @@ REQUIREMENTS = _table(
         "The answer is JSON with a boolean 'active'; an invalid token is {\"active\": false} "
         "and SHOULD say nothing more.",
     ),
-    ("RFC7662-2.3", MUST, "A caller whose client credentials are invalid is answered 401 (RFC 6749 §5.2)."),
+    (
+        "RFC7662-2.3",
+        MUST,
+        "A caller whose client credentials are invalid is answered 401 (RFC 6749 §5.2); errors are "
+        "client errors, never a 5xx.",
+    ),
     # -- RFC 8252, native apps ------------------------------------------------------------------------
-    ("RFC8252-7.3", MUST, "For loopback IP redirect URIs, any port is allowed at request time."),
+    ("RFC8252-7.3", MUST, "For loopback IP redirect URIs of native apps, any port is allowed at request time."),
     # -- RFC 8414, metadata ---------------------------------------------------------------------------
     (
         "RFC8414-2",
         MUST,
         "The metadata names an https issuer without query or fragment, the endpoints the "
-        "grants need, response_types_supported, and https URLs; scopes_supported is RECOMMENDED.",
+        "grants need, response_types_supported, an https jwks_uri of public keys; scopes_supported is RECOMMENDED.",
     ),
-    ("RFC8414-3", MUST, "The metadata is at the well-known path inserted into the issuer URL."),
+    (
+        "RFC8414-3",
+        MUST,
+        "The metadata is at a well-known path inserted into the issuer URL; by default "
+        "/.well-known/oauth-authorization-server.",
+    ),
     ("RFC8414-3.2", MUST, "The metadata response is 200 with a JSON object."),
     ("RFC8414-3.3", MUST, "The issuer in the metadata is identical to the issuer the URL was built from."),
     # -- RFC 9068, JWT access tokens -------------------------------------------------------------------
-    ("RFC9068-2.1", MUST, "A JWT access token has typ at+jwt and is signed (never 'none')."),
+    ("RFC9068-2.1", MUST, "A JWT access token has typ at+jwt and is signed (never 'none'); asymmetric is RECOMMENDED."),
     (
         "RFC9068-2.2",
         MUST,
@@ -237,7 +273,19 @@ REQUIREMENTS = _table(
         "resource owner, sub SHOULD name the client.",
     ),
     ("RFC9068-2.2.3", SHOULD, "A token issued for a requested scope carries it in a 'scope' claim."),
-    ("RFC9068-4", MUST, "The token verifies with a key from the issuer's jwks_uri, chosen by kid."),
+    (
+        "RFC9068-4",
+        MUST,
+        "A JWT access token verifies with the authorization server's keys (SHOULD be published at "
+        "jwks_uri); one altered, or with alg 'none', is refused.",
+    ),
+    # -- RFC 9110, HTTP authentication -------------------------------------------------------------------
+    (
+        "RFC9110-11.1",
+        MUST,
+        "The authentication scheme is a case-insensitive token: basic and BASIC are Basic, bearer is Bearer "
+        "(RFC 7617 §2, RFC 6750 §2.1).",
+    ),
     # -- RFC 9207, iss in the authorization response ------------------------------------------------------
     ("RFC9207-2", MUST, "When advertised, every authorization response carries iss, equal to the issuer."),
     ("RFC9207-3", MUST, "authorization_response_iss_parameter_supported, when given, is a boolean."),
@@ -245,22 +293,33 @@ REQUIREMENTS = _table(
     (
         "RFC9700-2.1.1",
         MUST,
-        "The server supports PKCE, says so in its metadata (RECOMMENDED), and SHOULD require it from public clients.",
+        "The server supports PKCE and says so: publishing code_challenge_methods_supported is RECOMMENDED.",
     ),
-    ("RFC9700-2.1.2", SHOULD, "The implicit grant (response_type=token) is not offered."),
+    ("RFC9700-2.1.2", SHOULD, "Clients do not use the implicit grant (response_type=token)."),
     ("RFC9700-2.4", MUST, "The resource owner password credentials grant is not used."),
-    ("RFC9700-4.1.3", MUST, "Redirect URIs are compared by exact string matching (loopback ports excepted)."),
+    (
+        "RFC9700-4.1.3",
+        MUST,
+        "Redirect URIs are compared by exact string matching, the port of native apps' loopback URIs excepted.",
+    ),
     ("RFC9700-4.8.2", MUST, "A code_verifier is accepted only if the authorization request had a challenge."),
     (
         "RFC9700-4.14.2",
         MUST,
-        "Public clients' refresh tokens are rotated (or sender-constrained); a spent "
-        "one presented again SHOULD revoke the grant's active tokens.",
+        "Public clients' refresh tokens are sender-constrained or rotated; with rotation a spent one is "
+        "refused, its reuse revokes the active one, and of simultaneous uses one wins at most.",
     ),
     (
         "RFC9700-4.16",
         MUST,
         "Pages of the authorization server cannot be framed (X-Frame-Options, CSP frame-ancestors SHOULD).",
+    ),
+    # -- the OAuth 2.1 draft, where it raises a level -----------------------------------------------------------
+    (
+        "OAUTH21-4.1.1",
+        MUST,
+        "Authorization servers enforce PKCE (code_challenge and code_verifier), except for confidential "
+        "clients with an OpenID Connect nonce (§7.5.1).",
     ),
     # -- the seed documents -----------------------------------------------------------------------------------
     ("SEED-GRANTS", MUST, "Authorization code with PKCE, client credentials and refresh token are offered."),

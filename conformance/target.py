@@ -16,6 +16,10 @@ AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 GRANT_TYPES = ("authorization_code", "client_credentials", "refresh_token")
 DRIVERS = ("none", "auto", "form", "browser", "manual")
 CLIENT_ROLES = ("confidential", "second", "public")
+# RFC 8252 is for native apps; a browser-based app is a public client too, with exact redirect URIs.
+APPLICATION_TYPES = ("native", "browser")
+# The values `oauth-conformance init` writes for the user to replace (named as such when refused).
+PLACEHOLDER_SECRETS = ("change-me", "change-me-too")
 ENDPOINTS = (
     "authorization_endpoint",
     "token_endpoint",
@@ -49,10 +53,19 @@ class ClientConfig:
     redirect_uri: str | None
     scope: str | None
     grant_types: tuple[str, ...]
+    application_type: str | None = None  # public clients: native | browser (RFC 8252 is for native apps)
 
     @property
     def is_public(self) -> bool:
         return self.auth_method == "none"
+
+    @property
+    def is_native(self) -> bool:
+        return self.application_type == "native"
+
+    @property
+    def has_placeholder_secret(self) -> bool:
+        return self.client_secret in PLACEHOLDER_SECRETS
 
     def __repr__(self) -> str:  # never the secret
         return f"ClientConfig({self.role}, client_id={self.client_id!r}, auth_method={self.auth_method})"
@@ -83,6 +96,12 @@ class ApprovalConfig:
     username: str | None = None
     password: str | None = None
     form: FormFields = field(default_factory=FormFields)
+    # Added to every authorization request the driver opens (a login_hint a test server needs).
+    parameters: dict[str, str] = field(default_factory=dict)
+    # Added instead when a check needs the user to deny: what makes the server deny (auto driver).
+    deny_parameters: dict[str, str] = field(default_factory=dict)
+    # Sent by the user agent to the authorization server (auto and form drivers).
+    headers: dict[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"ApprovalConfig(driver={self.driver!r}, username={self.username!r})"
@@ -168,6 +187,15 @@ class _Table:
             raise self.error(key, f"unknown value {unknown[0]!r} (known: {', '.join(allowed)})")
         return tuple(value)
 
+    def mapping(self, key: str) -> dict[str, str]:
+        """An inline table of strings: `parameters = { login_hint = "demo" }`."""
+        value = self.get(key, dict)
+        if value is None:
+            return {}
+        if not all(isinstance(item, str) for item in value.values()):
+            raise self.error(key, "must be a table of strings")
+        return dict(value)
+
     def secret(self, key: str) -> str | None:
         """`key = "..."` or `key_env = "VARIABLE"` (kept out of the file)."""
         value = self.text(key)
@@ -223,7 +251,14 @@ def _client(table: _Table, role: str) -> ClientConfig:
     grant_types = table.strings("grant_types", GRANT_TYPES) or default_grants
     if public and "client_credentials" in grant_types:
         raise table.error("grant_types", "a public client cannot use client_credentials (RFC 6749 §4.4)")
-    client = ClientConfig(role, client_id, secret, auth_method, redirect_uri, table.text("scope"), grant_types)
+    application_type = None
+    if "application_type" in table.data:
+        if not public:
+            raise table.error("application_type", "is for the public client (native or browser-based app)")
+        application_type = table.choice("application_type", APPLICATION_TYPES, "native")
+    client = ClientConfig(
+        role, client_id, secret, auth_method, redirect_uri, table.text("scope"), grant_types, application_type
+    )
     table.done()
     return client
 
@@ -237,10 +272,20 @@ def _approval(table: _Table | None) -> ApprovalConfig:
     if form is not None:
         fields = FormFields(**{name: form.text(name) or getattr(fields, name) for name in FormFields.__annotations__})
         form.done()
-    approval = ApprovalConfig(driver, table.text("username"), table.secret("password"), fields)
+    approval = ApprovalConfig(
+        driver,
+        table.text("username"),
+        table.secret("password"),
+        fields,
+        table.mapping("parameters"),
+        table.mapping("deny_parameters"),
+        table.mapping("headers"),
+    )
     table.done()
     if driver in ("form", "browser") and not (approval.username and approval.password):
         raise table.error("username", f"the {driver} driver signs in: give username and password")
+    if approval.headers and driver not in ("auto", "form"):
+        raise table.error("headers", f"the {driver} driver cannot send headers (auto and form can)")
     return approval
 
 
@@ -320,7 +365,7 @@ client_id = "conformance-confidential"
 client_secret = "change-me"
 auth_method = "client_secret_basic"  # or client_secret_post
 redirect_uri = "http://127.0.0.1:8001/callback"   # exactly as registered
-scope = "api:read"                   # what to ask for
+scope = "api:read api:write"         # what to ask for (two scopes, so that a narrower one can be asked)
 # grant_types = ["authorization_code", "client_credentials", "refresh_token"]   # what it may use
 
 # A second confidential client, for the cross-client checks (a code or a refresh
@@ -337,6 +382,7 @@ scope = "api:read"                   # what to ask for
 # client_id = "conformance-public"
 # redirect_uri = "http://127.0.0.1:8001/callback"
 # scope = "api:read"
+# application_type = "native"        # or "browser": RFC 8252 (any loopback port) is for native apps only
 
 # Who does the user's part of the authorization code flow:
 #   auto     the server approves by itself (reference-as: REFERENCE_AS_AUTO_APPROVE_USER=<user>)
@@ -348,6 +394,9 @@ scope = "api:read"                   # what to ask for
 driver = "none"
 # username = "demo"
 # password_env = "CONFORMANCE_PASSWORD"
+# parameters = {{ login_hint = "conformance" }}      # added to every authorization request
+# deny_parameters = {{ login_hint = "deny" }}        # auto: what makes the server deny (the denial check)
+# headers = {{ "X-Test-User" = "conformance" }}      # auto, form: sent to the authorization server
 # [approval.form]
 # username = "username"
 # password = "password"

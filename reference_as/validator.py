@@ -77,8 +77,10 @@ class Validator(RequestValidator):
         return request.client is not None
 
     def validate_redirect_uri(self, client_id, redirect_uri, request, *args, **kwargs) -> bool:
-        """RFC6749-3.1.2.3, RFC9700-4.1.3: exact match; RFC8252-7.3: loopback may vary the port."""
-        return rfc6749_redirect.registered(redirect_uri, request.client.redirect_uris)
+        """RFC6749-3.1.2.3, RFC9700-4.1.3: exact match; RFC8252-7.3: a native app's (a public client's)
+        loopback URI may vary the port."""
+        client = request.client
+        return rfc6749_redirect.registered(redirect_uri, client.redirect_uris, native=not client.is_confidential)
 
     def get_default_redirect_uri(self, client_id, request, *args, **kwargs) -> None:
         """No default: the request must name its redirect URI (RFC 9700 §2.1 favours

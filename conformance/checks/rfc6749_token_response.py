@@ -11,13 +11,13 @@ import re
 
 import pytest
 
-from conformance import expect, steps
-from conformance.jwts import claims_of
+from conformance import expect, fixes, steps
 from conformance.marks import check
-from conformance.outcomes import fail, not_applicable
+from conformance.outcomes import fail, not_applicable, not_configured
 
 # RFC 6749 §5.2: error and error_description use %x20-21 / %x23-5B / %x5D-7E only.
 ERROR_TEXT = re.compile(r"[\x20-\x21\x23-\x5b\x5d-\x7e]*")
+UNKNOWN_SCOPE = "conformance-unknown-scope"
 ERROR_CODES = (
     "invalid_request",
     "invalid_client",
@@ -132,54 +132,60 @@ def check_scope_string(cc_body):
         fail(f"scope is {cc_body['scope']!r}, not a string")
 
 
-# RFC6749-5.1 / 3.3 MUST: scope in the response when it differs from the request.
+# RFC6749-3.3 MUST (and §5.1: scope "OPTIONAL, if identical to the scope requested by the client;
+# otherwise, REQUIRED"): a response whose scope differs from the one requested names it.
 @check("rfc6749-3.3-granted-scope-named-when-different", "RFC6749-3.3")
 def check_scope_named(server, confidential):
-    """When the granted scope differs from the requested one, the response names it."""
+    """When the scope issued for the client's configured scope differs from it, the response names it."""
     steps.ready_for(server, confidential, "client_credentials")
     requested = confidential.config.scope
     if not requested:
-        not_applicable("the confidential client has no scope configured to request")
+        not_configured("the confidential client has no scope to ask for", fixes.two_scopes("confidential"))
     body = expect.token(confidential.token_request(steps.cc_params(confidential)))
-    if "scope" in body:
+    steps.scope_named_when_different(server, confidential, requested, body)
+
+
+@check("rfc6749-3.3-narrower-client-credentials-scope-named-when-different", "RFC6749-3.3")
+def check_narrower_scope_named(server, confidential):
+    """Asking for one of the client's scopes, the response names the scope issued when it is not that one."""
+    steps.ready_for(server, confidential, "client_credentials")
+    part = sorted(steps.two_scopes(confidential))[0]
+    body = expect.token(confidential.token_request(steps.cc_params(confidential, scope=part)))
+    steps.scope_named_when_different(server, confidential, part, body)
+
+
+@check("rfc6749-3.3-scope-narrowed-by-the-server-is-named", "RFC6749-3.3")
+def check_narrowed_scope_named(server, confidential):
+    """Asking for the client's scope and one the server does not know, the response is invalid_scope,
+    or a token whose response names the scope issued (it cannot be the one asked for)."""
+    steps.ready_for(server, confidential, "client_credentials")
+    requested = " ".join(filter(None, [confidential.config.scope, UNKNOWN_SCOPE]))
+    response = confidential.token_request(steps.cc_params(confidential, scope=requested))
+    if not expect.issued_token(response):
+        expect.error(response, "invalid_scope")
         return
-    granted = (claims_of(body["access_token"]) or {}).get("scope")
-    if granted is None:
-        not_applicable("the response has no scope and the token does not show the granted scope")
-    if set(str(granted).split()) != set(requested.split()):
-        fail(f"requested {requested!r}, the token carries {granted!r}, and the response does not say so")
+    steps.scope_named_when_different(server, confidential, requested, expect.json_object(response))
 
 
-# RFC6749-3.3 MUST: an unknown scope is refused (invalid_scope) or left out and the response says so.
+# RFC6749-3.3: an unknown scope may be refused (invalid_scope) or left out; it is never granted.
 @check("rfc6749-3.3-unknown-scope-refused-or-left-out", "RFC6749-3.3")
 def check_unknown_scope(server, confidential):
     """A scope the server does not know is refused with invalid_scope, or not granted."""
     steps.ready_for(server, confidential, "client_credentials")
-    unknown = "conformance-unknown-scope"
-    response = confidential.token_request(steps.cc_params(confidential, scope=unknown))
+    response = confidential.token_request(steps.cc_params(confidential, scope=UNKNOWN_SCOPE))
     if not expect.issued_token(response):
         expect.error(response, "invalid_scope")
         return
     body = expect.json_object(response)
-    granted = body.get("scope")
+    # No scope named: perhaps none was granted at all (RFC 6749 §3.3's grammar has no empty scope to
+    # name). What the token carries is read from it, or asked of the introspection endpoint.
+    granted = set(body["scope"].split()) if isinstance(body.get("scope"), str) else None
     if granted is None:
-        granted = (claims_of(body["access_token"]) or {}).get("scope")
+        granted = steps.issued_scope(server, confidential, body)
     if granted is None:
-        # No scope named: perhaps none was granted at all (RFC 6749 §3.3's grammar has no empty
-        # scope to name). What the token carries is asked of the introspection endpoint.
-        granted = _introspected_scope(server, confidential, body["access_token"])
-    if unknown in str(granted).split():
-        fail(f"the server granted the unknown scope {unknown!r}")
-
-
-def _introspected_scope(server, client, token: str) -> str:
-    """The scope introspection reports for an active token ('' when it names none)."""
-    if not server.endpoints.introspection:
-        not_applicable("the response names no scope, and there is no introspection endpoint to ask")
-    answer = expect.json_object(steps.introspect(server, client, token)) or {}
-    if answer.get("active") is not True:
-        not_applicable(f"the token's scope cannot be seen: introspection answered {answer or 'no JSON'}")
-    return str(answer.get("scope") or "")
+        not_applicable("the response names no scope, and neither the token nor introspection shows it")
+    if UNKNOWN_SCOPE in granted:
+        fail(f"the server granted the unknown scope {UNKNOWN_SCOPE!r}")
 
 
 # RFC6749-5.2 MUST: the error response is a JSON object with a registered error code.

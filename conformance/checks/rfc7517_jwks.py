@@ -69,8 +69,9 @@ def check_use_key_ops(jwks):
             fail(f"key {key.get('kid')!r} has both 'use' and 'key_ops'")
 
 
-# RFC7517-4 (§4.4 with RFC 7518): an "alg" the key type cannot do makes the key unusable.
-@check("rfc7517-4-alg-fits-key-type", "RFC7517-4")
+# No keyword: RFC 7517 §4.4 says what "alg" means, not that it fits kty. One that does not makes the key
+# unusable by clients that honour it, hence advice.
+@check("rfc7517-4-alg-fits-key-type", "RFC7517-4", level="ADVICE")
 def check_alg_fits(jwks):
     """A key's 'alg', when given, is an algorithm of its key type."""
     with_alg = [key for key in _keys(jwks) if isinstance(key.get("alg"), str) and key.get("kty") in ALG_FAMILIES]

@@ -1,12 +1,13 @@
-"""RFC 7636, Proof Key for Code Exchange, with RFC 9700's rules for it (§2.1.1
-PKCE required of public clients, §4.8.2 the downgrade attack).
+"""RFC 7636, Proof Key for Code Exchange, with RFC 9700's rules for it (§4.8.2
+the downgrade attack) and the OAuth 2.1 draft's (§4.1.1: servers enforce PKCE).
 https://www.rfc-editor.org/rfc/rfc7636
 
 Covers: S256 offered (§4.2), methods the server does not support refused
 (§4.4.1), the verifier checked at the token endpoint (§4.6), and the two ways
 to get around PKCE: leaving the challenge out (public clients) and sending a
-verifier for a code issued without one (downgrade). Leaves out `plain` itself:
-RFC 9700 asks clients to use S256, and a server need not offer plain.
+verifier for a code issued without one (downgrade). The lengths of challenge
+and verifier (43 to 128 characters) are rules for clients: advice. Leaves out
+`plain` itself: RFC 9700 asks clients to use S256, and a server need not offer plain.
 """
 
 from conformance import expect, steps
@@ -89,16 +90,18 @@ def check_plain_not_offered(server, code_client, driver):
     _no_code(landing, request, "plain is not offered")
 
 
-# RFC 7636 §4.2: a challenge is 43 to 128 unreserved characters. Checking it is a server's care.
-@check("rfc7636-4.2-malformed-challenge-refused", "RFC7636-4.2", level="SHOULD")
+# RFC 7636 §4.2: the client makes a challenge of 43 to 128 characters; no sentence has the server refuse
+# another (advice: a 3-character challenge tells of a broken client).
+@check("rfc7636-4.2-malformed-challenge-refused", "RFC7636-4.2", level="ADVICE")
 def check_short_challenge(code_client, driver):
     """A code_challenge of 3 characters is refused at the authorization endpoint."""
     request, landing = steps.authorize(code_client, driver, code_challenge="abc")
     _no_code(landing, request, "the code_challenge has 3 characters", expected_error=None)
 
 
-# RFC 7636 §4.1: a verifier is 43 to 128 characters (low entropy otherwise).
-@check("rfc7636-4.6-short-verifier-refused", "RFC7636-4.6", level="SHOULD")
+# RFC 7636 §4.1: the client makes a verifier of 43 to 128 characters (low entropy otherwise); §4.6 has the
+# server compare, not count: advice.
+@check("rfc7636-4.6-short-verifier-refused", "RFC7636-4.6", level="ADVICE")
 def check_short_verifier(code_client, driver):
     """A 10-character verifier whose S256 matches the challenge still gets no token."""
     verifier = "short-0123"
@@ -107,8 +110,9 @@ def check_short_verifier(code_client, driver):
     expect.no_token(response, "the verifier has 10 characters (RFC 7636 §4.1: 43 to 128)")
 
 
-# RFC9700-2.1.1 SHOULD: public clients are required to use PKCE.
-@check("rfc9700-2.1.1-public-client-without-pkce-refused", "RFC9700-2.1.1", level="SHOULD")
+# OAUTH21-4.1.1 MUST: "authorization servers MUST enforce their use" (RFC 9700 §2.1.1 has only the
+# client's MUST: "Public clients MUST use PKCE"), with no exception for public clients (§7.5.1).
+@check("oauth21-4.1.1-public-client-without-pkce-refused", "OAUTH21-4.1.1", profiles=("pkce", "bcp"))
 def check_public_needs_pkce(server, public, driver):
     """A public client's authorization request without code_challenge gets no code."""
     steps.ready_for(server, public, "authorization_code")

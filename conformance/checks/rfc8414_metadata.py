@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from conformance.expect import describe, json_object
 from conformance.marks import check
-from conformance.outcomes import fail, not_applicable, not_configured
+from conformance.outcomes import fail, not_advertised, not_applicable
 
 WELL_KNOWN = "/.well-known/oauth-authorization-server"
 OIDC_WELL_KNOWN = "/.well-known/openid-configuration"
@@ -76,7 +76,7 @@ def metadata_url_for(issuer: str) -> str:
 def check_metadata_response(target, http):
     """The metadata URL answers 200 with application/json holding one JSON object."""
     if not target.server.metadata_url:
-        not_configured("no metadata_url in the target file")
+        not_advertised("the target names no metadata_url: no RFC 8414 metadata to check")
     response = http.get(target.server.metadata_url)
     if response.status_code != 200:
         fail(f"the metadata URL answered {describe(response)}")
@@ -99,8 +99,9 @@ def check_issuer_matches_url(target, metadata):
         fail(f"issuer is {issuer!r}; the metadata URL {target.server.metadata_url} belongs to {expected!r}")
 
 
-# RFC8414-3 MUST: the document is at the issuer with /.well-known/oauth-authorization-server inserted.
-@check("rfc8414-3-served-at-rfc8414-well-known-path", "RFC8414-3", level="SHOULD")
+# RFC8414-3: the document is at "a well-known URI string" inserted into the issuer; "by default" it is
+# /.well-known/oauth-authorization-server, which therefore no keyword requires (OpenID servers use theirs).
+@check("rfc8414-3-served-at-rfc8414-well-known-path", "RFC8414-3", level="ADVICE")
 def check_rfc8414_path(target, metadata, http):
     """The metadata is also at the RFC 8414 path derived from the issuer (not only OpenID's)."""
     issuer = metadata.get("issuer")

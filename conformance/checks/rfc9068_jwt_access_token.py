@@ -2,20 +2,32 @@
 https://www.rfc-editor.org/rfc/rfc9068
 
 Covers the header (§2.1: typ, alg, kid), the claims (§2.2: iss, exp, aud, sub,
-client_id, iat, jti; §2.2.3: scope) and the signature against the issuer's
-JWK Set (§4), verified with PyJWT, an implementation independent of the
-server. Skipped as a whole when access tokens are not JWTs: RFC 9068 is a
-profile a server may choose, not a duty. Leaves out encrypted tokens (JWE)
-and the identity claims of §2.2.2, which are optional.
+client_id, iat, jti; §2.2.3: scope), the signature against the issuer's JWK
+Set (§4), verified with PyJWT, an implementation independent of the server,
+and the forged tokens that must be refused (§4, RFC 8725 §3.1: altered claims,
+`alg: none`, algorithm confusion). Those are judged by the protected resource
+of the target file or, without one, by the introspection endpoint (RFC 7662
+§2.2: a token the server did not issue is not active). Skipped as a whole
+when access tokens are not JWTs: RFC 9068 is a profile a server may choose,
+not a duty. Leaves out encrypted tokens (JWE) and the identity claims of
+§2.2.2, which are optional.
 """
 
+import base64
+import hashlib
+import hmac
+import json
 import time
 
 import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
 
+from conformance import fixes, steps
+from conformance.client import OAuthClientError
 from conformance.jwts import claims_of, jwt_parts, signing_key
 from conformance.marks import check
-from conformance.outcomes import fail, not_applicable
+from conformance.outcomes import Unverifiable, fail, not_applicable, not_configured
 
 SKEW = 120  # seconds of clock difference tolerated between the server and us
 AT_JWT = ("at+jwt", "application/at+jwt")
@@ -40,6 +52,7 @@ def check_signed(cc_tokens):
         fail(f"the token is unsigned (alg {header.get('alg')!r})")
 
 
+# RFC9068-2.1 RECOMMENDED: asymmetric cryptography.
 @check("rfc9068-2.1-alg-is-asymmetric", "RFC9068-2.1", level="SHOULD")
 def check_asymmetric(cc_tokens):
     """The token is signed with a public-key algorithm a resource server can verify (not HS*)."""
@@ -48,7 +61,8 @@ def check_asymmetric(cc_tokens):
         fail(f"alg {header['alg']} is a shared-secret MAC: resource servers would need the secret")
 
 
-@check("rfc9068-4-header-names-kid", "RFC9068-4", level="SHOULD")
+# No keyword: RFC 9068 names no kid rule (RFC 7515 makes kid OPTIONAL); it lets keys rotate.
+@check("rfc9068-4-header-names-kid", "RFC9068-4", level="ADVICE")
 def check_kid(cc_tokens):
     """The header names the signing key (kid), so that keys can be rotated."""
     header, _ = jwt_parts(cc_tokens.access_token)
@@ -59,7 +73,8 @@ def check_kid(cc_tokens):
 # -- the signature (§4) --------------------------------------------------------------------------------
 
 
-@check("rfc9068-4-signing-key-is-published", "RFC9068-4")
+# RFC9068-4 SHOULD: the authorization server advertises its signing keys via jwks_uri.
+@check("rfc9068-4-signing-key-is-published", "RFC9068-4", level="SHOULD")
 def check_key_published(cc_tokens, jwks):
     """The key that signed the token is in the issuer's JWK Set."""
     header, _ = jwt_parts(cc_tokens.access_token)
@@ -73,7 +88,7 @@ def check_signature(cc_tokens, jwks):
     header, _ = jwt_parts(cc_tokens.access_token)
     key = signing_key(header, jwks)
     if key is None:
-        fail(f"no published key for kid {header.get('kid')!r}")
+        not_applicable(f"the signing key (kid {header.get('kid')!r}) is not published: nothing to verify with")
     try:
         jwt.decode(
             cc_tokens.access_token,
@@ -209,3 +224,85 @@ def check_jti_unique(cc_tokens, server, clients):
         not_applicable("no jti")
     if first.get("jti") == second.get("jti"):
         fail(f"two tokens share the jti {first.get('jti')!r}")
+
+
+# -- forged tokens: refused by the resource, or inactive at introspection (§4, RFC 8725 §3.1) -----------
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+@pytest.fixture
+def genuine(target, server, clients, request) -> str:
+    """A fresh JWT access token of the server (for the resource's scope when there is a resource)."""
+    scope = target.resource.scope if target.resource else None
+    try:
+        token = steps.access_token(server, target, clients, request, scope)
+    except OAuthClientError as error:
+        raise Unverifiable(f"no access token to forge from: {error}") from None
+    jwt_parts(token)  # not a JWT: nothing to forge
+    return token
+
+
+@pytest.fixture
+def accepted(target, server, clients, http, genuine):
+    """accepted(token) -> is the token taken as valid? Asked of the protected resource, else of the
+    introspection endpoint (as the confidential client). The genuine token must be accepted first."""
+    if target.resource is not None:
+
+        def judge(token: str) -> bool:
+            return http.get(target.resource.url, headers={"Authorization": f"Bearer {token}"}).status_code < 400
+
+    elif server.endpoints.introspection and "confidential" in target.clients:
+        client = clients("confidential")
+
+        def judge(token: str) -> bool:
+            state = steps.token_state(server, client, token, None)
+            if state is None:
+                not_applicable("introspection does not answer for JWT access tokens (unsupported_token_type)")
+            return state
+
+    else:
+        not_configured("no [resource] and no introspection endpoint to judge a forged token", fixes.resource())
+    if not judge(genuine):
+        not_applicable("the genuine token is not accepted either, so a forgery's refusal cannot be seen")
+    return judge
+
+
+def _assert_refused(accepted, forged: str, what: str):
+    if accepted(forged):
+        fail(f"{what} was accepted as a valid access token")
+
+
+# RFC9068-4 MUST: the signature is validated.
+@check("rfc9068-4-altered-claims-refused", "RFC9068-4", profiles=("jwt-access-token", "bearer"))
+def check_altered(genuine, accepted):
+    """A token whose claims were altered (signature kept) is refused."""
+    _, claims = jwt_parts(genuine)
+    head, _, signature = genuine.split(".")
+    altered = {**claims, "sub": "conformance-someone-else", "scope": claims.get("scope", "") + " admin"}
+    _assert_refused(accepted, f"{head}.{b64(json.dumps(altered).encode())}.{signature}", "a token with altered claims")
+
+
+# RFC9068-4 MUST: "reject any JWT in which the value of alg is none".
+@check("rfc9068-4-alg-none-refused", "RFC9068-4", profiles=("jwt-access-token", "bearer"))
+def check_alg_none(genuine, accepted):
+    """The same claims with alg 'none' and no signature are refused."""
+    header, claims = jwt_parts(genuine)
+    forged = f"{b64(json.dumps({**header, 'alg': 'none'}).encode())}.{b64(json.dumps(claims).encode())}."
+    _assert_refused(accepted, forged, "an unsigned token (alg none)")
+
+
+# RFC8725-3.1 MUST: each key is used with one algorithm: an HMAC keyed with the public key is refused.
+@check("rfc8725-3.1-hmac-with-public-key-refused", "RFC8725-3.1", profiles=("jwt-access-token", "bearer"))
+def check_alg_confusion(genuine, accepted, jwks):
+    """The same claims signed HS256 with the server's public key as the secret are refused."""
+    header, claims = jwt_parts(genuine)
+    key = signing_key(header, jwks)
+    if key is None or key.get("kty") not in ("RSA", "EC", "OKP"):
+        not_applicable("the signing key is not a published public key")
+    pem = jwt.PyJWK(key).key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    signing_input = f"{b64(json.dumps({**header, 'alg': 'HS256'}).encode())}.{b64(json.dumps(claims).encode())}"
+    signature = b64(hmac.new(pem, signing_input.encode(), hashlib.sha256).digest())
+    _assert_refused(accepted, f"{signing_input}.{signature}", "a token signed HS256 with the public key")

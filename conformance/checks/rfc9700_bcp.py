@@ -22,10 +22,11 @@ def check_pkce_published(server, metadata):
         fail("code_challenge_methods_supported is missing: clients cannot see PKCE support")
 
 
-# RFC9700-2.1.2 SHOULD NOT: the implicit grant, and every response type that issues an access
-# token from the authorization endpoint. OpenID Connect servers list "implicit" in
-# grant_types_supported for `id_token` alone, which issues no access token: that is not failed.
-@check("rfc9700-2.1.2-implicit-grant-not-offered", "RFC9700-2.1.2")
+# RFC9700-2.1.2: "clients SHOULD NOT use the implicit grant" (and every response type that issues an
+# access token from the authorization endpoint): a rule for clients, so offering it is advice. OpenID
+# Connect servers list "implicit" in grant_types_supported for `id_token` alone, which issues no
+# access token: that is not advised against.
+@check("rfc9700-2.1.2-implicit-grant-not-offered", "RFC9700-2.1.2", level="ADVICE")
 def check_no_implicit(server, metadata):
     """No response type that issues an access token from the authorization endpoint (token) is offered."""
     offered = [t for t in server.response_types if "token" in t.split()]
@@ -37,8 +38,9 @@ def check_no_implicit(server, metadata):
         )
 
 
-# RFC9700-2.4 MUST NOT use the password grant; a server offering it invites clients to.
-@check("rfc9700-2.4-password-grant-not-offered", "RFC9700-2.4", level="SHOULD")
+# RFC9700-2.4: "The resource owner password credentials grant MUST NOT be used": the sentence names no
+# party, and a server that offers the grant is where it is used.
+@check("rfc9700-2.4-password-grant-not-offered", "RFC9700-2.4")
 def check_no_password(server, metadata):
     """The resource owner password credentials grant is not offered."""
     if "password" in server.grant_types:

@@ -6,8 +6,11 @@ Each variant alters the registered redirect URI one way (another host, a
 longer path, `..`, userinfo, an added query, ...). The server must not send
 the user agent there, and must not issue a code for it. Being sent back to
 the *registered* URI with an error is not forbidden, and not failed.
-For loopback IP redirect URIs the port may vary (RFC 8252 §7.3), so no
-variant changes the port of one.
+The port of a loopback IP redirect URI may vary for native apps only (RFC 8252
+§7.3, RFC 9700 §2.1: "except for port numbers in localhost redirection URIs of
+native apps"); the client these variants use is a web (confidential) client
+unless the target has none, so `other-port` changes a loopback port too,
+except for a client the target declares a native app.
 """
 
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
@@ -25,8 +28,9 @@ def _with(uri: str, **parts) -> str:
     return urlunsplit(split)
 
 
-def variant_uri(registered: str, variant: str) -> str | None:
+def variant_uri(registered: str, variant: str, native: bool = False) -> str | None:
     p = urlsplit(registered)
+    loopback = p.hostname in ("127.0.0.1", "::1")
     port = f":{p.port}" if p.port else ""
     joiner = "&" if p.query else ""
     return {
@@ -41,9 +45,14 @@ def variant_uri(registered: str, variant: str) -> str | None:
         "fragment": registered + "#conformance",
         "scheme": _with(registered, scheme="https" if p.scheme == "http" else "http"),
         "other-port": None
-        if p.hostname in ("127.0.0.1", "::1")
-        else _with(registered, netloc=f"{p.netloc.rsplit(':', 1)[0] if p.port else p.netloc}:{(p.port or 443) + 1}"),
+        if loopback and native
+        else _with(registered, netloc=f"{p.netloc.rsplit(':', 1)[0] if p.port else p.netloc}:{_other_port(p)}"),
     }[variant]
+
+
+def _other_port(parts) -> int:
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return port + 1 if port < 65535 else port - 1
 
 
 VARIANTS = (
@@ -89,9 +98,11 @@ def _assert_not_followed(code_client, driver, bad: str):
 @check("rfc9700-4.1.3-redirect-{variant}-not-followed", "RFC9700-4.1.3", variants={v: v for v in VARIANTS})
 def check_variant(code_client, driver, variant):
     """A redirect URI altered by {variant} is not followed and gets no code."""
-    bad = variant_uri(code_client.config.redirect_uri, variant)
+    config = code_client.config
+    bad = variant_uri(config.redirect_uri, variant, config.is_native)
     if bad is None:
-        not_applicable(f"the {variant} variant does not apply to {code_client.config.redirect_uri}")
+        why = " (the port of a native app's loopback URI may vary)" if variant == "other-port" else ""
+        not_applicable(f"the {variant} variant does not apply to {config.redirect_uri}{why}")
     _assert_not_followed(code_client, driver, bad)
 
 

@@ -8,10 +8,10 @@ target file where a promise needs configuration.
 
 from urllib.parse import urlsplit
 
-from conformance import expect, steps
+from conformance import expect, fixes, steps
 from conformance.jwts import header_of
 from conformance.marks import check
-from conformance.outcomes import fail, not_configured
+from conformance.outcomes import fail, not_applicable, not_configured
 
 LEVELS = ("read", "write", "admin", "superuser")
 
@@ -31,7 +31,7 @@ def check_scopes(target, metadata):
     """scopes_supported holds <prefix>read, write, admin and superuser."""
     prefix = target.seed.scope_prefix
     if prefix is None:
-        not_configured("no [seed] scope_prefix")
+        not_configured("no [seed] scope_prefix", fixes.seed(scope_prefix="<the prefix of the four scopes>"))
     missing = [prefix + level for level in LEVELS if prefix + level not in (metadata.get("scopes_supported") or [])]
     if missing:
         fail(f"scopes_supported lacks {', '.join(missing)}")
@@ -56,7 +56,7 @@ def _seed_url(server, action: str) -> str:
 def check_token_route(server, target, confidential):
     """/index.php?module=OAuth2&action=token answers a client credentials request with a token."""
     if not target.seed.routes:
-        not_configured("[seed] routes is not true")
+        not_applicable("[seed] routes is not true: the server does not serve the seed's routes")
     steps.ready_for(server, confidential, "client_credentials")
     expect.token(confidential.token_request(steps.cc_params(confidential), url=_seed_url(server, "token")))
 
@@ -65,7 +65,7 @@ def check_token_route(server, target, confidential):
 def check_authorize_route(server, target, code_client, driver):
     """/index.php?module=OAuth2&action=authorize runs the authorization code flow to a code."""
     if not target.seed.routes:
-        not_configured("[seed] routes is not true")
+        not_applicable("[seed] routes is not true: the server does not serve the seed's routes")
     request = code_client.authorization_request()
     query = request.url.split("?", 1)[1]
     landing = driver.run(_seed_url(server, "authorize") + "&" + query, request.redirect_uri)
@@ -77,7 +77,7 @@ def check_authorize_route(server, target, code_client, driver):
 def check_one_scope(server, target, confidential, metadata):
     """With one scope per request configured, asking for two is invalid_scope."""
     if not target.seed.one_scope_per_request:
-        not_configured("[seed] one_scope_per_request is not true")
+        not_applicable("[seed] one_scope_per_request is not true: the server is not configured for it")
     steps.ready_for(server, confidential, "client_credentials")
     two = " ".join((metadata.get("scopes_supported") or ["a", "b"])[:2])
     expect.error(confidential.token_request(steps.cc_params(confidential, scope=two)), "invalid_scope")

@@ -30,27 +30,43 @@ def workdir(tmp_path_factory) -> Workdir:
 
 
 @pytest.fixture(scope="session")
+def bench(workdir):
+    """The fault proxy and its reference servers (fault_bench.py), shared by the modules that use it."""
+    from .fault_bench import Bench
+
+    made = Bench(workdir)
+    yield made
+    made.stop()
+
+
+@pytest.fixture(scope="session")
 def reference(workdir):
-    """The reference server, as it is run, with the auto approval switch set (test only)."""
-    server = ReferenceServer(workdir, settings={"code_ttl": CODE_TTL})
+    """The reference server, as it is run: a user signs in and consents on its pages."""
+    server = ReferenceServer(workdir, auto_approve=False, settings={"code_ttl": CODE_TTL})
     yield server
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def reference_target(reference, workdir) -> Path:
+def reference_target_file(path: Path, reference, workdir, top: str = "") -> Path:
+    """A target file for the reference server: its clients, the form driver as the demo user."""
     return write_target(
-        workdir.path / "reference.toml",
-        reference.url,
-        workdir.clients,
-        extra=SEED,
-        top=f"code_lifetime_wait = {CODE_TTL + 3}",
+        path, reference.url, workdir.clients, driver="form", password=workdir.user_password, extra=SEED, top=top
     )
 
 
-def run_suite(target: Path, *args: str, subprocess_run: bool = False) -> tuple[int, dict, str]:
+@pytest.fixture(scope="session")
+def reference_target(reference, workdir) -> Path:
+    return reference_target_file(
+        workdir.path / "reference.toml", reference, workdir, top=f"code_lifetime_wait = {CODE_TTL + 3}"
+    )
+
+
+def run_suite(
+    target: Path, *args: str, subprocess_run: bool = False, report: dict | None = None
+) -> tuple[int, dict, str]:
     """Run `oauth-conformance run TARGET --json F ARGS`; (exit code, results by check id, output).
-    In-process by default (fast); subprocess_run runs the real command line."""
+    In-process by default (fast); subprocess_run runs the real command line. `report`, if given,
+    receives the whole JSON report (summary, coverage, notes)."""
     out = target.parent / f"results-{uuid.uuid4().hex[:8]}.json"
     argv = ["run", str(target), "--json", str(out), *args]
     if subprocess_run:
@@ -59,6 +75,8 @@ def run_suite(target: Path, *args: str, subprocess_run: bool = False) -> tuple[i
     else:
         code, output = cli.main(argv), ""
     results = json.loads(out.read_text()) if out.exists() else {"checks": []}
+    if report is not None:
+        report.update(results)
     return code, {c["id"]: c for c in results["checks"]}, output
 
 
@@ -66,5 +84,5 @@ def problems(results: dict) -> list[str]:
     return [
         f"{c['outcome']}: {c['id']}: {c['message']}"
         for c in results.values()
-        if c["outcome"] in ("fail", "warn", "error")
+        if c["outcome"] in ("fail", "warn", "advice", "error")
     ]

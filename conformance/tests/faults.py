@@ -9,6 +9,7 @@ import base64
 import hashlib
 import itertools
 import json
+import random
 import secrets
 import threading
 import time
@@ -20,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from webob import Response
 
 from conformance.checks.rfc9700_redirect_uri import VARIANTS
+from conformance.steps import PARALLEL
 
 from .proxy import (
     Fault,
@@ -342,6 +344,50 @@ def reusable_codes():
     return request, response
 
 
+class Race:
+    """A token endpoint that checks a code or refresh token, then spends it, with a gap between: a
+    request that arrives while the first one for the same credential is still in flight is given the
+    first one's answer too (a second winner). `every`: every such request wins; else one of them wins,
+    one time in three (the coin is tossed once per credential), as a real race wins by chance. The
+    others wait for the first to be done and then reach the server, which refuses the spent credential."""
+
+    CHANCE = 1 / 3
+    GAP = 0.02  # seconds the first request stays in flight after the server answered it
+
+    def __init__(self, grant: str, field: str, every: bool = False):
+        self.grant, self.field, self.every = grant, field, every
+        self.lock = threading.Lock()
+        self.flights: dict[str, dict] = {}  # credential -> {"done": Event, "answer", "riders" allowed}
+        self.coin = random.Random()
+
+    def request(self, request):
+        if not (is_token_request(request) and grant_of(request) == self.grant):
+            return None
+        credential = dict(form(request)).get(self.field)
+        with self.lock:
+            flight = self.flights.get(credential)
+            if flight is None or flight["done"].is_set():
+                riders = PARALLEL if self.every else (1 if self.coin.random() < self.CHANCE else 0)
+                self.flights[credential] = {"done": threading.Event(), "answer": None, "riders": riders}
+                request.environ["conformance.flight"] = credential
+                return None  # the first: on to the server
+            rides = flight["riders"] > 0
+            flight["riders"] -= rides
+        flight["done"].wait(timeout=15)
+        if rides and flight["answer"] is not None:
+            return flight["answer"].copy()  # a second winner: the first one's tokens
+        return None  # on to the server, after the first spent the credential
+
+    def response(self, request, response):
+        credential = request.environ.pop("conformance.flight", None)
+        if credential is not None:
+            time.sleep(self.GAP)
+            flight = self.flights[credential]
+            flight["answer"] = response.copy()
+            flight["done"].set()
+        return None
+
+
 def replay_swallowed():
     """A second use of a code is refused by the proxy itself: the server never learns of the replay."""
     used: set[str] = set()
@@ -406,6 +452,23 @@ def resource_response(edit):
     return response
 
 
+def _introspect_unverified(issuer: str):
+    """An introspection endpoint that reads a JWT's claims without verifying its signature."""
+
+    def request(request):
+        if request.path != "/oauth2/introspect":
+            return None
+        try:
+            claims = jwt.decode(dict(form(request)).get("token", ""), options={"verify_signature": False})
+        except jwt.PyJWTError:
+            return None
+        if claims.get("iss") == issuer:
+            return with_json(Response(), {"active": True, "client_id": claims.get("client_id")}, 200)
+        return None
+
+    return request
+
+
 def accept_unverified_jwts(issuer: str):
     def request(request):
         if request.path != "/api/me":
@@ -464,7 +527,7 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     add(
         "relative-endpoint",
         "rfc8414-2-urls-absolute-without-fragment",
-        response=metadata(lambda m: m.update(token_endpoint="/oauth2/token")),
+        response=metadata(lambda m: m.update(revocation_endpoint="/oauth2/revoke")),
     )
     add(
         "plain-http-endpoint",
@@ -497,10 +560,10 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
         response=metadata(lambda m: m.update(authorization_response_iss_parameter_supported="true")),
     )
     add(
-        "metadata-not-json",
+        "metadata-served-as-html",
         "rfc8414-3.2-metadata-is-a-json-object",
         response=lambda request, response: (
-            Response("<html>metadata</html>", content_type="text/html") if request.path == WELL_KNOWN else None
+            setattr(response, "content_type", "text/html") if request.path == WELL_KNOWN else None
         ),
     )
     add(
@@ -646,12 +709,6 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
         "rfc7519-4.1.7-jti-is-unique",
         response=resigned(ctx, claims_edit=lambda c: {**c, "jti": "always-the-same"}),
     )
-    jti_counter = counter("jti-")
-    add(
-        "counter-jti",
-        "rfc6749-10.10-access-token-jti-has-128-bits",
-        response=resigned(ctx, claims_edit=lambda c: {**c, "jti": jti_counter()}),
-    )
     ec_key = ec.generate_private_key(ec.SECP256R1())
     ec_jwk = {**json.loads(jwt.algorithms.ECAlgorithm.to_jwk(ec_key.public_key())), "kid": ctx.resigner.kid}
     add("es256-tokens", "seed-rsa-jwt-access-tokens", response=resigned(ctx, algorithm="ES256", key=ec_key, jwk=ec_jwk))
@@ -679,8 +736,9 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     add(
         "counter-refresh-tokens", "rfc6749-10.10-refresh-tokens-have-128-bits", request=refresh_in, response=refresh_out
     )
-    add("short-client-secret", "rfc6749-10.10-client-secrets-have-128-bits")
-    faults[-1].state["client_secret"] = "s3cret-passw0rd"
+    weak = "s3cret-passw0rd"
+    add("short-client-secret", "rfc6749-10.10-client-secrets-have-128-bits", request=_secret_alias(ctx, weak))
+    faults[-1].state["client_secret"] = weak
 
     # -- RFC 6749 §2.3 client authentication ----------------------------------------------------------
     add(
@@ -730,19 +788,30 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     )
     add(
         "malformed-basic-500",
-        "rfc6749-5.2-malformed-basic-header-refused",
-        request=lambda r: (
-            Response(status=500) if is_token_request(r) and "%" in r.headers.get("Authorization", "") else None
-        ),
+        "rfc6749-5.2-malformed-basic-credentials-refused rfc7009-2.2.1-malformed-basic-credentials-refused "
+        "rfc7662-2.3-malformed-basic-credentials-refused",
+        request=lambda r: Response(status=500) if _client_endpoint(r) and _undecodable_basic(r) else None,
+    )
+    add(
+        "basic-compared-raw",
+        "rfc6749-2.3.1-percent-encoded-basic-credentials-accepted",
+        request=lambda r: json_error("invalid_client", 401) if is_token_request(r) and "%" in _basic_pair(r) else None,
+    )
+    add(
+        "scheme-case-sensitive",
+        "rfc9110-11.1-basic-scheme-case-insensitive-at-token-endpoint "
+        "rfc9110-11.1-basic-scheme-case-insensitive-at-revocation "
+        "rfc9110-11.1-basic-scheme-case-insensitive-at-introspection rfc9110-11.1-bearer-scheme-case-insensitive",
+        request=_scheme_case_sensitive,
     )
     add(
         "secretless-accepted",
-        "rfc6749-3.2.1-confidential-client-without-secret-refused",
+        "rfc6749-4.4.2-confidential-client-without-secret-refused",
         request=token_form(secret_supplied(ctx, conf_id), "client_credentials"),
     )
     add(
         "two-methods-accepted",
-        "rfc6749-2.3-two-authentication-methods-invalid-request",
+        "rfc6749-5.2-two-authentication-methods-invalid-request",
         request=token_form(
             lambda pairs, r: (
                 [(k, v) for k, v in pairs if k not in ("client_id", "client_secret")]
@@ -753,12 +822,12 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     )
     add(
         "credentials-in-query-accepted",
-        "rfc6749-2.3.1-credentials-in-query-refused rfc6749-3.2-parameters-in-query-not-accepted",
+        "rfc6749-2.3.1-credentials-in-query-refused",
         request=_query_into_body("/oauth2/token"),
     )
     add(
         "public-client-credentials",
-        "rfc6749-4.4-public-client-cannot-use-client-credentials",
+        "rfc6749-4.4.2-public-client-cannot-use-client-credentials",
         request=token_form(
             authenticate_as(ctx, "confidential", lambda p, r: dict(p).get("client_id") == public_id),
             "client_credentials",
@@ -775,10 +844,9 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     )
 
     # -- RFC 6749 §3.2 the token endpoint --------------------------------------------------------------
-    add("get-accepted", "rfc6749-3.2-get-refused", request=_get_as_post("/oauth2/token"))
     add(
         "repeats-accepted",
-        "rfc6749-3.2-repeated-grant-type-is-invalid-request rfc6749-3.2-repeated-scope-is-invalid-request",
+        "rfc6749-5.2-repeated-grant-type-is-invalid-request rfc6749-5.2-repeated-scope-is-invalid-request",
         request=token_form(lambda pairs, r: list({k: v for k, v in reversed(pairs)}.items())),
     )
     add(
@@ -807,11 +875,26 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
             json_error("invalid_request") if is_token_request(r) and "conformance_extension" in dict(form(r)) else None
         ),
     )
-    add("json-body-accepted", "rfc6749-3.2-json-body-not-accepted", request=_json_as_form)
     add(
         "malformed-body-500",
-        "rfc6749-5.2-malformed-body-is-a-client-error",
-        request=lambda r: Response(status=500) if is_token_request(r) and b"%FF" in r.body else None,
+        "rfc6749-5.2-malformed-body-is-a-client-error rfc7009-2.2.1-malformed-body-is-a-client-error "
+        "rfc7662-2.3-malformed-body-is-a-client-error",
+        request=lambda r: Response(status=500) if _client_endpoint(r) and _undecodable(r.body) else None,
+    )
+    add(
+        "oversized-body-500",
+        "rfc6749-5.2-oversized-body-is-a-client-error rfc7009-2.2.1-oversized-body-is-a-client-error "
+        "rfc7662-2.3-oversized-body-is-a-client-error",
+        request=lambda r: Response(status=500) if _client_endpoint(r) and len(r.body) > 1024 * 1024 else None,
+    )
+    add(
+        "authorize-malformed-500",
+        "rfc6749-4.1.2.1-malformed-request-is-not-a-server-error",
+        request=lambda r: (
+            Response(status=500)
+            if r.path == "/oauth2/authorize" and (_undecodable(r.query_string.encode()) or len(r.query_string) > 8192)
+            else None
+        ),
     )
 
     # -- RFC 6749 §4.4, §5 token responses --------------------------------------------------------------
@@ -879,7 +962,9 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     )
     add(
         "scope-changed-silently",
-        "rfc6749-3.3-granted-scope-named-when-different",
+        "rfc6749-3.3-granted-scope-named-when-different "
+        "rfc6749-3.3-narrower-client-credentials-scope-named-when-different "
+        "rfc6749-3.3-scope-narrowed-by-the-server-is-named",
         request=token_form(
             lambda pairs, r: [(k, "api:write" if k == "scope" else v) for k, v in pairs], "client_credentials"
         ),
@@ -939,8 +1024,7 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
         response=location(lambda params, r: params.pop("iss", None) and None),
     )
     open_redirect = _open_redirect(registered)
-    # Every variant but other-port, which applies to non-loopback redirect URIs only (test_fail_cases: REASONS).
-    variants = " ".join(f"rfc9700-4.1.3-redirect-{v}-not-followed" for v in VARIANTS if v != "other-port")
+    variants = " ".join(f"rfc9700-4.1.3-redirect-{v}-not-followed" for v in VARIANTS)
     add(
         "open-redirect",
         variants + " rfc6749-4.1.2.1-mismatched-redirect-not-followed rfc6749-3.1.2.4-invalid-redirect-shown-to-user",
@@ -978,7 +1062,7 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     )
     add(
         "repeated-authorize-parameter-accepted",
-        "rfc6749-3.1-repeated-parameter-refused",
+        "rfc6749-4.1.2.1-repeated-parameter-is-invalid-request",
         request=authorize_query(lambda pairs: list({k: v for k, v in reversed(pairs)}.items())),
     )
     add(
@@ -1028,6 +1112,13 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
         response=reuse_response,
     )
     add("replay-does-not-revoke", "rfc6749-4.1.2-code-replay-revokes-its-tokens", request=replay_swallowed())
+    race = Race("authorization_code", "code")
+    add(
+        "code-race-one-in-three",
+        "rfc6749-4.1.2-parallel-redemptions-have-one-winner",
+        request=race.request,
+        response=race.response,
+    )
     add(
         "code-not-bound-to-client",
         "rfc6749-4.1.3-code-bound-to-client",
@@ -1099,7 +1190,7 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
         request=_method_fixer(),
     )
     bypass = PKCEBypass(replace_verifier=True, add_verifier=True, add_challenge_for=(public_id,))
-    add("pkce-optional-for-public-clients", "rfc9700-2.1.1-public-client-without-pkce-refused", request=bypass.request)
+    add("pkce-optional-for-public-clients", "oauth21-4.1.1-public-client-without-pkce-refused", request=bypass.request)
     bypass = PKCEBypass(replace_verifier=True, add_challenge_for=(conf_id,))
     add("pkce-downgrade", "rfc9700-4.8.2-verifier-without-challenge-refused", request=bypass.request)
     # PKCE optional for the confidential client, and a missing redirect_uri filled in: a code issued
@@ -1152,14 +1243,14 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     add(
         "refresh-scope-changed",
         "rfc6749-6-omitted-scope-keeps-the-original",
-        response=token_success(lambda body, request: body.update(scope="api:read api:write"), "refresh_token"),
+        response=token_success(lambda body, request: body.update(scope="api:read"), "refresh_token"),
     )
     add(
-        "narrowing-ignored",
-        "rfc6749-6-narrower-scope-not-exceeded",
-        response=token_success(lambda body, request: body.update(scope="api:read api:write"), "refresh_token"),
+        "refresh-narrowing-unnamed",
+        "rfc6749-3.3-narrower-refresh-scope-named-when-different",
+        request=token_form(lambda pairs, r: [(k, v) for k, v in pairs if k != "scope"], "refresh_token"),
+        response=token_success(lambda body, request: body.pop("scope", None), "refresh_token"),
     )
-    faults[-1].state["scope"] = "api:read api:write"
     add(
         "no-rotation",
         "rfc9700-4.14.2-public-client-refresh-token-rotated",
@@ -1171,6 +1262,20 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
         "rfc9700-4.14.2-rotated-refresh-token-refused rfc9700-4.14.2-reuse-revokes-the-active-refresh-token",
         request=chain.request,
         response=chain.response,
+    )
+    race = Race("refresh_token", "refresh_token")
+    add(
+        "refresh-race-one-in-three",
+        "rfc9700-4.14.2-parallel-refresh-has-one-winner",
+        request=race.request,
+        response=race.response,
+    )
+    race = Race("refresh_token", "refresh_token", every=True)
+    add(
+        "refresh-race-in-flight",
+        "rfc9700-4.14.2-parallel-refresh-has-one-winner",
+        request=race.request,
+        response=race.response,
     )
     chain = RefreshChain(forward_old=False, swallow_reuse=True)
     add(
@@ -1230,7 +1335,6 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
         "rfc7009-2.1-other-clients-token-not-revoked",
         request=_on_path_form("/oauth2/revoke", authenticate_as(ctx, "confidential", sent_by(second_id))),
     )
-    add("revocation-by-get", "rfc7009-2.1-get-does-not-revoke", request=_get_as_post("/oauth2/revoke"))
 
     # -- RFC 7662 introspection -------------------------------------------------------------------------------
     is_introspect = lambda r: r.path == "/oauth2/introspect"  # noqa: E731
@@ -1286,7 +1390,6 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
             setattr(response, "content_type", "text/plain") if is_introspect(request) else None
         ),
     )
-    add("introspection-by-get", "rfc7662-2.1-get-not-answered", request=_get_as_post("/oauth2/introspect"))
     add(
         "valid-token-introspects-inactive",
         "rfc7662-2.2-active-token-is-active",
@@ -1296,10 +1399,15 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     # -- RFC 6750 the protected resource ------------------------------------------------------------------------
     add(
         "resource-skips-signature-check",
-        "rfc9068-4-resource-refuses-altered-claims "
-        "rfc8725-3.1-resource-refuses-alg-none rfc8725-3.1-resource-refuses-hmac-with-public-key",
+        "rfc9068-4-altered-claims-refused rfc9068-4-alg-none-refused rfc8725-3.1-hmac-with-public-key-refused",
         request=accept_unverified_jwts(ctx.issuer),
     )
+    add(
+        "introspection-skips-signature-check",
+        "rfc9068-4-altered-claims-refused rfc9068-4-alg-none-refused rfc8725-3.1-hmac-with-public-key-refused",
+        request=_introspect_unverified(ctx.issuer),
+    )
+    faults[-1].state["no_resource"] = True  # so that introspection judges the forged tokens
     add(
         "resource-refuses-valid-tokens",
         "rfc6750-2.1-authorization-header-accepted",
@@ -1373,6 +1481,45 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
 # -- helpers of the catalogue --------------------------------------------------------------------------------------
 
 
+def _client_endpoint(request) -> bool:
+    """The endpoints where a client authenticates: token, revocation, introspection (POST)."""
+    return request.method == "POST" and request.path in ("/oauth2/token", "/oauth2/revoke", "/oauth2/introspect")
+
+
+def _basic_pair(request) -> str:
+    """The decoded user:password of an HTTP Basic header ('' when there is none or it is not UTF-8)."""
+    auth = request.headers.get("Authorization", "")
+    try:
+        return base64.b64decode(auth[6:]).decode() if auth.startswith("Basic ") else ""
+    except (ValueError, UnicodeDecodeError):
+        return ""
+
+
+def _undecodable_basic(request) -> bool:
+    """A server that decodes Basic credentials without a care: it fails on anything not base64 of UTF-8 'id:secret'."""
+    auth = request.headers.get("Authorization", "")
+    return auth.lower().startswith("basic") and ":" not in _basic_pair(request)
+
+
+def _undecodable(raw: bytes) -> bool:
+    """A server that decodes form bodies without a care: it fails on bytes or escapes that are not UTF-8."""
+    try:
+        unquote_plus(raw.decode("utf-8"), errors="strict")
+    except UnicodeDecodeError:
+        return True
+    return b"%G" in raw
+
+
+def _scheme_case_sensitive(request):
+    """A server that compares the authentication scheme as bytes: only 'Basic' and 'Bearer' count."""
+    scheme = request.headers.get("Authorization", "").partition(" ")[0]
+    if _client_endpoint(request) and scheme.lower() == "basic" and scheme != "Basic":
+        return json_error("invalid_client", 401)
+    if request.path == "/api/me" and scheme.lower() == "bearer" and scheme != "Bearer":
+        return json_error("invalid_token", 401)
+    return None
+
+
 def _without(claims: dict, name: str) -> dict:
     return {k: v for k, v in claims.items() if k != name}
 
@@ -1416,22 +1563,6 @@ def _query_into_body(path):
     return request
 
 
-def _get_as_post(path):
-    def request(request):
-        if request.path == path and request.method == "GET":
-            pairs = parse_qsl(request.query_string)
-            request.method = "POST"
-            request.query_string = ""
-            set_form(request, pairs)
-
-    return request
-
-
-def _json_as_form(request):
-    if is_token_request(request) and request.content_type == "application/json":
-        set_form(request, json.loads(request.body).items())
-
-
 def _on_path_form(path, edit):
     def request(request):
         if request.path == path and request.method == "POST":
@@ -1449,12 +1580,15 @@ def _remember_scope(request, pairs):
 
 
 def _basic_alias(ctx, alias: str, decode: bool):
-    """The target names the client `alias` (a space in it); this server maps the alias onto the
-    real client, and decodes Basic credentials only if `decode` (RFC 6749 §2.3.1 says it must)."""
+    """The target names the client `alias` (a space in it); this server knows the client by the
+    alias, and decodes Basic credentials only if `decode` (RFC 6749 §2.3.1 says it must): its form
+    parser decodes the body, so the alias works there."""
     client_id, secret = ctx.creds("confidential")
 
     def request(request):
         auth = request.headers.get("Authorization", "")
+        if is_token_request(request) and dict(form(request)).get("client_id") == alias:
+            set_form(request, [(k, client_id if k == "client_id" else v) for k, v in form(request)])
         if not (is_token_request(request) and auth.startswith("Basic ")):
             return None
         user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
@@ -1462,6 +1596,18 @@ def _basic_alias(ctx, alias: str, decode: bool):
             user, password = unquote_plus(user), unquote_plus(password)
         if user == alias:
             request.headers["Authorization"] = basic(client_id, password)
+        return None
+
+    return request
+
+
+def _secret_alias(ctx, weak: str):
+    """This server issued the confidential client the secret `weak`: the proxy swaps in the real one."""
+    client_id, secret = ctx.creds("confidential")
+
+    def request(request):
+        if is_token_request(request) and request.headers.get("Authorization") == basic(client_id, weak):
+            request.headers["Authorization"] = basic(client_id, secret)
         return None
 
     return request

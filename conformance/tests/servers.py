@@ -11,10 +11,13 @@ import threading
 from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from conformance.outcomes import toml_value
 from conformance.processes import ServerProcess, free_port, reference_as
 
 REDIRECT_URI = "http://127.0.0.1:8001/callback"
 QUERY_REDIRECT_URI = "http://127.0.0.1:8001/callback?app=conformance"
+ALL_GRANTS = ("authorization_code", "client_credentials", "refresh_token")
+SCOPES = ("api:read", "api:write")
 
 
 # -- the reference server ---------------------------------------------------------------------------
@@ -26,16 +29,15 @@ class Workdir:
     def __init__(self, path: Path):
         self.path = path
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("REFERENCE_AS_")}
+        # The demo user's password hashed cheaply (scrypt N=2^10, as the playground's lab does): the
+        # form driver signs in often, and the default cost (N=2^17) is made for real passwords.
+        self.env["REFERENCE_AS_PASSWORD_SCRYPT_N"] = str(2**10)
         demo = self.cli("demo")
         self.user_password = next(row["password"] for row in demo if row.get("username") == "demo")
-        confidential = next(row for row in demo if row.get("client_id") == "demo-confidential")
         self.clients = {
-            "confidential": {
-                "client_id": "demo-confidential",
-                "client_secret": confidential["client_secret"],
-                "auth_method": "client_secret_basic",
-                "redirect_uri": REDIRECT_URI,
-            },
+            "confidential": self._client(
+                "confidential", "confidential", "client_secret_basic", REDIRECT_URI, list(ALL_GRANTS)
+            ),
             "second": self._client(
                 "second", "confidential", "client_secret_post", REDIRECT_URI, ["authorization_code", "refresh_token"]
             ),
@@ -43,8 +45,11 @@ class Workdir:
                 "public", "public", None, QUERY_REDIRECT_URI, ["authorization_code", "refresh_token"]
             ),
         }
+        self.clients["public"]["application_type"] = "native"
 
     def _client(self, role, kind, auth_method, redirect_uri, grants) -> dict:
+        """A client made with `reference-as clients create`, allowed SCOPES (two, so that a narrower
+        scope can be asked for)."""
         argv = [
             "clients",
             "create",
@@ -59,6 +64,8 @@ class Workdir:
         ]
         for grant in grants:
             argv += ["--grant", grant]
+        for scope in SCOPES:
+            argv += ["--scope", scope]
         made = self.cli(*argv)
         client = {"client_id": made["client_id"], "redirect_uri": redirect_uri, "grant_types": grants}
         if made["client_secret"]:
@@ -136,16 +143,6 @@ class WSGIThread:
 # -- target files ------------------------------------------------------------------------------------------
 
 
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return json.dumps(value)  # a TOML basic string is a JSON string for what we write
-
-
 def write_target(
     path: Path,
     issuer_url: str,
@@ -157,17 +154,17 @@ def write_target(
     top: str = "",
     metadata_path: str = "/.well-known/oauth-authorization-server",
 ) -> Path:
-    lines = [top, "[server]", f"metadata_url = {_toml_value(issuer_url + metadata_path)}"]
+    lines = [top, "[server]", f"metadata_url = {toml_value(issuer_url + metadata_path)}"]
     if resource:
-        lines += ["[resource]", f"url = {_toml_value(issuer_url + '/api/me')}", 'scope = "api:read"']
+        lines += ["[resource]", f"url = {toml_value(issuer_url + '/api/me')}", 'scope = "api:read"']
     for role, client in clients.items():
         lines.append(f"[clients.{role}]")
-        for key in ("client_id", "client_secret", "auth_method", "redirect_uri", "grant_types"):
+        for key in ("client_id", "client_secret", "auth_method", "redirect_uri", "grant_types", "application_type"):
             if client.get(key) is not None:
-                lines.append(f"{key} = {_toml_value(client[key])}")
-        lines.append(f"scope = {_toml_value(client.get('scope', 'api:read'))}")
-    lines += ["[approval]", f"driver = {_toml_value(driver)}"]
+                lines.append(f"{key} = {toml_value(client[key])}")
+        lines.append(f"scope = {toml_value(client.get('scope', ' '.join(SCOPES)))}")
+    lines += ["[approval]", f"driver = {toml_value(driver)}"]
     if password:
-        lines += ['username = "demo"', f"password = {_toml_value(password)}"]
+        lines += ['username = "demo"', f"password = {toml_value(password)}"]
     path.write_text("\n".join(lines) + "\n" + extra)
     return path

@@ -1,10 +1,17 @@
 """The approval drivers, apart from the runs against the reference server
 (auto and form are exercised there)."""
 
+import io
+from urllib.parse import parse_qs, urlencode
+
+import pytest
 import requests
 
-from conformance.approval import ManualDriver, forms_of, make_driver
+from conformance.approval import ManualDriver, forms_of, make_driver, with_parameters
+from conformance.progress import Progress
 from conformance.target import ApprovalConfig
+
+from .servers import WSGIThread
 
 
 def test_manual_driver_prints_the_url_and_reads_back_the_redirect():
@@ -54,3 +61,82 @@ def test_consent_form_marked_by_a_field_and_denial_by_a_link():
     cancel, terms = links_of(page)
     assert cancel.matches("Cancel") and cancel.matches("/abort") and not terms.matches("Cancel")
     assert not cancel.matches("")
+
+
+# -- drivers that say when they cannot act, and the target's parameters and headers ---------------------
+
+
+class _Echo:
+    """A stand-in authorization endpoint: redirects to the client with what it was sent (query and
+    one header), or, on /form, shows a page with a form no driver knows."""
+
+    def __call__(self, environ, start_response):
+        if environ["PATH_INFO"] == "/form":
+            start_response("200 OK", [("Content-Type", "text/html")])
+            return [b"<form method=post action=/form><input name=pin><button>Go</button></form>"]
+        if environ["PATH_INFO"] == "/error":
+            start_response("400 Bad Request", [("Content-Type", "text/html")])
+            return [b"<p>unknown client</p>"]
+        query = urlencode({"seen": environ.get("QUERY_STRING", ""), "header": environ.get("HTTP_X_TEST_USER", "")})
+        start_response("302 Found", [("Location", f"{CALLBACK}?{query}")])
+        return [b""]
+
+
+CALLBACK = "http://127.0.0.1:8001/callback"
+
+
+@pytest.fixture(scope="module")
+def echo():
+    server = WSGIThread(_Echo())
+    yield server.url
+    server.stop()
+
+
+def test_the_auto_driver_sends_the_targets_parameters_and_headers(echo):
+    config = ApprovalConfig("auto", parameters={"login_hint": "alice"}, headers={"X-Test-User": "alice"})
+    driver = make_driver(config, requests.Session(), input)
+    landing = driver.run(f"{echo}/authorize?client_id=a", CALLBACK)
+    assert parse_qs(landing.params["seen"]) == {"client_id": ["a"], "login_hint": ["alice"]}
+    assert landing.params["header"] == "alice"
+    assert not driver.can_deny
+
+
+def test_the_auto_driver_denies_by_the_targets_deny_parameters(echo):
+    config = ApprovalConfig("auto", parameters={"login_hint": "alice"}, deny_parameters={"login_hint": "deny"})
+    driver = make_driver(config, requests.Session(), input)
+    assert driver.can_deny
+    landing = driver.run(f"{echo}/authorize", CALLBACK, decision="deny")
+    assert parse_qs(landing.params["seen"])["login_hint"] == ["deny"] and landing.decided
+    assert not driver.run(f"{echo}/authorize", CALLBACK).decided  # allowing decides nothing here
+
+
+def test_a_parameter_the_request_already_has_is_left_as_it_is():
+    assert with_parameters("https://as/a?state=1&state=2", {"state": "x", "hint": "h"}) == (
+        "https://as/a?state=1&state=2&hint=h"
+    )
+
+
+def test_a_page_with_a_form_the_driver_does_not_know_is_where_it_got_stuck(echo):
+    driver = make_driver(ApprovalConfig("form", "u", "p"), requests.Session(), input)
+    landing = driver.run(f"{echo}/form", CALLBACK)
+    assert landing.location is None and landing.stuck and "no form it can fill in" in landing.stuck
+    assert (
+        make_driver(ApprovalConfig("form", "u", "p"), requests.Session(), input).run(f"{echo}/error", CALLBACK).stuck
+        is None
+    )  # an error page is the server's answer, not the driver's trouble
+
+
+def test_the_progress_line_counts_down_while_a_check_waits():
+    stream = _Terminal()
+    progress = Progress(True, stream)
+    progress.total = 3
+    progress.start("rfc6749-4.1.2-code-expires-within-10-minutes")
+    progress.wait(1.5, "waiting for the code to expire")
+    assert "[  1/3] rfc6749-4.1.2-code-expires-within-10-minutes" in stream.getvalue()
+    assert "waiting for the code to expire, 0:02 left" in stream.getvalue()
+    assert "0:01 left" in stream.getvalue()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True

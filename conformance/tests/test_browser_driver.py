@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from .conftest import problems, run_suite
-from .servers import ReferenceServer, write_target
+from .servers import write_target
 
 CHECKS = (
     "rfc6749-4.1.2-code-and-state-returned",
@@ -20,14 +20,6 @@ CHECKS = (
     "rfc6749-3.1.2.4-invalid-redirect-shown-to-user",
     "rfc9700-4.1.3-redirect-path-suffix-not-followed",
 )
-
-
-@pytest.fixture(scope="module")
-def signing_in_server(workdir):
-    """The reference server without the auto approval switch: a user signs in and consents."""
-    server = ReferenceServer(workdir, auto_approve=False, workers=1)
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -40,13 +32,13 @@ def no_selenium_manager(monkeypatch):
     monkeypatch.setattr(SeleniumManager, "binary_paths", refuse)
 
 
-def test_browser_driver_signs_in_consents_and_denies(signing_in_server, workdir, no_selenium_manager):
+def test_browser_driver_signs_in_consents_and_denies(reference, workdir, no_selenium_manager):
     missing = [name for name in ("chromium", "chromedriver") if not shutil.which(name)]
     if missing:
         pytest.fail(f"{' and '.join(missing)} missing: `make install` installs Debian's chromium and chromium-driver")
     target = write_target(
         workdir.path / "browser.toml",
-        signing_in_server.url,
+        reference.url,
         workdir.clients,
         driver="browser",
         password=workdir.user_password,

@@ -1,8 +1,13 @@
 """The `oauth-conformance` command line: list, init, and the exit codes of run."""
 
+import ast
+import importlib.util
 import json
+import re
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 from conformance import cli
 from conformance.checks import load_all
@@ -20,7 +25,7 @@ def test_list_shows_every_check_with_section_and_level(capsys):
     assert len({c["id"] for c in listed}) == len(listed)
     for check in listed:
         assert check["id"].startswith(check["requirement"].lower() + "-")
-        assert check["section"] and check["level"] in ("MUST", "SHOULD", "MAY") and check["summary"]
+        assert check["section"] and check["level"] in ("MUST", "SHOULD", "MAY", "ADVICE") and check["summary"]
 
 
 def test_list_as_a_table_through_python_dash_m():
@@ -30,7 +35,7 @@ def test_list_as_a_table_through_python_dash_m():
     assert done.returncode == 0
     rows = [line.split() for line in done.stdout.splitlines()]
     assert ["rfc7636-4.6-wrong-verifier-is-invalid-grant", "RFC7636-4.6", "MUST", "pkce"] in rows
-    assert done.stdout.rstrip().splitlines()[-1].endswith("MAY")
+    assert done.stdout.rstrip().splitlines()[-1].endswith("ADVICE")
 
 
 def test_init_writes_a_commented_target_and_keeps_an_existing_one(tmp_path, capsys):
@@ -56,15 +61,49 @@ def test_an_unknown_profile_or_check_exits_2(tmp_path):
     assert cli.main(["run", str(path), "--check", "rfc0000-1-nothing"]) == 2
 
 
-def test_an_unreachable_server_is_an_error_not_a_pass(tmp_path):
+def test_an_unreachable_server_stops_the_run_with_one_message_naming_the_field(tmp_path, capsys):
     path = tmp_path / "t.toml"
     path.write_text(
         '[server]\nmetadata_url = "http://127.0.0.1:9/.well-known/oauth-authorization-server"\ntimeout = 2\n'
     )
     out = tmp_path / "r.json"
-    assert cli.main(["run", str(path), "--profile", "metadata", "--json", str(out)]) == 1
-    outcomes = {c["outcome"] for c in json.loads(out.read_text())["checks"]}
-    assert "error" in outcomes and "pass" not in outcomes
+    assert cli.main(["run", str(path), "--profile", "metadata", "--json", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "server.metadata_url" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()  # no check ran
+
+
+def test_without_the_conformance_extra_the_command_says_what_to_install(monkeypatch, capsys):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pytest" else real(name, *a))
+    assert cli.main(["list"]) == 2
+    assert "pip install 'reference-as[conformance]'" in capsys.readouterr().err
+
+
+def test_the_conformance_extra_installs_every_module_the_suite_imports():
+    """Every module the suite imports (tests and peers aside) is the standard library, the project's
+    own, a dependency of the package, or in its `conformance` extra (the browser driver's selenium too)."""
+    root = Path(__file__).resolve().parents[2]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    installed = {_distribution(d) for d in [*project["dependencies"], *project["optional-dependencies"]["conformance"]]}
+    imported = set()
+    for path in (root / "conformance").rglob("*.py"):
+        if {"tests", "peers"} & set(path.relative_to(root / "conformance").parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            imported |= {name.split(".")[0] for name in names}
+    third_party = imported - set(sys.stdlib_module_names) - {"conformance"}
+    module_to_distribution = {"jwt": "pyjwt", "_pytest": "pytest"}
+    missing = {m for m in third_party if module_to_distribution.get(m, m) not in installed}
+    assert not missing, f"imported by conformance/ but in no dependency nor the conformance extra: {missing}"
+    assert "selenium" in installed
+
+
+def _distribution(requirement: str) -> str:
+    return re.split(r"[\[<>=!~ ;]", requirement, maxsplit=1)[0].lower()
 
 
 # -- masking and entropy -----------------------------------------------------------------------
@@ -80,6 +119,16 @@ def test_masking_hides_known_secrets_and_credential_shapes():
         assert secret not in text
     assert "keep-me" in text and 'realm="x"' in masker.text('WWW-Authenticate: Bearer realm="x"')
     assert mask("abcdefghijkl") == "abcd…(12 chars)" and "abc" not in mask("abc")
+
+
+def test_masking_leaves_the_suites_own_words_whole():
+    """'not a Basic challenge' is a sentence, not credentials; 'Authorization: Basic x' is credentials."""
+    masker = Masker()
+    assert masker.text("WWW-Authenticate is 'Bearer realm=\"x\"', not a Basic challenge") == (
+        "WWW-Authenticate is 'Bearer realm=\"x\"', not a Basic challenge"
+    )
+    assert "ZGVtbzpzZWNyZXQ" not in masker.text("Authorization: Basic ZGVtbzpzZWNyZXQ=")
+    assert "ZGVtbzpzZWNyZXQ" not in masker.headers({"Authorization": "Basic ZGVtbzpzZWNyZXQ="})["Authorization"]
 
 
 def test_cookie_values_are_masked_not_their_attributes():

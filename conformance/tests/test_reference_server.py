@@ -1,6 +1,7 @@
-"""The whole suite against the real reference server: every check passes or is
-skipped with a reason; none fails, warns or errs. Run through the real command
-line, with every report written."""
+"""The whole suite against the real reference server, its own sign-in and consent
+pages filled in by the form driver: every check passes or is skipped with a
+reason; none fails, warns, advises or errs, and no MUST is left out (PASS).
+Run through the real command line, with every report written."""
 
 import datetime
 import json
@@ -14,8 +15,7 @@ import pytest
 
 from conformance.approval import chromium_options
 
-from .conftest import problems, run_suite
-from .servers import write_target
+from .conftest import problems, reference_target_file, run_suite
 
 # Checks that must have run (not been skipped) against the reference server: if
 # one of them is skipped, a fixture or the target file is wrong, not the server.
@@ -23,17 +23,29 @@ MUST_RUN = (
     "rfc8414-3.3-issuer-matches-metadata-url",
     "rfc7517-4-keys-parse-as-public-keys",
     "rfc6749-2.3.1-basic-authentication-accepted",
-    "rfc6749-2.3-two-authentication-methods-invalid-request",
-    "rfc6749-3.2-repeated-grant-type-is-invalid-request",
+    "rfc6749-5.2-two-authentication-methods-invalid-request",
+    "rfc6749-5.2-repeated-grant-type-is-invalid-request",
+    "rfc6749-2.3.1-percent-encoded-basic-credentials-accepted",
+    "rfc9110-11.1-basic-scheme-case-insensitive-at-introspection",
+    "rfc9110-11.1-bearer-scheme-case-insensitive",
+    "rfc6749-3.3-narrower-client-credentials-scope-named-when-different",
+    "rfc6749-3.3-narrower-refresh-scope-named-when-different",
+    "rfc6749-5.2-malformed-basic-credentials-refused",
+    "rfc7662-2.3-oversized-body-is-a-client-error",
+    "rfc6749-4.1.2.1-malformed-request-is-not-a-server-error",
+    "rfc6749-4.1.2.1-denial-is-access-denied",
+    "rfc9700-4.16-pages-refuse-framing",
     "rfc6749-5.1-pragma-no-cache",
     "rfc6749-5.2-basic-failure-is-401-with-basic-challenge",
     "rfc6749-5.2-grant-not-allowed-is-unauthorized-client",
     "rfc9068-4-signature-verifies",
     "rfc6749-4.1.2.1-mismatched-redirect-not-followed",
     "rfc9700-4.1.3-redirect-userinfo-not-followed",
+    "rfc9700-4.1.3-redirect-other-port-not-followed",
     "rfc6749-3.1.2-redirect-uri-query-retained",
     "rfc6749-4.1.3-code-bound-to-client",
     "rfc6749-4.1.2-parallel-redemptions-have-one-winner",
+    "rfc9700-4.14.2-parallel-refresh-has-one-winner",
     "rfc6749-4.1.2-code-expires-within-10-minutes",
     "rfc7636-4.6-wrong-verifier-is-invalid-grant",
     "rfc9700-4.8.2-verifier-without-challenge-refused",
@@ -41,7 +53,7 @@ MUST_RUN = (
     "rfc7009-2.1-other-clients-token-not-revoked",
     "rfc7662-2.2-active-token-is-active",
     "rfc6750-3.1-insufficient-scope-is-403",
-    "rfc8725-3.1-resource-refuses-hmac-with-public-key",
+    "rfc8725-3.1-hmac-with-public-key-refused",
     "rfc6749-10.10-codes-have-128-bits",
     "seed-routes-authorize-alias",
 )
@@ -63,9 +75,11 @@ def full_run(reference_target, workdir):
     return code, results, output
 
 
-def test_no_check_fails_warns_or_errs(full_run):
+def test_no_check_fails_warns_or_errs_and_no_must_is_left_out(full_run):
     code, results, output = full_run
     assert not problems(results), "\n".join(problems(results)) + "\n" + output
+    gaps = [c["id"] for c in results.values() if c["skip"] == "gap" and c["level"] == "MUST"]
+    assert not gaps, gaps
     assert code == 0, output
 
 
@@ -80,6 +94,7 @@ def test_the_summary_is_grouped_by_section(full_run):
     _, _, output = full_run
     assert "RFC 6749  The OAuth 2.0 Authorization Framework" in output
     assert "§5.2" in output and "MUST:" in output and output.rstrip().endswith("PASS")
+    assert "Coverage (ran / in scope): MUST " in output
 
 
 def test_reports_mask_every_secret(full_run, workdir):
@@ -95,11 +110,16 @@ def test_junit_has_one_testcase_per_check(full_run, workdir):
     cases = suite.findall(".//testcase")
     assert len(cases) == len(results)
     assert not suite.findall(".//failure") and not suite.findall(".//error")
+    testsuite = suite if suite.tag == "testsuite" else suite.find("testsuite")
+    properties = {p.get("name"): p.get("value") for p in testsuite.find("properties")}
+    must = sum(c["level"] == "MUST" and c["outcome"] == "pass" for c in results.values())
+    assert properties["verdict"] == "PASS" and properties["coverage.MUST"] == f"{must}/{must} ran"
 
 
 def test_html_report_is_one_self_contained_page(full_run, workdir):
     page = (workdir.path / "report.html").read_text()
     assert page.startswith("<!doctype html>") and "Sections × results" in page
+    assert "<h2>Coverage</h2>" in page and "class='verdict pass'>PASS<" in page
     assert "<script" not in page and "src=" not in page and "stylesheet" not in page
 
 
@@ -126,10 +146,10 @@ def test_html_report_opens_in_chromium(full_run, workdir, tmp_path):
     browser = webdriver.Chrome(options=options, service=Service(chromedriver))
     try:
         browser.get((workdir.path / "report.html").as_uri())
-        matrix = browser.find_element(By.TAG_NAME, "table")
+        matrix = browser.find_element(By.CSS_SELECTOR, "table.matrix")
         rows = matrix.find_elements(By.TAG_NAME, "tr")
-        assert rows[0].text.split()[-5:] == ["pass", "fail", "warn", "skip", "error"]
-        assert len(rows) > 30 and "RFC6749" in matrix.text
+        assert rows[0].text.split()[-6:] == ["pass", "fail", "warn", "advice", "skip", "error"]
+        assert len(rows) > 30 and "RFC 6749" in matrix.text
 
         def viewport(height: int) -> None:
             metrics = {"width": 1100, "height": height, "deviceScaleFactor": 1, "mobile": False}
@@ -149,9 +169,7 @@ def test_html_report_opens_in_chromium(full_run, workdir, tmp_path):
 
 def test_slow_check_warns_when_codes_outlive_the_wait(reference, workdir):
     """The slow check can fail: waiting less than the code lifetime, the code still works."""
-    target = write_target(
-        workdir.path / "short-wait.toml", reference.url, workdir.clients, top="code_lifetime_wait = 1"
-    )
+    target = reference_target_file(workdir.path / "short-wait.toml", reference, workdir, top="code_lifetime_wait = 1")
     code, results, _ = run_suite(target, "--check", "rfc6749-4.1.2-code-expires-within-10-minutes")
     assert results["rfc6749-4.1.2-code-expires-within-10-minutes"]["outcome"] == "warn"
     assert code == 0  # a SHOULD: a warning does not fail the run

@@ -84,10 +84,43 @@ def test_a_full_target_is_read():
         ({"server": SERVER, "approval": {"driver": "robot"}}, "approval.driver: must be one of"),
         ({"server": SERVER, "approval": {"driver": "form"}}, "approval.username: the form driver signs in"),
         ({"server": SERVER, "resource": {"scope": "read"}}, "resource.url: is required"),
+        (
+            {"server": SERVER, "clients": {"public": {"client_id": "spa", "application_type": "desktop"}}},
+            "clients.public.application_type: must be one of native, browser",
+        ),
+        (
+            {"server": SERVER, "clients": {"confidential": {**CONFIDENTIAL, "application_type": "native"}}},
+            "clients.confidential.application_type: is for the public client",
+        ),
+        ({"server": SERVER, "approval": {"driver": "auto", "parameters": {"n": 1}}}, "approval.parameters: must be"),
+        (
+            {"server": SERVER, "approval": {"driver": "manual", "headers": {"X-A": "1"}}},
+            "approval.headers: the manual driver cannot send headers",
+        ),
     ],
 )
 def test_a_bad_target_names_the_field(data, named):
     assert f"t.toml: {named}" in refused(data)
+
+
+def test_a_public_client_says_whether_it_is_a_native_app_and_auto_takes_parameters():
+    target = parse(
+        {
+            "server": SERVER,
+            "clients": {"public": {"client_id": "app", "application_type": "native"}},
+            "approval": {
+                "driver": "auto",
+                "parameters": {"login_hint": "alice"},
+                "deny_parameters": {"login_hint": "deny"},
+                "headers": {"X-Test-User": "alice"},
+            },
+        }
+    )
+    assert target.clients["public"].is_native
+    assert target.approval.parameters == {"login_hint": "alice"} and target.approval.headers == {"X-Test-User": "alice"}
+    assert (
+        parse({"server": SERVER, "clients": {"public": {"client_id": "a"}}}).clients["public"].application_type is None
+    )
 
 
 def test_secrets_can_come_from_the_environment(monkeypatch):

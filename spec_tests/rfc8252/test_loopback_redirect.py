@@ -1,4 +1,5 @@
-"""RFC 8252 §7.3: loopback redirect URIs of native apps may vary only the port."""
+"""RFC 8252 §7.3: loopback redirect URIs of native apps may vary only the port; those of
+confidential (web) clients are matched exactly, port included (RFC 9700 §2.1)."""
 
 import pytest
 
@@ -31,6 +32,18 @@ def test_a_loopback_ip_redirect_uri_may_use_any_port(uri):
 )
 def test_nothing_but_the_port_may_vary_and_only_for_loopback_ips(uri):
     assert not registered(uri, REGISTERED)
+
+
+@pytest.mark.requirement("RFC9700-4.1.3")
+def test_a_client_that_is_not_a_native_app_gets_no_port_allowance():
+    assert not registered("http://127.0.0.1:51234/callback", REGISTERED, native=False)
+    assert registered("http://127.0.0.1:8001/callback", REGISTERED, native=False)
+
+
+@pytest.mark.requirement("RFC9700-4.1.3")
+def test_a_confidential_clients_loopback_uri_on_another_port_is_an_error_page(flow, web_client):
+    response = flow.authorize(web_client, redirect_uri="http://127.0.0.1:53999/callback")
+    assert response.status_int == 400 and "Location" not in response.headers
 
 
 @pytest.mark.requirement("RFC8252-7.3")

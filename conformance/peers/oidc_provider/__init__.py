@@ -145,6 +145,7 @@ client_id = "conformance-public"
 redirect_uri = "{PUBLIC_REDIRECT_URI}"
 scope = "{SCOPE}"
 grant_types = {json.dumps(CODE_AND_REFRESH)}
+application_type = "native"           # server.mjs registers it so (RFC 8252: any loopback port)
 
 # devInteractions: a sign-in form (any login, any password), then a consent form
 # whose only button has no name, and a "[ Cancel ]" link that denies.
