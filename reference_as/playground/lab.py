@@ -18,6 +18,7 @@ from ..app import make_app
 from ..clients import ClientService
 from ..clock import ManualClock
 from ..config import Settings
+from ..policy.rfc6749_clients import DEVICE_CODE, GRANT_TYPES
 from ..secret_box import SecretBox
 from ..store import MemoryStore
 from ..store.records import CONFIDENTIAL, PUBLIC
@@ -36,8 +37,8 @@ START = 1_800_000_000  # 2027-01-15 08:00:00 UTC
 USER = "demo"
 CONFIDENTIAL_ID, PUBLIC_ID = "demo-confidential", "demo-public"
 GRANTS = {
-    CONFIDENTIAL: ("authorization_code", "client_credentials", "refresh_token"),
-    PUBLIC: ("authorization_code", "refresh_token"),
+    CONFIDENTIAL: GRANT_TYPES,
+    PUBLIC: ("authorization_code", "refresh_token", DEVICE_CODE),
 }
 
 

@@ -5,11 +5,20 @@ sqlite:///relative/path.db     SQLiteStore (three slashes: path relative to the 
 sqlite:////absolute/path.db    SQLiteStore (four slashes: absolute path)
 """
 
-from .base import DuplicateClient, DuplicateUser, PurgeCutoffs, Store
+from .base import DuplicateClient, DuplicateUser, DuplicateUserCode, PurgeCutoffs, Store
 from .memory import MemoryStore
 from .sqlite import SQLiteStore
 
-__all__ = ["DuplicateClient", "DuplicateUser", "PurgeCutoffs", "MemoryStore", "SQLiteStore", "Store", "open_store"]
+__all__ = [
+    "DuplicateClient",
+    "DuplicateUser",
+    "DuplicateUserCode",
+    "PurgeCutoffs",
+    "MemoryStore",
+    "SQLiteStore",
+    "Store",
+    "open_store",
+]
 
 
 def open_store(url: str) -> Store:
