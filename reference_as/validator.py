@@ -31,7 +31,7 @@ from .policy import (
 )
 from .policy.rfc9700_refresh import Verdict
 from .store import Store
-from .store.records import AuthorizationCode, Grant
+from .store.records import AuthorizationCode, DeviceAuthorization, Grant
 from .tokens import PresentedCode, PresentedDeviceCode, PresentedRefreshToken
 
 ACCESS, REFRESH = "access_token", "refresh_token"
@@ -144,17 +144,17 @@ class Validator(RequestValidator):
             raise OAuthError("invalid_grant", "The authorization code was used before; the tokens it gave are revoked.")
         if found.client_id != client.client_id or found.expires_at <= now:
             return False
-        request.presented = PresentedCode(found, self._new_grant(found.grant_id, found, found.user_id, now))
+        request.presented = PresentedCode(found, self._new_grant(found, now))
         request.scopes = rfc6749_scope.parse(found.scope)
         return True
 
-    def _new_grant(self, grant_id: str, bound, user_id: str, now: int) -> Grant:
-        """The grant a code (or device code) will start when it is spent: its client and
-        scope are the code's (`bound`), its absolute end `grant_max_lifetime` from now."""
+    def _new_grant(self, bound: AuthorizationCode | DeviceAuthorization, now: int) -> Grant:
+        """The grant a code (or an approved device code) will start when it is spent: its
+        id, client, user and scope are the code's, its absolute end `grant_max_lifetime` from now."""
         return Grant(
-            grant_id=grant_id,
+            grant_id=bound.grant_id,
             client_id=bound.client_id,
-            user_id=user_id,
+            user_id=bound.user_id,
             scope=bound.scope,
             created_at=now,
             ends_at=now + self.settings.grant_max_lifetime,
@@ -221,7 +221,7 @@ class Validator(RequestValidator):
         if status == rfc8628_device.PENDING:
             return "slow_down" if too_fast else "authorization_pending"
         if status == rfc8628_device.APPROVED:
-            request.presented = PresentedDeviceCode(device, self._new_grant(device.grant_id, device, device.user_id, now))
+            request.presented = PresentedDeviceCode(device, self._new_grant(device, now))
             request.scopes = rfc6749_scope.parse(device.scope)
             return "authorized"
         return {rfc8628_device.EXPIRED: "expired_token", rfc8628_device.DENIED: "access_denied"}.get(status)

@@ -104,6 +104,15 @@ class Lab:
         location = session.get(url, allow_redirects=False).headers["Location"]
         return recorder.take()[0], location.partition("?")[2]
 
+    def approve_device(self, walkthrough: Walkthrough) -> Step:
+        """The person's part of the device flow (RFC 8628 §3.3): open the verification URI
+        with the code filled in (the server approves at once); the step it makes."""
+        recorder = Recorder()
+        session = RecordingSession(recorder, user_agent="browser")
+        session.mount(ISSUER + "/", self.adapter)
+        session.get(walkthrough.view()["device"]["verification_uri_complete"], allow_redirects=False)
+        return make_step(recorder.take()[0], LESSONS["device_verification"], self.redact)
+
     def authorize(self, walkthrough: Walkthrough) -> list[Step]:
         """The authorization code flow through `walkthrough`; its steps, the browser's
         request to the server included (the playground itself never sees that one)."""
