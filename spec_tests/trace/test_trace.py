@@ -38,3 +38,24 @@ def test_client_credentials_errors_name_their_section(traced, confidential):
     client, secret = confidential
     token_request(web, {"grant_type": "client_credentials", "scope": "api:superuser"}, basic(client.client_id, secret))
     assert "refused: invalid_scope" in out.getvalue() and "rule: RFC 6749 §5.2" in out.getvalue()
+
+
+@pytest.mark.requirement("RFC8628-3.2")
+@pytest.mark.requirement("RFC8628-3.5")
+def test_the_device_flow_is_traced_with_its_sections_and_its_codes_hidden(traced, alice, clients):
+    from spec_tests.helpers import DEVICE_GRANT, approve_device, device_authorization, device_poll
+
+    web, out = traced
+    client, _ = clients.create(name="CLI", client_type="public", grant_types=(DEVICE_GRANT,), scopes=("api:read",))
+    device = device_authorization(web, client).json
+    device_poll(web, client, device["device_code"])
+    approve_device(Flow(web, *alice), device["user_code"])
+    tokens = device_poll(web, client, device["device_code"]).json
+    text = out.getvalue()
+    assert "── POST /oauth2/device_authorization" in text and "rule: RFC 8628 §3.2" in text
+    assert "refused: authorization_pending" in text and "rule: RFC 8628 §3.5" in text
+    assert "asked the user to compare the user code and allow or deny" in text
+    assert "recorded the user's decision" in text
+    assert f"issued an access token for grant {DEVICE_GRANT}" in text and "rule: RFC 8628 §3.4-3.5" in text
+    for value in (device["device_code"], device["user_code"], tokens["access_token"]):
+        assert value not in text
