@@ -2,7 +2,6 @@
 spent once (with the grant they start, in one transaction), polled in turn."""
 
 import dataclasses
-import multiprocessing
 import sqlite3
 import threading
 
@@ -11,6 +10,7 @@ import pytest
 from reference_as.store import DuplicateUserCode, PurgeCutoffs, SQLiteStore
 from reference_as.store.records import DeviceAuthorization, Grant, RefreshToken
 from spec_tests.store.test_store_contract import a_client
+from spec_tests.store.test_store_grants import at_once_in_processes
 
 
 def a_device(device_hash="d1", user_code_hash="u-code-1", expires_at=700) -> DeviceAuthorization:
@@ -101,26 +101,15 @@ def test_of_concurrent_threads_redeeming_one_device_code_exactly_one_wins(store)
     assert outcomes.count(True) == 1 and len(outcomes) == 8
 
 
-def _redeem_in_another_process(path, barrier, results, n):
-    store = SQLiteStore(path)
-    barrier.wait()
-    results.put(store.redeem_device_code("d1", a_grant(), a_refresh(f"r{n}"), now=120))
-
-
 @pytest.mark.requirement("RFC8628-3.5")
 def test_of_concurrent_processes_redeeming_one_device_code_exactly_one_wins(tmp_path):
     path = tmp_path / "s.sqlite3"
     store = SQLiteStore(path)
     store.add_device_authorization(a_device())
     store.decide_device_authorization("d1", now=110, user_id="u1")
-    context = multiprocessing.get_context("fork")
-    barrier, results = context.Barrier(8), context.Queue()
-    workers = [context.Process(target=_redeem_in_another_process, args=(path, barrier, results, n)) for n in range(8)]
-    for worker in workers:
-        worker.start()
-    outcomes = [results.get(timeout=30) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=30)
+    outcomes = at_once_in_processes(
+        path, lambda store, n: store.redeem_device_code("d1", a_grant(), a_refresh(f"r{n}"), now=120)
+    )
     assert outcomes.count(True) == 1
     assert sqlite3.connect(path).execute("SELECT count(*) FROM refresh_tokens").fetchone()[0] == 1
 
