@@ -3,10 +3,12 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 PEER_OIDC := conformance/peers/oidc_provider
+OPENID_CLIENT := spec_tests/serve/openid_client
 
 .PHONY: install system-packages run test lint bench clean
 
-install: system-packages $(VENV)/.installed $(PEER_OIDC)/node_modules/.package-lock.json
+install: system-packages $(VENV)/.installed $(PEER_OIDC)/node_modules/.package-lock.json \
+	$(OPENID_CLIENT)/node_modules/.package-lock.json
 
 # Debian's Chromium and its WebDriver, which the browser tests (spec_tests/browser) drive.
 # Installed with apt only when missing; no browser is ever downloaded any other way.
@@ -25,6 +27,13 @@ system-packages:
 $(PEER_OIDC)/node_modules/.package-lock.json: $(PEER_OIDC)/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed for the conformance peer (Debian: apt-get install nodejs npm)" >&2; exit 1; }
 	cd $(PEER_OIDC) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# openid-client (npm), the independent client library of the device grant interop test
+# (spec_tests/serve/test_interop_openid_client_device.py), the same way.
+$(OPENID_CLIENT)/node_modules/.package-lock.json: $(OPENID_CLIENT)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the interop test (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	cd $(OPENID_CLIENT) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # A virtual environment in the repository, with the package (editable) and its test extras.

@@ -28,6 +28,8 @@ from .clients import ClientService
 from .clock import Clock, SystemClock
 from .config import Settings
 from .endpoints.authorize import AuthorizationEndpoint
+from .endpoints.device_authorization import DeviceAuthorizationEndpoint
+from .endpoints.device_verification import DeviceVerificationPage
 from .endpoints.discovery import WELL_KNOWN, JwksEndpoint, MetadataEndpoint, metadata
 from .endpoints.login import LoginPages
 from .endpoints.protocol import FormEndpoint
@@ -149,6 +151,10 @@ def make_app(
         "/oauth2/token": Route(TokenEndpoint(oauthlib.token, grant_types, limit), form),
         "/oauth2/revoke": Route(FormEndpoint(oauthlib.revocation.create_revocation_response, limit), form),
         "/oauth2/introspect": Route(FormEndpoint(oauthlib.introspection.create_introspect_response, limit), form),
+        "/oauth2/device_authorization": Route(
+            DeviceAuthorizationEndpoint(oauthlib.device_grant, store, settings, clock), form
+        ),
+        "/device": Route(DeviceVerificationPage(store, sessions, settings, clock), both, html=True),
         "/api/me": Route(ProtectedResource(access_tokens, store, settings.scope_prefix + "read"), read),
         "/login": Route(pages.login, both, html=True, runs_long=True),
         "/logout": Route(pages.logout, both, html=True),

@@ -18,7 +18,7 @@ from .clients import ClientNotFound, ClientService, InvalidClientSettings, descr
 from .clock import SystemClock, readable
 from .config import ConfigError, Settings, load_settings
 from .keys import Keyring
-from .policy.rfc6749_clients import CLIENT_TYPES, GRANT_TYPES
+from .policy.rfc6749_clients import CLIENT_TYPES, DEVICE_CODE, GRANT_TYPES
 from .policy.rfc7662_introspection import PERMISSIONS
 from .purge import purge
 from .secret_box import SecretKeyError
@@ -293,7 +293,7 @@ def cmd_purge(ctx: Context) -> None:
 
 DEMO_CLIENTS = (
     ("demo-confidential", "Demo confidential client", CONFIDENTIAL, GRANT_TYPES),
-    ("demo-public", "Demo public client", PUBLIC, ("authorization_code", "refresh_token")),
+    ("demo-public", "Demo public client", PUBLIC, ("authorization_code", "refresh_token", DEVICE_CODE)),
 )
 
 

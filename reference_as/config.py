@@ -84,6 +84,19 @@ class Settings:
     pkce_allow_plain: bool = False
     """Accept the PKCE method `plain` besides S256 (RFC 7636 §4.2)."""
 
+    # The device authorization grant (RFC 8628; policy/rfc8628_device.py). §3.2's
+    # example lifetime is 30 minutes; 10 is enough to walk to another device and
+    # keeps the window for guessing a user code short (§5.1). §3.2: interval 5 s.
+    device_code_ttl: int = 600
+    """Seconds a device code and its user code live (RFC 8628 §3.2 `expires_in`)."""
+    device_poll_interval: int = 5
+    """Seconds a device waits between two polls (RFC 8628 §3.2 `interval`); each `slow_down` adds 5."""
+    # RFC 8628 §5.1: limit user code attempts. A person enters their code once or twice.
+    device_code_max_entries: int = 5
+    """Times a user code may be entered at /device before its device code is dead (RFC 8628 §5.1)."""
+    device_free_attempts_per_address: int = 10
+    """Unknown user codes entered at /device from one address before each further attempt must wait."""
+
     # Refresh tokens (RFC 6749 §6), rotated on every use (RFC 9700 §4.14.2). The
     # lifetime runs from the last rotation, so an unused grant expires.
     refresh_token_ttl: int = 14 * 24 * 3600
@@ -119,7 +132,8 @@ class Settings:
     # The conformance suite's `auto` approval driver. Refused unless both the host
     # served and the issuer are loopback, and announced with a warning at start.
     auto_approve_user: str = ""
-    """TEST ONLY: approve every authorization request as this user, no sign-in, no consent. Empty: off."""
+    """TEST ONLY: approve every authorization request (and every user code opened at /device) as this
+    user, no sign-in, no consent. Empty: off."""
 
     seed_routes: bool = True
     """Also serve the seed's route style, /index.php?module=OAuth2&action=token, beside /oauth2/token."""
@@ -226,6 +240,11 @@ LIMITS = {
     "purge_grace": (0, 366 * DAY),
     "purge_interval": (1, DAY),
     "max_body_bytes": (1024, 16 * 2**20),
+    # RFC 8628 §3.2: the device code's lifetime and the polling interval.
+    "device_code_ttl": (MINUTE, DAY),
+    "device_poll_interval": (1, MINUTE),
+    "device_code_max_entries": (1, 100),
+    "device_free_attempts_per_address": (1, 1000),
     "header_timeout": (1, 60),  # Granian takes 1 to 60 s
     "body_timeout": (1, 10 * MINUTE),
     "max_connections": (16, 1_000_000),

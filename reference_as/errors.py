@@ -44,6 +44,10 @@ ERRORS = {
     # RFC 6750 §3.1, protected resources
     "invalid_token": ErrorCode(401, "RFC 6750 §3.1", "The access token is invalid, expired or revoked."),
     "insufficient_scope": ErrorCode(403, "RFC 6750 §3.1", "The access token lacks the required scope."),
+    # RFC 8628 §3.5, token endpoint: the device's polling
+    "authorization_pending": ErrorCode(400, "RFC 8628 §3.5", "The user has not yet approved or denied the request."),
+    "slow_down": ErrorCode(400, "RFC 8628 §3.5", "Polling too fast: wait 5 seconds longer between polls."),
+    "expired_token": ErrorCode(400, "RFC 8628 §3.5", "The device code has expired; start a new device request."),
     # RFC 7009 §2.2.1
     "unsupported_token_type": ErrorCode(400, "RFC 7009 §2.2.1", "The token type is not supported."),
 }

@@ -1,7 +1,7 @@
 """The oauthlib side of the server, built once at start-up.
 
 oauthlib supplies each grant type's request validation (RFC 6749 §4.1, §4.4,
-§6; RFC 7636); we supply the validator (storage and policy), the token handler
+§6; RFC 7636; RFC 8628 §3.4); we supply the validator (storage and policy), the token handler
 (RFC 9068 JWTs), 256-bit codes, the PKCE methods we accept, and our own error
 rendering. Nothing here runs per request.
 """
@@ -15,10 +15,11 @@ from oauthlib.oauth2 import (
     RevocationEndpoint,
     TokenEndpoint,
 )
+from oauthlib.oauth2.rfc8628.grant_types import DeviceCodeGrant
 
 from .config import Settings
 from .errors import OAuthError
-from .policy import rfc7636_pkce, secrets
+from .policy import rfc7636_pkce, rfc8628_device, secrets
 from .tokens import TokenIssuer
 from .validator import Validator
 
@@ -53,14 +54,17 @@ def check_challenge_syntax(request) -> dict:
 
 
 class OAuthlibEndpoints:
-    """The four oauthlib endpoints our HTTP endpoints hand requests to."""
+    """The four oauthlib endpoints our HTTP endpoints hand requests to, and the device
+    grant, whose client and scope checks the device authorization endpoint runs too."""
 
     def __init__(self, validator: Validator, issuer: TokenIssuer, settings: Settings):
         code_grant = CodeGrant(validator, settings.pkce_allow_plain)
+        self.device_grant = DeviceCodeGrant(validator)
         grant_types = {
             "authorization_code": code_grant,
             "client_credentials": ClientCredentialsGrant(validator),
             "refresh_token": RefreshTokenGrant(validator),
+            rfc8628_device.GRANT_TYPE: self.device_grant,
         }
         self.authorization = AuthorizationEndpoint(
             default_response_type="code", default_token_type=issuer, response_types={"code": code_grant}

@@ -32,7 +32,7 @@ from .keys import Keyring
 from .policy import rfc9068_access_token as rfc9068
 from .policy import secrets
 from .store import Store
-from .store.records import AuthorizationCode, Client, Grant, RefreshToken
+from .store.records import AuthorizationCode, Client, DeviceAuthorization, Grant, RefreshToken
 
 # The admin list's "last used" is written at most this often per client.
 LAST_USED_EVERY = 60
@@ -49,6 +49,19 @@ class PresentedCode:
     def spend_and_record(self, store: Store, refresh: RefreshToken | None, live_until: int, now: int) -> bool:
         grant = dataclasses.replace(self.grant, live_until=live_until)
         return store.redeem_code(self.code.code_hash, grant, refresh, now)
+
+
+@dataclass(frozen=True)
+class PresentedDeviceCode:
+    """An approved device code the device polled with (RFC 8628 §3.4-3.5), read but not
+    yet spent, and the grant it will start when it is: spent once, like a code."""
+
+    device: DeviceAuthorization
+    grant: Grant
+
+    def spend_and_record(self, store: Store, refresh: RefreshToken | None, live_until: int, now: int) -> bool:
+        grant = dataclasses.replace(self.grant, live_until=live_until)
+        return store.redeem_device_code(self.device.device_code_hash, grant, refresh, now)
 
 
 @dataclass(frozen=True)
@@ -75,8 +88,8 @@ class TokenIssuer:
     def create_token(self, request: Request, refresh_token: bool = False, **kwargs) -> dict:
         """The successful token response of RFC 6749 §5.1.
 
-        `request.presented` is the code or refresh token the request presented (None
-        for client credentials): it names the resource owner and the grant.
+        `request.presented` is the code, device code or refresh token the request
+        presented (None for client credentials): it names the resource owner and the grant.
         """
         client = request.client
         presented = getattr(request, "presented", None)

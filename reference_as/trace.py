@@ -21,18 +21,20 @@ from webob import Request, Response
 
 from . import client_auth
 from .errors import ERRORS, OAuthError
+from .policy import rfc8628_device
 from .routes import request_path
 
 # Parameters whose values are credentials or tokens: never printed in full.
 SECRET_PARAMS = {
     "client_secret", "code", "code_verifier", "refresh_token", "access_token", "token", "password", "csrf_token",
-    "code_challenge",
+    "code_challenge", "device_code", "user_code",
 }  # fmt: skip
 
 GRANT_SECTIONS = {
     "authorization_code": "RFC 6749 §4.1.3-4.1.4",
     "client_credentials": "RFC 6749 §4.4.2-4.4.3",
     "refresh_token": "RFC 6749 §6, RFC 9700 §4.14.2",
+    rfc8628_device.GRANT_TYPE: "RFC 8628 §3.4-3.5",
 }
 
 
@@ -114,6 +116,13 @@ def decision(request: Request, response: Response, params: dict, path: str) -> t
         grant = params.get("grant_type", "")
         extra = " and a new refresh token" if "refresh_token" in body else ""
         return f"issued an access token{extra} for grant {grant}", GRANT_SECTIONS.get(grant, "RFC 6749 §5.1")
+    if path == "/oauth2/device_authorization" and status == 200:
+        return (
+            "issued a device code and a user code for the person to enter at the verification page",
+            "RFC 8628 §3.2",
+        )
+    if path == "/device":
+        return _device_page(request, response)
     if path == "/oauth2/revoke" and status == 200:
         return "revoked the token if it was the client's (200 either way)", "RFC 7009 §2.2"
     if path == "/oauth2/introspect" and status == 200:
@@ -133,6 +142,22 @@ def decision(request: Request, response: Response, params: dict, path: str) -> t
     if path == "/oauth2/jwks":
         return "published the signing keys", "RFC 7517 §5"
     return "answered", "-"
+
+
+def _device_page(request: Request, response: Response) -> tuple[str, str]:
+    """What the verification page did (RFC 8628 §3.3), read from the page it answered."""
+    status, text = response.status_int, response.text if response.content_type == "text/html" else ""
+    if status == 303:
+        return "the user is not signed in: sent to the login page", "RFC 8628 §3.3"
+    if status == 429:
+        return "too many unknown user codes from this address: asked to wait", "RFC 8628 §5.1"
+    if status >= 400:
+        return "refused the user code (unknown, malformed, expired or used): asked again", "RFC 8628 §3.3, §5.1"
+    if 'name="decision"' in text:
+        return "asked the user to compare the user code and allow or deny", "RFC 8628 §3.3, §5.4"
+    if 'id="device-done"' in text:
+        return "recorded the user's decision; the device learns it at its next poll", "RFC 8628 §3.3, §3.5"
+    return "asked the user for the code shown on the device", "RFC 8628 §3.3"
 
 
 class Tracer:

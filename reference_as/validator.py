@@ -6,8 +6,8 @@ oauthlib unchanged and are rendered by our own code: at the token endpoint by
 `errors.render`, at the authorization endpoint by a redirect to the client.
 
 oauthlib passes state between its steps on the request object. We add one
-attribute to it, `request.presented`: the authorization code or refresh token
-the token request presented, read here and spent by `tokens.TokenIssuer` in
+attribute to it, `request.presented`: the authorization code, device code or
+refresh token the token request presented, read here and spent by `tokens.TokenIssuer` in
 the transaction that records what it yields.
 """
 
@@ -20,11 +20,19 @@ from .access_tokens import AccessTokenValidator, InvalidToken
 from .clock import Clock
 from .config import Settings
 from .errors import OAuthError
-from .policy import rfc6749_redirect, rfc6749_scope, rfc7636_pkce, rfc7662_introspection, rfc9700_refresh, secrets
+from .policy import (
+    rfc6749_redirect,
+    rfc6749_scope,
+    rfc7636_pkce,
+    rfc7662_introspection,
+    rfc8628_device,
+    rfc9700_refresh,
+    secrets,
+)
 from .policy.rfc9700_refresh import Verdict
 from .store import Store
-from .store.records import AuthorizationCode, Grant
-from .tokens import PresentedCode, PresentedRefreshToken
+from .store.records import AuthorizationCode, DeviceAuthorization, Grant
+from .tokens import PresentedCode, PresentedDeviceCode, PresentedRefreshToken
 
 ACCESS, REFRESH = "access_token", "refresh_token"
 
@@ -138,18 +146,22 @@ class Validator(RequestValidator):
             raise OAuthError("invalid_grant", "The authorization code was used before; the tokens it gave are revoked.")
         if found.client_id != client.client_id or found.expires_at <= now:
             return False
-        grant = Grant(
-            grant_id=found.grant_id,
-            client_id=found.client_id,
-            user_id=found.user_id,
-            scope=found.scope,
+        request.presented = PresentedCode(found, self._new_grant(found, now))
+        request.scopes = rfc6749_scope.parse(found.scope)
+        return True
+
+    def _new_grant(self, bound: AuthorizationCode | DeviceAuthorization, now: int) -> Grant:
+        """The grant a code (or an approved device code) will start when it is spent: its
+        id, client, user and scope are the code's, its absolute end `grant_max_lifetime` from now."""
+        return Grant(
+            grant_id=bound.grant_id,
+            client_id=bound.client_id,
+            user_id=bound.user_id,
+            scope=bound.scope,
             created_at=now,
             ends_at=now + self.settings.grant_max_lifetime,
             live_until=now,  # set when the tokens are issued
         )
-        request.presented = PresentedCode(found, grant)
-        request.scopes = rfc6749_scope.parse(found.scope)
-        return True
 
     def get_code_challenge(self, code, request) -> str | None:
         """RFC9700-4.8.2 MUST: a verifier for a code issued without a challenge is refused
@@ -177,6 +189,44 @@ class Validator(RequestValidator):
 
     def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs) -> None:
         """Nothing left to do: `tokens.TokenIssuer` spent the code as it recorded the grant."""
+
+    # -- RFC 8628 §3.4-3.5 device access token request ----------------------------------
+
+    def validate_device_code(self, client_id, code, request, *args, **kwargs) -> str | None:
+        """RFC8628-3.5: where the device code stands, as oauthlib's status (it raises the
+        polling error of each). Checked in this order:
+        - unknown, or issued to another client (RFC8628-3.4): None, `invalid_grant`;
+          another client's poll changes nothing of the code;
+        - spent already: like a replayed authorization code, refused and the grant its
+          tokens started is revoked (RFC 6749 §4.1.2);
+        - the poll is counted (the interval rule, `store.record_poll`);
+        - expired: `expired_token`; dead after too many entries of its user code
+          (RFC 8628 §5.1): `expired_token` too, the device must start again;
+        - denied: `access_denied`; pending: `authorization_pending`, or `slow_down`
+          when the poll came before the interval was up (RFC8628-3.5 MUST);
+        - approved: the grant to start is handed on, like a code's, and spent with
+          the recording of the tokens, in one transaction (tokens.py)."""
+        now = self.clock.now()
+        device_code_hash = secrets.hash_secret(code)
+        found = self.store.get_device_authorization(device_code_hash)
+        if found is None or found.client_id != request.client.client_id:
+            return None
+        if found.used_at is not None:
+            self.store.revoke_grant(found.grant_id, now)
+            raise OAuthError("invalid_grant", "The device code was used before; the tokens it gave are revoked.")
+        device, too_fast = self.store.record_poll(device_code_hash, now)
+        status = rfc8628_device.status(device, now, self.settings.device_code_max_entries)
+        if status == rfc8628_device.DEAD:
+            raise OAuthError(
+                "expired_token", "The user code was entered too many times; start a new device authorization."
+            )
+        if status == rfc8628_device.PENDING:
+            return "slow_down" if too_fast else "authorization_pending"
+        if status == rfc8628_device.APPROVED:
+            request.presented = PresentedDeviceCode(device, self._new_grant(device, now))
+            request.scopes = rfc6749_scope.parse(device.scope)
+            return "authorized"
+        return {rfc8628_device.EXPIRED: "expired_token", rfc8628_device.DENIED: "access_denied"}.get(status)
 
     # -- RFC 6749 §6 refreshing an access token ---------------------------------------
 

@@ -150,3 +150,45 @@ def introspect(web, client, secret, token, **params):
 
 def call_api(web, token, **headers):
     return web.get("/api/me", headers={"Authorization": "Bearer " + token, **headers}, expect_errors=True)
+
+
+# -- the device authorization grant (RFC 8628) -------------------------------------------
+
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+
+
+def _as_client(client, secret, params: dict) -> tuple[dict, dict]:
+    """A confidential client authenticates with HTTP Basic; a public one sends its client_id."""
+    if secret is None:
+        return {**params, "client_id": client.client_id}, {}
+    return params, basic(client.client_id, secret)
+
+
+def device_authorization(web, client, secret=None, **params):
+    """RFC 8628 §3.1: the device asks for its codes (a form, even when it has no field)."""
+    from urllib.parse import urlencode
+
+    body, headers = _as_client(client, secret, params)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    return web.post("/oauth2/device_authorization", urlencode(body), headers={**form, **headers}, expect_errors=True)
+
+
+def device_poll(web, client, device_code, secret=None, **params):
+    """RFC 8628 §3.4: one poll of the token endpoint."""
+    body, headers = _as_client(client, secret, {"grant_type": DEVICE_GRANT, "device_code": device_code, **params})
+    return token_request(web, body, headers)
+
+
+def enter_user_code(web, user_code: str):
+    """At /device, signed in: type the code (the form's own CSRF token); the page it answers."""
+    form = web.get("/device").forms[0]
+    form["user_code"] = user_code
+    return form.submit(expect_errors=True)
+
+
+def approve_device(flow: "Flow", user_code: str, decision: str = "allow"):
+    """Sign in, enter the code, and answer the consent page: the page that says what happened."""
+    flow.login()
+    consent = enter_user_code(flow.web, user_code)
+    assert consent.status_int == 200, consent.text[:500]
+    return consent.forms[0].submit("decision", value=decision, expect_errors=True)

@@ -43,6 +43,8 @@ def metadata(settings: Settings, grant_types: tuple[str, ...]) -> dict:
         # RFC 7662 §4: introspection needs an authenticated (confidential) client.
         "introspection_endpoint": issuer + "/oauth2/introspect",
         "introspection_endpoint_auth_methods_supported": list(client_auth.METHODS_SUPPORTED),
+        # RFC 8628 §4: where a device asks for its codes.
+        "device_authorization_endpoint": issuer + "/oauth2/device_authorization",
     }
 
 

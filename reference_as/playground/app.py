@@ -5,6 +5,7 @@
     POST /authorize           authorization code + PKCE: 303 to the server
     GET  /callback            the redirect URI: state checked, code redeemed
     POST /client-credentials  the client credentials grant
+    POST /device, /device/poll  the device authorization grant (RFC 8628): ask for codes, poll
     POST /resource, /refresh, /replay-refresh, /revoke, /introspect, /forget
 
 Every POST answers 303 back to the page (its step view shows what happened).
@@ -58,6 +59,8 @@ class PlaygroundApp:
             "/connection": self.save,
             "/authorize": self.authorize,
             "/client-credentials": lambda request: self.run(walkthrough.client_credentials),
+            "/device": lambda request: self.run(walkthrough.start_device),
+            "/device/poll": lambda request: self.run(walkthrough.poll_device),
             "/resource": lambda request: self.run(walkthrough.call_resource),
             "/refresh": lambda request: self.run(walkthrough.refresh),
             "/replay-refresh": lambda request: self.run(walkthrough.replay_refresh),

@@ -84,6 +84,11 @@ def diagram(steps: list[Step]) -> list[str]:
             lines.append(
                 f"    Note over Browser,Server: the user signs in and consents (user {USER}, approved automatically)"
             )
+        if step.kind == "device_verification":
+            lines.append(
+                f"    Note over Browser,Server: the user signs in, compares the code and allows (user {USER}, "
+                "approved automatically)"
+            )
         if step.response_label:
             lines.append(f"    {step.receiver}-->>{step.sender}: {_label(step.response_label)}")
         elif step.receiver == "Client":
@@ -308,7 +313,60 @@ def introspection_page(lab: Lab) -> Page:
     return page
 
 
-PAGES = (authorization_code_page, client_credentials_page, refresh_page, revocation_page, introspection_page)
+def device_page(lab: Lab) -> Page:
+    page = Page(
+        "device.md",
+        "Device authorization grant",
+        "A device without a browser of its own (a command-line tool, a TV) gets a user's authorization through "
+        "another device ([RFC 8628](https://www.rfc-editor.org/rfc/rfc8628)). It asks for a device code and a "
+        "short user code, shows the person the code and where to enter it, and polls the token endpoint while "
+        "the person signs in there, compares the code with the one on the device, and allows. In the "
+        "playground: **Device**, then **Poll** until the tokens come.",
+    )
+    playground = lab.playground(PUBLIC_ID)
+    playground.start_device()
+    page.add(
+        None,
+        "The command-line tool here is the public client `demo-public`: it sends its `client_id`, no secret "
+        "([RFC 8628 §3.1](https://www.rfc-editor.org/rfc/rfc8628#section-3.1)).",
+        ran(playground),
+    )
+    playground.poll_device()
+    pending = ran(playground)
+    playground.poll_device()
+    page.add(
+        "Polling while the person decides",
+        "The device polls at once, then again without waiting: the second poll comes before the interval is "
+        "up, so the server answers `slow_down` and this device code's interval grows from 5 to 10 seconds.",
+        pending,
+        ran(playground),
+    )
+    approval = lab.approve_device(playground)
+    lab.clock.advance(10)
+    playground.poll_device()
+    page.add(
+        "The person allows; the next poll gets the tokens",
+        "On another device the person opens `verification_uri_complete` (the code filled in), signs in and, "
+        "after comparing the code with the one the device shows, allows "
+        "([RFC 8628 §5.4](https://www.rfc-editor.org/rfc/rfc8628#section-5.4)). The clock moves on 10 "
+        "seconds, the interval, and the device's next poll gets its tokens. The device code is spent: "
+        "polling with it again is `invalid_grant`.",
+        ([approval], "the server recorded the approval; the device learns it at its next poll"),
+        ran(playground),
+    )
+    playground.call_resource()
+    page.add("Using the access token", "", ran(playground))
+    return page
+
+
+PAGES = (
+    authorization_code_page,
+    client_credentials_page,
+    refresh_page,
+    revocation_page,
+    introspection_page,
+    device_page,
+)
 
 
 def generate(out_dir: Path) -> list[Path]:

@@ -18,6 +18,7 @@ from ..app import make_app
 from ..clients import ClientService
 from ..clock import ManualClock
 from ..config import Settings
+from ..policy.rfc6749_clients import DEVICE_CODE, GRANT_TYPES
 from ..secret_box import SecretBox
 from ..store import MemoryStore
 from ..store.records import CONFIDENTIAL, PUBLIC
@@ -36,8 +37,8 @@ START = 1_800_000_000  # 2027-01-15 08:00:00 UTC
 USER = "demo"
 CONFIDENTIAL_ID, PUBLIC_ID = "demo-confidential", "demo-public"
 GRANTS = {
-    CONFIDENTIAL: ("authorization_code", "client_credentials", "refresh_token"),
-    PUBLIC: ("authorization_code", "refresh_token"),
+    CONFIDENTIAL: GRANT_TYPES,
+    PUBLIC: ("authorization_code", "refresh_token", DEVICE_CODE),
 }
 
 
@@ -102,6 +103,15 @@ class Lab:
         session.mount(ISSUER + "/", self.adapter)
         location = session.get(url, allow_redirects=False).headers["Location"]
         return recorder.take()[0], location.partition("?")[2]
+
+    def approve_device(self, walkthrough: Walkthrough) -> Step:
+        """The person's part of the device flow (RFC 8628 §3.3): open the verification URI
+        with the code filled in (the server approves at once); the step it makes."""
+        recorder = Recorder()
+        session = RecordingSession(recorder, user_agent="browser")
+        session.mount(ISSUER + "/", self.adapter)
+        session.get(walkthrough.view()["device"]["verification_uri_complete"], allow_redirects=False)
+        return make_step(recorder.take()[0], LESSONS["device_verification"], self.redact)
 
     def authorize(self, walkthrough: Walkthrough) -> list[Step]:
         """The authorization code flow through `walkthrough`; its steps, the browser's

@@ -16,6 +16,7 @@ from conformance.client import Endpoints, same_endpoint
 from conformance.http import Exchange
 
 from ..errors import ERRORS
+from ..policy.rfc8628_device import GRANT_TYPE as DEVICE_GRANT
 
 BROWSER, CLIENT, SERVER, RESOURCE = "Browser", "Client", "Server", "Resource"  # diagram participants
 
@@ -28,6 +29,7 @@ class Lesson:
     proves: str
     sender: str = CLIENT
     receiver: str = SERVER
+    expected: bool = False  # an error answer that is a normal step of its flow (a device's pending poll)
 
 
 _SECTION = re.compile(r"RFC (\d+) §([\d.]+)")
@@ -99,6 +101,44 @@ LESSONS = {
             "moment either copy is used a second time.",
         ),
         Lesson(
+            "device_authorization",
+            "Device authorization request",
+            ("RFC 8628 §3.1", "RFC 8628 §3.2"),
+            "A device that cannot show a browser asks for two codes: a device code it keeps and polls with, and a "
+            "short user code the person types at the verification URI on another device.",
+        ),
+        Lesson(
+            "device_verification",
+            "The person enters the user code, in a browser on another device",
+            ("RFC 8628 §3.3", "RFC 8628 §5.4"),
+            "On a phone or laptop the person signs in, enters the code, compares it with the one the device shows "
+            "and allows; the device takes no part and learns the answer at its next poll.",
+            sender=BROWSER,
+        ),
+        Lesson(
+            "device_pending",
+            "Token request: device code (still pending)",
+            ("RFC 8628 §3.4", "RFC 8628 §3.5"),
+            "Until the person decides, the server answers authorization_pending: the device waits the interval and "
+            "asks again.",
+            expected=True,
+        ),
+        Lesson(
+            "device_slow_down",
+            "Token request: device code (too soon)",
+            ("RFC 8628 §3.5",),
+            "A poll before the interval is up is answered slow_down, and this device code's interval grows by "
+            "5 seconds for every later poll: the server enforces it.",
+            expected=True,
+        ),
+        Lesson(
+            "device_code",
+            "Token request: device code",
+            ("RFC 8628 §3.4", "RFC 8628 §3.5"),
+            "Once the person has allowed, the next poll gets the tokens and spends the device code: a second poll "
+            "with it is invalid_grant.",
+        ),
+        Lesson(
             "jwks",
             "The server's public keys",
             ("RFC 7517 §5", "RFC 9068 §4"),
@@ -143,7 +183,10 @@ TOKEN_LESSONS = {
     "authorization_code": "code_exchange",
     "client_credentials": "client_credentials",
     "refresh_token": "refresh",
+    DEVICE_GRANT: "device_code",
 }
+# RFC 8628 §3.5: the answers that mean "keep polling".
+POLLING = {"authorization_pending": "device_pending", "slow_down": "device_slow_down"}
 
 
 def refused(lesson: Lesson, error: str | None, status: int) -> Lesson:
@@ -168,6 +211,7 @@ class Where:
     metadata_url: str
     endpoints: Endpoints
     resource_url: str
+    device_authorization: str | None = None  # RFC 8628 §4's endpoint, when the metadata names one
 
 
 def _error(exchange: Exchange) -> str | None:
@@ -191,6 +235,10 @@ def classify(exchange: Exchange, where: Where) -> Lesson:
     if endpoints.token and same_endpoint(url, endpoints.token):
         grant = dict(parse_qsl(exchange.request_body)).get("grant_type", "")
         lesson = LESSONS[TOKEN_LESSONS.get(grant, "other")]
+        if lesson.kind == "device_code" and _error(exchange) in POLLING:
+            return LESSONS[POLLING[_error(exchange)]]
+    elif where.device_authorization and same_endpoint(url, where.device_authorization):
+        lesson = LESSONS["device_authorization"]
     elif endpoints.revocation and same_endpoint(url, endpoints.revocation):
         lesson = LESSONS["revocation"]
     elif endpoints.introspection and same_endpoint(url, endpoints.introspection):

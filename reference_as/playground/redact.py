@@ -21,14 +21,16 @@ from conformance.masking import CREDENTIAL_FIELDS
 
 from ..trace import mask
 
-# Field names whose value is a credential: the conformance suite's list, so both agree.
-SECRET_FIELDS = frozenset(CREDENTIAL_FIELDS)
+# Field names whose value is a credential: the conformance suite's list, so both agree,
+# and RFC 8628's device code, which the device alone holds and polls with.
+SECRET_FIELDS = frozenset(CREDENTIAL_FIELDS) | {"device_code"}
 # Public values too long to read in full (an RSA modulus is 342 characters).
 LONG_PUBLIC_FIELDS = frozenset({"n", "x", "y"})
 # Public values that change from run to run: placeholders in the docs.
 RANDOM_PUBLIC_FIELDS = {
     "state": "state",
     "code_challenge": "code-challenge",
+    "user_code": "user-code",  # RFC 8628: shown to the person, so shown here too; random in each run
     "jti": "jti",
     "grant_id": "grant-id",
     "kid": "kid",

@@ -1,7 +1,7 @@
 """The playground's store file: one JSON document, its secrets sealed with AES-256-GCM.
 
 What the client must read back (its client secret, the access and refresh
-tokens, the pending request's PKCE verifier) is sealed with the
+tokens, the pending request's PKCE verifier, the device code of a device flow) is sealed with the
 project's `SecretBox` (AES-256-GCM, `reference_as/secret_box.py`) under a key
 file created with mode 0600 beside the store file. Each sealed value carries
 its place in the document as associated data ("tokens.refresh_token"), so a
@@ -30,6 +30,7 @@ SEALED = {
     ("tokens", "refresh_token"),
     ("tokens", "spent_refresh_token"),
     ("pending", "code_verifier"),
+    ("device", "device_code"),
 }
 CIPHER = "AES-256-GCM"
 

@@ -24,6 +24,7 @@ from conformance.client import REFRESH_MARGIN, AuthorizationRequest, Endpoints, 
 from conformance.http import Exchange, Recorder, RecordingSession
 from conformance.target import GRANT_TYPES, ClientConfig
 
+from ..policy.rfc8628_device import GRANT_TYPE as DEVICE_GRANT
 from . import lessons, trust
 from .jwt_view import open_token, when
 from .redact import Masker
@@ -156,7 +157,8 @@ class Run:
         connection = self.walkthrough.connection_of(self.document)
         endpoints = Endpoints.from_metadata(self.document.get("metadata", {}))
         resource = connection.resource_url or (endpoints.issuer or "").rstrip("/") + "/api/me"
-        return lessons.Where(connection.metadata_url, endpoints, resource)
+        device = self.document.get("metadata", {}).get("device_authorization_endpoint")
+        return lessons.Where(connection.metadata_url, endpoints, resource, device)
 
     def client(self) -> OAuthClient:
         connection = self.walkthrough.connection_of(self.document)
@@ -319,7 +321,7 @@ class Walkthrough:
             if problems:
                 return problems
             if connection != saved:  # tokens belong to the old settings: forget them
-                for name in ("tokens", "pending", "metadata", "jwks", "runs"):
+                for name in ("tokens", "pending", "device", "metadata", "jwks", "runs"):
                     document.pop(name, None)
             if (
                 saved is None
@@ -454,6 +456,87 @@ class Walkthrough:
             document.pop("pending", None)
             document["runs"] = [run.finish("Authorized (as the client itself: no user, no refresh token)")]
 
+    # -- the device authorization grant (RFC 8628) -------------------------------------------------------
+
+    def start_device(self) -> None:
+        """RFC 8628 §3.1-3.2: ask for a device code and a user code, as a device would; the
+        page then shows the user code and where to enter it (in another tab: the device's
+        person is elsewhere), and the Poll button asks the token endpoint step by step."""
+        with self.store.editing() as document:
+            connection = self.connection_of(document)
+            run = Run(self, "Device authorization (RFC 8628)", document)
+            document.pop("device", None)
+            try:
+                run.fetch_metadata()
+                url = document["metadata"].get("device_authorization_endpoint")
+                if not url:
+                    document["runs"] = [
+                        run.finish("The server's metadata names no device_authorization_endpoint.", False)
+                    ]
+                    return
+                data, headers = run.client().authenticate({"scope": connection.scope})
+                response = run.session.post(url, data=data, headers=headers)
+            except (FlowFailure, oauth.OAuthClientError, requests.RequestException) as error:
+                document["runs"] = [run.finish(f"Failed: {_why(error)}", ok=False)]
+                return
+            body = _json(response)
+            if response.status_code != 200 or not isinstance(body, dict) or "device_code" not in body:
+                document["runs"] = [run.finish(_refusal("the device authorization request", response), ok=False)]
+                return
+            document["device"] = {
+                "device_code": body["device_code"],
+                "user_code": body.get("user_code"),
+                "verification_uri": body.get("verification_uri"),
+                "verification_uri_complete": body.get("verification_uri_complete"),
+                # RFC8628-3.2: without an interval the client MUST use 5 seconds.
+                "interval": body.get("interval") or 5,
+                "expires_at": self.clock() + (body.get("expires_in") or 0),
+            }
+            document.pop("tokens", None)
+            document.pop("pending", None)
+            document["runs"] = [
+                run.finish(
+                    f"Waiting for the person: open {body.get('verification_uri')} in another tab, enter "
+                    f"{self.redact.public('user_code', str(body.get('user_code')))} and allow; meanwhile Poll, "
+                    f"at most every {document['device']['interval']} s"
+                )
+            ]
+
+    def poll_device(self) -> None:
+        """RFC 8628 §3.4-3.5: one poll; authorization_pending and slow_down are steps of the
+        flow (slow_down adds 5 s to the interval the page shows), tokens end it."""
+        with self.store.editing() as document:
+            run = Run(self, "Poll the token endpoint (device code)", document)
+            device = document.get("device")
+            if not device:
+                self._keep(document, run.finish("No device code yet: use Device first.", ok=False))
+                return
+            client = run.client()
+            try:
+                response = client.token_request({"grant_type": DEVICE_GRANT, "device_code": device["device_code"]})
+            except requests.RequestException as error:
+                self._keep(document, run.finish(f"Failed: {_why(error)}", ok=False))
+                return
+            body, error = _json(response), _error_of(response)[0]
+            if response.status_code == 200 and isinstance(body, dict) and "access_token" in body:
+                client.tokens = TokenSet.from_response(body, self.clock())
+                run.on_token(client.tokens.access_token)
+                document["tokens"] = _tokens(client.tokens, DEVICE_GRANT)
+                document.pop("device")
+                outcome, ok = "Authorized: the device has its tokens, and its device code is spent", True
+            elif error == "slow_down":
+                device["interval"] += 5
+                outcome, ok = f"Too soon: poll at most every {device['interval']} s from now on", True
+            elif error == "authorization_pending":
+                outcome, ok = (
+                    f"Still pending: the person has not decided yet; poll again in {device['interval']} s",
+                    True,
+                )
+            else:  # access_denied, expired_token, invalid_grant: the device flow is over
+                document.pop("device")
+                outcome, ok = _refusal("the poll", response), False
+            self._keep(document, run.finish(outcome, ok))
+
     # -- what comes after: the buttons -----------------------------------------------------------------
 
     def _action(self, title: str, act) -> None:
@@ -569,7 +652,7 @@ class Walkthrough:
 
     def forget(self) -> None:
         with self.store.editing() as document:
-            for name in ("tokens", "pending", "runs"):
+            for name in ("tokens", "pending", "device", "runs"):
                 document.pop(name, None)
 
     # -- what the page shows -----------------------------------------------------------------------------
@@ -596,8 +679,10 @@ class Walkthrough:
         if saved:
             secret = saved.get("client_secret")
             connection = {**saved, "client_secret": secret and self.redact.secret("client_secret", secret)}
+        device = document.get("device")
         return {
             "connection": connection,
+            "device": device and {name: value for name, value in device.items() if name != "device_code"},
             "default_metadata_url": self.default_metadata_url,
             "redirect_uri": self.redirect_uri,
             "tokens": shown_tokens,

@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 
 from ..store.records import CONFIDENTIAL, PUBLIC
 from .rfc7662_introspection import PERMISSIONS
+from .rfc8628_device import GRANT_TYPE as DEVICE_CODE
 
-GRANT_TYPES = ("authorization_code", "client_credentials", "refresh_token")
+GRANT_TYPES = ("authorization_code", "client_credentials", "refresh_token", DEVICE_CODE)
 CLIENT_TYPES = (CONFIDENTIAL, PUBLIC)
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 # RFC 6749 §2.2 leaves the form open; we keep to URL-unreserved characters so an

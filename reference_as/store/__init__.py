@@ -5,13 +5,14 @@ sqlite:///relative/path.db     SQLiteStore (three slashes: path relative to the 
 sqlite:////absolute/path.db    SQLiteStore (four slashes: absolute path)
 """
 
-from .base import DuplicateClient, DuplicateUser, PurgeCutoffs, Store, StoreError
+from .base import DuplicateClient, DuplicateUser, DuplicateUserCode, PurgeCutoffs, Store, StoreError
 from .memory import MemoryStore
 from .sqlite import SQLiteStore
 
 __all__ = [
     "DuplicateClient",
     "DuplicateUser",
+    "DuplicateUserCode",
     "PurgeCutoffs",
     "MemoryStore",
     "SQLiteStore",

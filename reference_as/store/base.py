@@ -10,7 +10,17 @@ injectable clock), and operations that must be atomic are single methods
 from dataclasses import dataclass
 from typing import Protocol
 
-from .records import AuthorizationCode, Client, Consent, Grant, RefreshToken, Session, SigningKey, User
+from .records import (
+    AuthorizationCode,
+    Client,
+    Consent,
+    DeviceAuthorization,
+    Grant,
+    RefreshToken,
+    Session,
+    SigningKey,
+    User,
+)
 
 
 class DuplicateClient(Exception):
@@ -26,11 +36,15 @@ class StoreError(Exception):
     code); the message says what is wrong, in one line."""
 
 
+class DuplicateUserCode(Exception):
+    """A device authorization with that user code exists already (make another code)."""
+
+
 @dataclass(frozen=True)
 class PurgeCutoffs:
     """What `purge` deletes: rows whose time is before each cut-off."""
 
-    expired_before: int  # codes, refresh tokens, grants and the revocation list, by expiry
+    expired_before: int  # codes, device codes, refresh tokens, grants and the revocation list, by expiry
     sessions_before: int  # sessions, by expiry
     failures_before: int  # failed-login counts, by their last failure
 
@@ -49,8 +63,8 @@ class Store(Protocol):
         """Overwrite the client with the same client_id (`last_used_at` is kept as stored)."""
 
     def delete_client(self, client_id: str, now: int) -> bool:
-        """Remove the client, revoke its grants, spend its codes and forget the consents
-        given to it, atomically. False if absent. (Its client credentials tokens die with
+        """Remove the client, revoke its grants, spend its codes (device codes too) and forget
+        the consents given to it, atomically. False if absent. (Its client credentials tokens die with
         it: a token is active only while its client exists and was created before it.)"""
 
     def touch_client(self, client_id: str, now: int, every: int) -> None:
@@ -73,6 +87,30 @@ class Store(Protocol):
         """Spend the code and record the grant it starts (with its first refresh token),
         in one transaction: True if this call spent it. Of concurrent redemptions exactly
         one spends it; a code spent already (or by a revocation) records nothing."""
+
+    # Device authorizations (RFC 8628) and the grants they start
+    def add_device_authorization(self, device: DeviceAuthorization) -> None:
+        """Insert; raise DuplicateUserCode if a stored one (live or not yet purged) has its user code."""
+
+    def get_device_authorization(self, device_code_hash: str) -> DeviceAuthorization | None: ...
+
+    def enter_user_code(self, user_code_hash: str, now: int) -> DeviceAuthorization | None:
+        """The authorization whose user code a person entered, None if there is none. If it
+        is undecided and unexpired, its `entries` count grows by one first, atomically."""
+
+    def record_poll(self, device_code_hash: str, now: int) -> tuple[DeviceAuthorization, bool] | None:
+        """Count one poll of the device code, atomically, by the rule of RFC 8628 §3.5
+        (`policy.rfc8628_device.after_poll`): (the authorization after it, whether the
+        poll came too soon). None if there is no such device code."""
+
+    def decide_device_authorization(self, device_code_hash: str, now: int, user_id: str | None) -> bool:
+        """Record the user's decision: approved by `user_id`, or denied when None. True if
+        this call decided it; an authorization decided, spent or expired is left as it is."""
+
+    def redeem_device_code(self, device_code_hash: str, grant: Grant, refresh: RefreshToken | None, now: int) -> bool:
+        """As `redeem_code`, for an approved, unexpired device code: spend it and record the
+        grant with its first refresh token in one transaction; exactly one of concurrent
+        callers succeeds."""
 
     # Refresh tokens (RFC 6749 §6, RFC 9700 §4.14)
     def get_refresh_token(self, token_hash: str) -> tuple[RefreshToken, Grant] | None:
@@ -103,7 +141,8 @@ class Store(Protocol):
 
     def revoke_access(self, user_id: str, now: int, client_id: str | None = None) -> None:
         """Withdraw what the user gave one client (or every client): revoke the grants,
-        spend the codes not yet redeemed and forget the remembered consents, atomically."""
+        spend the codes (and approved device codes) not yet redeemed and forget the
+        remembered consents, atomically."""
 
     # Resource owners (RFC 6749 §1.1)
     def add_user(self, user: User) -> None:

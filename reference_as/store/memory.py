@@ -4,8 +4,19 @@
 import threading
 from dataclasses import replace
 
-from .base import DuplicateClient, DuplicateUser, PurgeCutoffs
-from .records import AuthorizationCode, Client, Consent, Grant, RefreshToken, Session, SigningKey, User
+from ..policy.rfc8628_device import after_poll
+from .base import DuplicateClient, DuplicateUser, DuplicateUserCode, PurgeCutoffs
+from .records import (
+    AuthorizationCode,
+    Client,
+    Consent,
+    DeviceAuthorization,
+    Grant,
+    RefreshToken,
+    Session,
+    SigningKey,
+    User,
+)
 
 
 class MemoryStore:
@@ -18,6 +29,7 @@ class MemoryStore:
         self._once: dict[str, bytes] = {}  # session_hash -> its one-time slot
         self._consents: dict[tuple[str, str, str], Consent] = {}
         self._codes: dict[str, AuthorizationCode] = {}
+        self._devices: dict[str, DeviceAuthorization] = {}  # by device_code_hash
         self._grants: dict[str, Grant] = {}
         self._refresh: dict[str, RefreshToken] = {}
         self._revoked_tokens: dict[str, int] = {}  # jti -> its token's expiry
@@ -57,8 +69,8 @@ class MemoryStore:
                 self._clients[client_id] = replace(client, last_used_at=now)
 
     def _withdraw(self, matches, now: int) -> None:
-        """Revoke the grants, spend the codes and forget the consents that `matches`."""
-        for table, column in ((self._grants, "revoked_at"), (self._codes, "used_at")):
+        """Revoke the grants, spend the codes (device codes too) and forget the consents that `matches`."""
+        for table, column in ((self._grants, "revoked_at"), (self._codes, "used_at"), (self._devices, "used_at")):
             for key, record in table.items():
                 if matches(record) and getattr(record, column) is None:
                     table[key] = replace(record, **{column: now})
@@ -93,9 +105,62 @@ class MemoryStore:
             if code is None or code.used_at is not None:
                 return False
             self._codes[code_hash] = replace(code, used_at=now)
-            self._grants[grant.grant_id] = grant
-            if refresh:
-                self._refresh[refresh.token_hash] = refresh
+            self._start_grant(grant, refresh)
+            return True
+
+    def _start_grant(self, grant: Grant, refresh: RefreshToken | None) -> None:
+        self._grants[grant.grant_id] = grant
+        if refresh:
+            self._refresh[refresh.token_hash] = refresh
+
+    # -- device authorizations (RFC 8628) ------------------------------------------------
+
+    def add_device_authorization(self, device: DeviceAuthorization) -> None:
+        with self._lock:
+            if any(d.user_code_hash == device.user_code_hash for d in self._devices.values()):
+                raise DuplicateUserCode()
+            self._devices[device.device_code_hash] = device
+
+    def get_device_authorization(self, device_code_hash: str) -> DeviceAuthorization | None:
+        return self._devices.get(device_code_hash)
+
+    def enter_user_code(self, user_code_hash: str, now: int) -> DeviceAuthorization | None:
+        with self._lock:
+            device = next((d for d in self._devices.values() if d.user_code_hash == user_code_hash), None)
+            if device is None:
+                return None
+            undecided = device.approved_at is None and device.denied_at is None and device.used_at is None
+            if undecided and device.expires_at > now:
+                device = self._devices[device.device_code_hash] = replace(device, entries=device.entries + 1)
+            return device
+
+    def record_poll(self, device_code_hash: str, now: int) -> tuple[DeviceAuthorization, bool] | None:
+        with self._lock:
+            device = self._devices.get(device_code_hash)
+            if device is None:
+                return None
+            too_fast, interval, next_poll_at = after_poll(device.interval, device.next_poll_at, now)
+            device = self._devices[device_code_hash] = replace(device, interval=interval, next_poll_at=next_poll_at)
+            return device, too_fast
+
+    def decide_device_authorization(self, device_code_hash: str, now: int, user_id: str | None) -> bool:
+        with self._lock:
+            device = self._devices.get(device_code_hash)
+            if device is None or device.expires_at <= now or device.used_at is not None:
+                return False
+            if device.approved_at is not None or device.denied_at is not None:
+                return False
+            decided = replace(device, user_id=user_id, approved_at=now) if user_id else replace(device, denied_at=now)
+            self._devices[device_code_hash] = decided
+            return True
+
+    def redeem_device_code(self, device_code_hash: str, grant: Grant, refresh: RefreshToken | None, now: int) -> bool:
+        with self._lock:
+            device = self._devices.get(device_code_hash)
+            if device is None or device.used_at is not None or device.approved_at is None or device.expires_at <= now:
+                return False
+            self._devices[device_code_hash] = replace(device, used_at=now)
+            self._start_grant(grant, refresh)
             return True
 
     # -- refresh tokens -----------------------------------------------------------------
@@ -240,6 +305,7 @@ class MemoryStore:
         with self._lock:
             return {
                 "codes": self._drop(self._codes, lambda r: r.expires_at < expired),
+                "device_codes": self._drop(self._devices, lambda r: r.expires_at < expired),
                 "refresh_tokens": self._drop(self._refresh, lambda r: r.expires_at < expired),
                 "grants": self._drop(self._grants, lambda g: g.live_until < expired),
                 "revoked_tokens": self._drop(self._revoked_tokens, lambda expires_at: expires_at < expired),

@@ -147,3 +147,33 @@ class Consent:
     client_id: str
     scope: str  # space-separated, sorted
     granted_at: int
+
+
+@dataclass(frozen=True)
+class DeviceAuthorization:
+    """A device authorization request (RFC 8628 §3.1-3.2) and where it stands.
+
+    Stored by the hashes of its two codes: the device code (256-bit, which the
+    device polls with) and the user code (which a person types at /device).
+    Bound to its client and scope; `grant_id` names the grant it will start, as
+    an authorization code's does. `interval` and `next_poll_at` are the polling
+    rule of §3.5 for this device code: a poll before `next_poll_at` is
+    `slow_down`, and grows `interval`. `entries` counts how often its user code
+    was entered while undecided (§5.1: past a limit the device code is dead).
+    The user's decision: `approved_at` with `user_id`, or `denied_at`;
+    `used_at` marks the device code spent on tokens (or withdrawn)."""
+
+    device_code_hash: str
+    user_code_hash: str
+    grant_id: str
+    client_id: str
+    scope: str
+    issued_at: int
+    expires_at: int
+    interval: int
+    next_poll_at: int
+    entries: int = 0
+    user_id: str | None = None
+    approved_at: int | None = None
+    denied_at: int | None = None
+    used_at: int | None = None

@@ -18,6 +18,7 @@
   in any process.
 """
 
+import dataclasses
 import json
 import os
 import sqlite3
@@ -27,9 +28,20 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
+from ..policy.rfc8628_device import after_poll
 from . import sqlite_file
-from .base import DuplicateClient, DuplicateUser, PurgeCutoffs, StoreError
-from .records import AuthorizationCode, Client, Consent, Grant, RefreshToken, Session, SigningKey, User
+from .base import DuplicateClient, DuplicateUser, DuplicateUserCode, PurgeCutoffs, StoreError
+from .records import (
+    AuthorizationCode,
+    Client,
+    Consent,
+    DeviceAuthorization,
+    Grant,
+    RefreshToken,
+    Session,
+    SigningKey,
+    User,
+)
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -99,6 +111,10 @@ CONSENT_COLUMNS = "user_id, client_id, scope, granted_at"
 CODE_COLUMNS = (
     "code_hash, grant_id, client_id, user_id, redirect_uri, scope, code_challenge, code_challenge_method, "
     "issued_at, expires_at, used_at"
+)
+DEVICE_COLUMNS = (
+    "device_code_hash, user_code_hash, grant_id, client_id, scope, issued_at, expires_at, interval, next_poll_at, "
+    "entries, user_id, approved_at, denied_at, used_at"
 )
 REFRESH_COLUMNS = "token_hash, grant_id, issued_at, expires_at, rotated_at, grace_used"
 GRANT_COLUMNS = "grant_id, client_id, user_id, scope, created_at, ends_at, live_until, revoked_at"
@@ -271,10 +287,11 @@ class SQLiteStore:
 
     @staticmethod
     def _withdraw(db, condition: str, args: tuple, now: int) -> None:
-        """Revoke the grants, spend the codes and forget the consents matching
-        `condition` (on client_id and user_id, columns of all three tables)."""
+        """Revoke the grants, spend the codes (device codes too) and forget the consents
+        matching `condition` (on client_id and user_id, columns of all four tables)."""
         db.execute(f"UPDATE grants SET revoked_at = ? WHERE {condition} AND revoked_at IS NULL", (now, *args))
-        db.execute(f"UPDATE authorization_codes SET used_at = ? WHERE {condition} AND used_at IS NULL", (now, *args))
+        for table in ("authorization_codes", "device_authorizations"):
+            db.execute(f"UPDATE {table} SET used_at = ? WHERE {condition} AND used_at IS NULL", (now, *args))
         db.execute(f"DELETE FROM consents WHERE {condition}", args)
 
     # -- signing keys -----------------------------------------------------------------
@@ -309,16 +326,84 @@ class SQLiteStore:
     def redeem_code(self, code_hash: str, grant: Grant, refresh: RefreshToken | None, now: int) -> bool:
         # BEGIN IMMEDIATE holds the write lock from the first statement: the
         # conditional UPDATE changes the row for exactly one of concurrent callers.
+        return self._spend_and_start(
+            "UPDATE authorization_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
+            (now, code_hash),
+            grant,
+            refresh,
+        )
+
+    def _spend_and_start(self, spend: str, args: tuple, grant: Grant, refresh: RefreshToken | None) -> bool:
+        """Run the conditional UPDATE `spend`; if it changed its row, record the grant and
+        its first refresh token, all in one transaction."""
         with self._transaction() as db:
-            spent = db.execute(
-                "UPDATE authorization_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL", (now, code_hash)
-            ).rowcount
-            if not spent:
+            if not db.execute(spend, args).rowcount:
                 return False
             _insert(db, "grants", GRANT_COLUMNS, _grant_values(grant))
             if refresh:
                 _insert(db, "refresh_tokens", REFRESH_COLUMNS, _refresh_values(refresh))
             return True
+
+    # -- device authorizations (RFC 8628) ------------------------------------------------
+
+    def add_device_authorization(self, d: DeviceAuthorization) -> None:
+        try:
+            _insert(self._db, "device_authorizations", DEVICE_COLUMNS, (
+                d.device_code_hash, d.user_code_hash, d.grant_id, d.client_id, d.scope, d.issued_at, d.expires_at,
+                d.interval, d.next_poll_at, d.entries, d.user_id, d.approved_at, d.denied_at, d.used_at,
+            ))  # fmt: skip
+        except sqlite3.IntegrityError:
+            raise DuplicateUserCode() from None
+
+    def get_device_authorization(self, device_code_hash: str) -> DeviceAuthorization | None:
+        return self._device(self._db, "device_code_hash", device_code_hash)
+
+    @staticmethod
+    def _device(db, column: str, value: str) -> DeviceAuthorization | None:
+        row = db.execute(f"SELECT {DEVICE_COLUMNS} FROM device_authorizations WHERE {column} = ?", (value,)).fetchone()
+        return DeviceAuthorization(*row) if row else None
+
+    def enter_user_code(self, user_code_hash: str, now: int) -> DeviceAuthorization | None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE device_authorizations SET entries = entries + 1 WHERE user_code_hash = ? AND expires_at > ? "
+                "AND approved_at IS NULL AND denied_at IS NULL AND used_at IS NULL",
+                (user_code_hash, now),
+            )
+            return self._device(db, "user_code_hash", user_code_hash)
+
+    def record_poll(self, device_code_hash: str, now: int) -> tuple[DeviceAuthorization, bool] | None:
+        # BEGIN IMMEDIATE: the read and the write under one lock, so concurrent polls count in turn.
+        with self._transaction() as db:
+            device = self._device(db, "device_code_hash", device_code_hash)
+            if device is None:
+                return None
+            too_fast, interval, next_poll_at = after_poll(device.interval, device.next_poll_at, now)
+            db.execute(
+                "UPDATE device_authorizations SET interval = ?, next_poll_at = ? WHERE device_code_hash = ?",
+                (interval, next_poll_at, device_code_hash),
+            )
+            return dataclasses.replace(device, interval=interval, next_poll_at=next_poll_at), too_fast
+
+    def decide_device_authorization(self, device_code_hash: str, now: int, user_id: str | None) -> bool:
+        decision = "user_id = ?, approved_at = ?" if user_id else "denied_at = ?"
+        args = (user_id, now) if user_id else (now,)
+        return bool(
+            self._db.execute(
+                f"UPDATE device_authorizations SET {decision} WHERE device_code_hash = ? AND expires_at > ? "
+                "AND approved_at IS NULL AND denied_at IS NULL AND used_at IS NULL",
+                (*args, device_code_hash, now),
+            ).rowcount
+        )
+
+    def redeem_device_code(self, device_code_hash: str, grant: Grant, refresh: RefreshToken | None, now: int) -> bool:
+        return self._spend_and_start(
+            "UPDATE device_authorizations SET used_at = ? WHERE device_code_hash = ? AND used_at IS NULL "
+            "AND approved_at IS NOT NULL AND expires_at > ?",
+            (now, device_code_hash, now),
+            grant,
+            refresh,
+        )
 
     # -- refresh tokens -----------------------------------------------------------------
 
@@ -503,6 +588,7 @@ class SQLiteStore:
         expired, sessions, failures = cutoffs.expired_before, cutoffs.sessions_before, cutoffs.failures_before
         deletes = {
             "codes": ("DELETE FROM authorization_codes WHERE expires_at < ?", expired),
+            "device_codes": ("DELETE FROM device_authorizations WHERE expires_at < ?", expired),
             "refresh_tokens": ("DELETE FROM refresh_tokens WHERE expires_at < ?", expired),
             "grants": ("DELETE FROM grants WHERE live_until < ?", expired),
             "revoked_tokens": ("DELETE FROM revoked_tokens WHERE expires_at < ?", expired),

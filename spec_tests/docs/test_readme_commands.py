@@ -1,4 +1,5 @@
-"""The README's authorization code walk-through, run as written against a real server.
+"""The README's walk-throughs (the authorization code flow, the device flow), run as
+written against a real server.
 
 As `make run` does: `reference-as demo`, then `reference-as serve` (here on a
 free port, in a fresh folder). Each shell block of the section "The
@@ -25,9 +26,9 @@ DOCUMENTED_URL = "http://127.0.0.1:8000"
 PLACEHOLDERS = ("CODE", "ACCESS_TOKEN", "REFRESH_TOKEN", "RS_SECRET")
 
 
-def shell_blocks() -> list[list[str]]:
+def shell_blocks(heading: str = SECTION) -> list[list[str]]:
     """The section's ```sh blocks, each as its commands (continued lines joined)."""
-    section = README.read_text(encoding="utf-8").split(SECTION, 1)[1].split("\n## ", 1)[0]
+    section = README.read_text(encoding="utf-8").split(heading, 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
     return [block.replace("\\\n", " ").splitlines() for block in blocks]
 
@@ -85,3 +86,44 @@ def test_the_readme_walk_through_runs_as_written_and_introspection_answers_activ
         if "/oauth2/introspect" in command:
             introspections.append(answer["active"])
     assert introspections == [True, False]
+
+
+DEVICE_SECTION = "## The device flow, step by step"
+
+
+def test_the_readme_device_flow_runs_as_written_pending_then_tokens(tmp_path):
+    """The device's three commands with DEVICE_CODE filled in; the person's part (sign in
+    as demo at /device, allow) by a plain HTTP user agent between the two polls, then
+    the interval (5 s) waited, as a device would."""
+    import time
+
+    from spec_tests.serve.conftest import LiveServer
+    from spec_tests.serve.forms import approve_device
+
+    server = LiveServer(tmp_path)
+    try:
+        demo = {entry.get("username") or entry["client_id"]: entry for entry in server.cli("demo")}
+        blocks = shell_blocks(DEVICE_SECTION)
+        assert [len(block) for block in blocks] == [1, 1, 1], "the section's blocks: ask, poll, poll"
+        values, answers = {}, []
+        for number, (line,) in enumerate(blocks):
+            if number == 2:  # the person's part, then the interval
+                approve_device(values["VERIFICATION_URI_COMPLETE"], "demo", demo["demo"]["password"])
+                time.sleep(values["INTERVAL"])
+            command, promised = split_comment(line.replace(DOCUMENTED_URL, server.url))
+            command = command.replace("DEVICE_CODE", values.get("DEVICE_CODE", "DEVICE_CODE"))
+            assert command.startswith("curl "), command
+            *body, status = bash(command + " -s -w '\\n%{http_code}'", server, {}).splitlines()
+            answer = json.loads("\n".join(body))
+            # The user code is random: the README shows its shape.
+            assert re.fullmatch(r"[B-Z]{4}-[B-Z]{4}", answer.get("user_code", "BDFG-HJKL")), answer
+            assert {name: answer.get(name) for name in promised if name != "user_code"} == {
+                name: value for name, value in promised.items() if name != "user_code"
+            }, (command, answer)
+            values.setdefault("DEVICE_CODE", answer.get("device_code"))
+            values.setdefault("VERIFICATION_URI_COMPLETE", answer.get("verification_uri_complete"))
+            values.setdefault("INTERVAL", answer.get("interval"))
+            answers.append((status, answer.get("error")))
+        assert answers == [("200", None), ("400", "authorization_pending"), ("200", None)]
+    finally:
+        server.stop()

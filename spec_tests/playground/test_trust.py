@@ -17,6 +17,7 @@ ACTIONS = [
     "/connection",
     "/authorize",
     "/client-credentials",
+    "/device",
     "/resource",
     "/refresh",
     "/replay-refresh",

@@ -27,7 +27,9 @@ def test_every_field_that_applies_is_present(web, settings):
     assert document["jwks_uri"] == settings.issuer + "/oauth2/jwks"
     assert document["scopes_supported"] == list(settings.scopes)
     assert document["response_types_supported"] == ["code"]
-    assert document["grant_types_supported"] == ["authorization_code", "client_credentials", "refresh_token"]
+    assert document["grant_types_supported"] == [
+        "authorization_code", "client_credentials", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code",
+    ]  # fmt: skip
     assert document["token_endpoint_auth_methods_supported"] == ["client_secret_basic", "client_secret_post"]
     assert document["code_challenge_methods_supported"] == ["S256"]
 

@@ -1,5 +1,5 @@
-"""The resource owner's part of the authorization code flow against the live
-server, done as a plain HTTP user agent would: `requests`, no browser, the
+"""The resource owner's part of the authorization code flow (and of the device
+grant's verification page) against the live server, done as a plain HTTP user agent would: `requests`, no browser, the
 server's own HTML forms read with the standard library's `html.parser`.
 
 Also the setup the flow needs: a user and clients made with the real CLI.
@@ -15,6 +15,7 @@ import jwt
 import requests
 
 from conformance.processes import free_port
+from spec_tests.helpers import DEVICE_GRANT
 
 TIMEOUT = 15  # seconds, for every request a test sends
 
@@ -97,13 +98,9 @@ def _location(response, base: str) -> str:
     return urljoin(base, response.headers["Location"])
 
 
-def sign_in_and_consent(server, url: str, username: str, password: str, agent: requests.Session | None = None) -> str:
-    """Open the authorization URL, sign in if asked to, allow: the redirect to
-    the client (not followed), as an absolute URL. Without `agent`, a fresh user
-    agent (no cookies); with one, its session is kept for the next call."""
-    if agent is None:
-        with requests.Session() as fresh:
-            return sign_in_and_consent(server, url, username, password, fresh)
+def signed_in_get(agent: requests.Session, url: str, username: str, password: str):
+    """GET `url` as a signed-in user: sign in on the login page if sent there, which comes
+    back to `url`. (The page's response, its absolute URL.)"""
     response = agent.get(url, allow_redirects=False, timeout=TIMEOUT)
     if response.status_code in (302, 303):
         # Not signed in: the endpoint sends the user to the login page, which will come back.
@@ -120,21 +117,45 @@ def sign_in_and_consent(server, url: str, username: str, password: str, agent: r
             allow_redirects=False,
             timeout=TIMEOUT,
         )
-        url = _location(response, login_url)
-        assert urlsplit(url).path == "/oauth2/authorize", url
+        back = _location(response, login_url)
+        assert urlsplit(back).path == urlsplit(url).path, back
+        url = back
         response = agent.get(url, allow_redirects=False, timeout=TIMEOUT)
+    return response, url
 
-    # Signed in: the consent page, whose form carries the request and a CSRF token.
+
+def allow(agent: requests.Session, response, url: str):
+    """Answer the consent page `response` (at `url`) with Allow: the server's answer."""
     assert response.status_code == 200, (response.status_code, response.text[:2000])
     form = only_form(response.text)
     assert form.method == "POST" and "allow" in form.buttons().get("decision", []), form.fields
-    response = agent.post(
+    return agent.post(
         urljoin(url, form.action),
         data={**form.hidden(), "decision": "allow"},
         allow_redirects=False,
         timeout=TIMEOUT,
     )
-    return _location(response, url)
+
+
+def sign_in_and_consent(server, url: str, username: str, password: str, agent: requests.Session | None = None) -> str:
+    """Open the authorization URL, sign in if asked to, allow: the redirect to
+    the client (not followed), as an absolute URL. Without `agent`, a fresh user
+    agent (no cookies); with one, its session is kept for the next call."""
+    if agent is None:
+        with requests.Session() as fresh:
+            return sign_in_and_consent(server, url, username, password, fresh)
+    # Signed in: the consent page, whose form carries the request and a CSRF token.
+    response, url = signed_in_get(agent, url, username, password)
+    return _location(allow(agent, response, url), url)
+
+
+def approve_device(verification_uri_complete: str, username: str, password: str) -> None:
+    """RFC 8628 §3.3 as a person does it with a plain user agent: open the complete URI,
+    sign in, allow on the consent page that shows the user code."""
+    with requests.Session() as agent:
+        response, url = signed_in_get(agent, verification_uri_complete, username, password)
+        done = allow(agent, response, url)
+        assert done.status_code == 200 and 'id="device-done"' in done.text, done.text[:2000]
 
 
 def redirect_params(location: str) -> dict:
@@ -155,6 +176,14 @@ def create_client(server, kind: str = "confidential", scopes=("api:read",)) -> d
     client = server.cli(*argv)
     assert client["type"] == kind
     assert (client["client_secret"] is not None) == (kind == "confidential")
+    return client
+
+
+def create_device_client(server, kind: str = "public") -> dict:
+    """A client of the device grant (RFC 8628) with refresh tokens, a command-line tool."""
+    argv = ["clients", "create", "--name", f"Device {kind}", "--type", kind]
+    client = server.cli(*argv, "--grant", DEVICE_GRANT, "--grant", "refresh_token")
+    assert client["grant_types"] == [DEVICE_GRANT, "refresh_token"]
     return client
 
 

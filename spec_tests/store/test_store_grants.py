@@ -193,23 +193,32 @@ def test_login_failures_count_up_report_the_previous_failure_and_clear(store):
     assert store.login_failures("user:alice") is None and store.login_failures("addr:x") is None
 
 
-def _redeem_in_another_process(path, barrier, results, n):
-    store = SQLiteStore(path)
-    barrier.wait()
-    results.put(store.redeem_code("h1", a_grant("g1"), a_refresh(f"r{n}", "g1"), now=110))
-
-
-def test_of_concurrent_processes_redeeming_one_code_exactly_one_wins(tmp_path):
-    path = tmp_path / "s.sqlite3"
-    SQLiteStore(path).add_code(a_code())
+def at_once_in_processes(path, act, n: int = 8) -> list:
+    """Run `act(store, n)` in n forked processes, each with its own SQLiteStore on `path`,
+    released together by a barrier: what each returned."""
     context = multiprocessing.get_context("fork")
-    barrier, results = context.Barrier(8), context.Queue()
-    workers = [context.Process(target=_redeem_in_another_process, args=(path, barrier, results, n)) for n in range(8)]
+    barrier, results = context.Barrier(n), context.Queue()
+
+    def run(number):
+        store = SQLiteStore(path)
+        barrier.wait()
+        results.put(act(store, number))
+
+    workers = [context.Process(target=run, args=(number,)) for number in range(n)]
     for worker in workers:
         worker.start()
     outcomes = [results.get(timeout=30) for _ in workers]
     for worker in workers:
         worker.join(timeout=30)
+    return outcomes
+
+
+def test_of_concurrent_processes_redeeming_one_code_exactly_one_wins(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    SQLiteStore(path).add_code(a_code())
+    outcomes = at_once_in_processes(
+        path, lambda store, n: store.redeem_code("h1", a_grant("g1"), a_refresh(f"r{n}", "g1"), now=110)
+    )
     assert outcomes.count(True) == 1
     assert sqlite3.connect(path).execute("SELECT count(*) FROM refresh_tokens").fetchone()[0] == 1
 

@@ -68,3 +68,24 @@ def test_a_request_the_server_cannot_decode_is_traced_too(traced):
     web, out = traced
     web.request("/", environ={"PATH_INFO": "/\xff", "QUERY_STRING": "a=%ff"}, expect_errors=True)
     assert "── GET /\ufffd" in out.getvalue() and "   a = \ufffd" in out.getvalue()
+
+
+@pytest.mark.requirement("RFC8628-3.2")
+@pytest.mark.requirement("RFC8628-3.5")
+def test_the_device_flow_is_traced_with_its_sections_and_its_codes_hidden(traced, alice, clients):
+    from spec_tests.helpers import DEVICE_GRANT, approve_device, device_authorization, device_poll
+
+    web, out = traced
+    client, _ = clients.create(name="CLI", client_type="public", grant_types=(DEVICE_GRANT,), scopes=("api:read",))
+    device = device_authorization(web, client).json
+    device_poll(web, client, device["device_code"])
+    approve_device(Flow(web, *alice), device["user_code"])
+    tokens = device_poll(web, client, device["device_code"]).json
+    text = out.getvalue()
+    assert "── POST /oauth2/device_authorization" in text and "rule: RFC 8628 §3.2" in text
+    assert "refused: authorization_pending" in text and "rule: RFC 8628 §3.5" in text
+    assert "asked the user to compare the user code and allow or deny" in text
+    assert "recorded the user's decision" in text
+    assert f"issued an access token for grant {DEVICE_GRANT}" in text and "rule: RFC 8628 §3.4-3.5" in text
+    for value in (device["device_code"], device["user_code"], tokens["access_token"]):
+        assert value not in text
