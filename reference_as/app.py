@@ -31,6 +31,7 @@ from .endpoints.static import StaticFile
 from .endpoints.token import TokenEndpoint
 from .errors import OAuthError, render
 from .form import check_query
+from .id_token_hints import IdTokenHints
 from .keys import Keyring
 from .pages import page, redirect
 from .policy.rfc6749_clients import GRANT_TYPES
@@ -110,7 +111,8 @@ def make_app(
     pages = LoginPages(store, UserService(store, settings, clock), sessions, settings, clock)
     grant_types, limit = GRANT_TYPES, settings.max_body_bytes
     read, form, both = ("GET", "HEAD"), ("POST",), ("GET", "HEAD", "POST")
-    authorization = AuthorizationEndpoint(oauthlib.authorization, store, sessions, settings, clock)
+    hints = IdTokenHints(settings, keyring)
+    authorization = AuthorizationEndpoint(oauthlib.authorization, store, sessions, settings, clock, hints)
     routes = {
         WELL_KNOWN: Route(MetadataEndpoint(metadata(settings, grant_types)), read),
         "/oauth2/jwks": Route(JwksEndpoint(keyring), read),

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .jose.algorithms import ALGORITHMS
+from .policy import oidc_core_scopes
 from .policy.rfc6749_clients import LOOPBACK_HOSTS
 
 ENV_PREFIX = "REFERENCE_AS_"
@@ -56,11 +57,17 @@ class Settings:
     signing_alg: str = "RS256"
     """The access tokens' signing algorithm: RS256, ES256 or EdDSA."""
 
+    # OpenID Connect Core 1.0 §2: the ID Token's lifetime (its `exp`). The client
+    # checks it once, on sign-in; an hour is what most providers give.
+    id_token_ttl: int = 3600
+    """Seconds an ID Token is valid (OpenID Connect Core §2 `exp`)."""
+
     # RFC 6749 §3.3: the scopes the server knows. The seed's four levels under a prefix.
     scope_prefix: str = "api:"
     """What every scope begins with."""
     scope_levels: tuple[str, ...] = ("read", "write", "admin", "superuser")
-    """The scopes the server knows, lowest first, each after `scope_prefix` (RFC 6749 §3.3)."""
+    """The scopes the server knows, lowest first, each after `scope_prefix` (RFC 6749 §3.3); OpenID Connect's
+    openid, profile, email and offline_access come besides."""
     # The seed's rule: "only one scope per request, and it must match the client
     # configuration". Off by default: RFC 6749 §3.3 allows a list.
     one_scope_per_request: bool = False
@@ -121,7 +128,8 @@ class Settings:
 
     @property
     def scopes(self) -> tuple[str, ...]:
-        return tuple(self.scope_prefix + level for level in self.scope_levels)
+        """Every scope a client may be allowed: the levels, lowest first, then OpenID Connect's."""
+        return tuple(self.scope_prefix + level for level in self.scope_levels) + oidc_core_scopes.SCOPES
 
     @property
     def resource_audience(self) -> str:
@@ -194,6 +202,7 @@ def check(settings: Settings) -> None:
         raise ConfigError(f"signing_alg {settings.signing_alg!r}: choose {', '.join(ALGORITHMS)}")
     for name in (
         "access_token_ttl",
+        "id_token_ttl",
         "workers",
         "max_body_bytes",
         "code_ttl",

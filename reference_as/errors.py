@@ -44,6 +44,12 @@ ERRORS = {
     # RFC 6750 §3.1, protected resources
     "invalid_token": ErrorCode(401, "RFC 6750 §3.1", "The access token is invalid, expired or revoked."),
     "insufficient_scope": ErrorCode(403, "RFC 6750 §3.1", "The access token lacks the required scope."),
+    # OpenID Connect Core 1.0 §3.1.2.6, authentication errors (redirected like the above)
+    "login_required": ErrorCode(400, "OIDC Core §3.1.2.6", "The user must sign in; prompt=none forbids a page."),
+    "consent_required": ErrorCode(400, "OIDC Core §3.1.2.6", "The user must consent; prompt=none forbids a page."),
+    "request_not_supported": ErrorCode(400, "OIDC Core §3.1.2.6", "The request parameter is not supported."),
+    "request_uri_not_supported": ErrorCode(400, "OIDC Core §3.1.2.6", "The request_uri parameter is not supported."),
+    "registration_not_supported": ErrorCode(400, "OIDC Core §3.1.2.6", "The registration parameter is not supported."),
     # RFC 7009 §2.2.1
     "unsupported_token_type": ErrorCode(400, "RFC 7009 §2.2.1", "The token type is not supported."),
 }

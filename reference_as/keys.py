@@ -108,7 +108,9 @@ class Keyring:
         return {"keys": [json.loads(key.public_jwk) for key in self.published()]}
 
     def _is_published(self, key: SigningKey) -> bool:
-        return key.retired_at is None or key.retired_at + self.settings.access_token_ttl > self.clock.now()
+        """Retired keys stay while a token they signed may be live (access token or ID Token)."""
+        lifetime = max(self.settings.access_token_ttl, self.settings.id_token_ttl)
+        return key.retired_at is None or key.retired_at + lifetime > self.clock.now()
 
     def _open(self, kid: str) -> tuple[Algorithm, object, object]:
         """Decrypt a key once and keep it."""

@@ -20,7 +20,15 @@ from .access_tokens import AccessTokenValidator, InvalidToken
 from .clock import Clock
 from .config import Settings
 from .errors import OAuthError
-from .policy import rfc6749_redirect, rfc6749_scope, rfc7636_pkce, rfc7662_introspection, rfc9700_refresh, secrets
+from .policy import (
+    oidc_core_scopes,
+    rfc6749_redirect,
+    rfc6749_scope,
+    rfc7636_pkce,
+    rfc7662_introspection,
+    rfc9700_refresh,
+    secrets,
+)
 from .policy.rfc9700_refresh import Verdict
 from .store import Store
 from .store.records import AuthorizationCode, Grant
@@ -101,8 +109,11 @@ class Validator(RequestValidator):
 
     def save_authorization_code(self, client_id, code, request, *args, **kwargs) -> None:
         """RFC6749-4.1.2: the code is stored by its hash, bound to client, redirect URI,
-        challenge, user and scope, and lives `code_ttl` seconds."""
+        challenge, user and scope, and lives `code_ttl` seconds. OIDC-3.1.2.1: and to the
+        nonce of an OpenID Connect request, and the time the user signed in (`auth_time`,
+        given by the authorization endpoint with the user)."""
         now = self.clock.now()
+        openid = oidc_core_scopes.is_authentication(request.scopes)
         self.store.add_code(
             AuthorizationCode(
                 code_hash=secrets.hash_secret(code["code"]),
@@ -115,6 +126,8 @@ class Validator(RequestValidator):
                 code_challenge_method=request.code_challenge_method,
                 issued_at=now,
                 expires_at=now + self.settings.code_ttl,
+                nonce=request.nonce if openid else None,
+                auth_time=request.auth_time,
             )
         )
 
@@ -144,6 +157,7 @@ class Validator(RequestValidator):
             created_at=now,
             ends_at=now + self.settings.grant_max_lifetime,
             live_until=now,  # set when the tokens are issued
+            auth_time=found.auth_time,
         )
         request.presented = PresentedCode(found, grant)
         request.scopes = rfc6749_scope.parse(found.scope)

@@ -44,7 +44,9 @@ class LoginPages:
         if request.method == "GET":
             response = Response()
             current = self.sessions.ensure(request, response)
-            return self._form(response, current, next_=safe_next(request.GET.get("next")))
+            # `username`: filled in from an OpenID Connect login_hint (endpoints/authorize.py).
+            username = request.GET.get("username", "")
+            return self._form(response, current, safe_next(request.GET.get("next")), username[:100])
         form = read_form(request, self.settings.max_body_bytes)
         next_, username = safe_next(form.get("next")), form.get("username", "")
         current = self.sessions.current(request)
