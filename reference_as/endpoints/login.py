@@ -14,7 +14,7 @@ from ..clock import Clock, readable
 from ..config import Settings
 from ..form import read_form
 from ..pages import forbidden, page, redirect, sign_in_first
-from ..policy import login_throttle
+from ..policy import login_throttle, rfc6749_scope
 from ..policy.client_address import client_address
 from ..sessions import Current, Sessions
 from ..store import Store
@@ -131,7 +131,11 @@ class LoginPages:
             entry["scopes"].update(consent.scope.split())
             entry["remembered"] = True
         applications = [
-            {**entry, "scopes": " ".join(sorted(entry["scopes"])), "since": readable(entry["since"])}
+            {
+                **entry,
+                "scopes": rfc6749_scope.described(sorted(entry["scopes"]), self.settings.scope_prefix),
+                "since": readable(entry["since"]),
+            }
             for entry in sorted(access.values(), key=lambda entry: entry["since"])
         ]
         return page("account.html", applications=applications, csrf_token=current.csrf_token, username=user.username)

@@ -16,7 +16,7 @@ import re
 from urllib.parse import urlsplit
 
 from ..store.records import Profile, User
-from .oidc_core_scopes import released_claims
+from .oidc_core_scopes import SCOPES, released_claims
 
 TEXT_MAX = 200
 LOCALE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
@@ -66,6 +66,11 @@ def all_claims(user: User) -> dict:
     if user.profile.email:
         claims["email_verified"] = user.profile.email_verified
     return claims
+
+
+def claim_names() -> tuple[str, ...]:
+    """Every claim UserInfo may return (Discovery §3 claims_supported)."""
+    return released_claims(SCOPES)
 
 
 def userinfo(user: User, scopes) -> dict:

@@ -132,7 +132,7 @@ def test_flags_override_environment_which_overrides_the_file(workdir, monkeypatc
     monkeypatch.setenv("REFERENCE_AS_ACCESS_TOKEN_TTL", "200")
     monkeypatch.setenv("REFERENCE_AS_PORT", "9002")
     settings = load_settings(overrides={"port": 9003})
-    assert (settings.access_token_ttl, settings.port, settings.scopes) == (200, 9003, ("api:read",))
+    assert (settings.access_token_ttl, settings.port, settings.scope_levels) == (200, 9003, ("read",))
 
 
 def test_a_bad_setting_names_itself(workdir, capsys):
