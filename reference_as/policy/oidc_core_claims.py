@@ -61,6 +61,7 @@ def changed(profile: Profile, changes: dict, now: int) -> Profile:
 def all_claims(user: User) -> dict:
     """Every claim the user has a value for (`preferred_username` is the username)."""
     profile = dataclasses.asdict(user.profile)
+    del profile["email_verified"]  # a fact about the email: given only with one (below)
     claims = {name: value for name, value in profile.items() if value not in ("", None)}
     claims["preferred_username"] = user.username
     if user.profile.email:
