@@ -15,6 +15,7 @@ def test_each_grant_page_equals_a_fresh_run_of_the_generator(tmp_path):
         "refresh.md",
         "revocation.md",
         "introspection.md",
+        "openid-connect.md",
     ]
     stale = [
         path.name
