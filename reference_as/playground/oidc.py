@@ -16,13 +16,10 @@ Then UserInfo (§5.3.2): its `sub` MUST equal the ID Token's (§5.3.4), or the
 answer is about someone else and is not used.
 """
 
-import hashlib
 from dataclasses import asdict, dataclass
 
-from ..jose import jws
+from ..policy.oidc_core_id_token import HASHES, token_hash
 from .jwt_view import open_token
-
-HASHES = {"RS256": hashlib.sha256, "ES256": hashlib.sha256, "EdDSA": hashlib.sha512}
 
 
 @dataclass(frozen=True)
@@ -37,11 +34,9 @@ class Check:
 
 
 def at_hash(access_token: str, alg: str) -> str | None:
-    hash_function = HASHES.get(alg)
-    if hash_function is None:
-        return None
-    digest = hash_function(access_token.encode("ascii")).digest()
-    return jws.b64url(digest[: len(digest) // 2])
+    """OIDC-3.1.3.8: what at_hash must be, by the same rule the server signs with
+    (the project's own, as the signature check is); None for an algorithm not known here."""
+    return token_hash(access_token, alg) if alg in HASHES else None
 
 
 def check_id_token(
