@@ -30,16 +30,20 @@ from .config import Settings
 from .endpoints.authorize import AuthorizationEndpoint
 from .endpoints.device_authorization import DeviceAuthorizationEndpoint
 from .endpoints.device_verification import DeviceVerificationPage
-from .endpoints.discovery import WELL_KNOWN, JwksEndpoint, MetadataEndpoint, metadata
+from .endpoints.discovery import OPENID_CONFIGURATION, WELL_KNOWN, JwksEndpoint, MetadataEndpoint, metadata
+from .endpoints.end_session import EndSessionEndpoint
 from .endpoints.login import LoginPages
 from .endpoints.protocol import FormEndpoint
-from .endpoints.resource import ProtectedResource
+from .endpoints.resource import ProtectedResource, me
 from .endpoints.static import StaticFile
 from .endpoints.token import TokenEndpoint
+from .endpoints.userinfo import userinfo
 from .errors import OAuthError, render
 from .form import check_query
+from .id_token_hints import IdTokenHints
 from .keys import Keyring
 from .pages import page, redirect
+from .policy.oidc_core_scopes import OPENID
 from .policy.rfc6749_clients import GRANT_TYPES
 from .routes import Route, canonical_path, find, request_path
 from .secret_box import SecretBox, load_box
@@ -140,12 +144,16 @@ def make_app(
     validator = Validator(store, settings, clock, access_tokens)
     oauthlib = server.OAuthlibEndpoints(validator, TokenIssuer(settings, store, keyring, clock), settings)
     sessions = Sessions(store, clock, settings, box.derive_key("reference-as session cookie"))
-    pages = LoginPages(store, UserService(store, settings, clock), sessions, settings, clock)
+    users = UserService(store, settings, clock)
+    pages = LoginPages(store, users, sessions, settings, clock)
     grant_types, limit = GRANT_TYPES, settings.max_body_bytes
     read, form, both = ("GET", "HEAD"), ("POST",), ("GET", "HEAD", "POST")
-    authorization = AuthorizationEndpoint(oauthlib.authorization, store, sessions, settings, clock)
+    hints = IdTokenHints(settings, keyring)
+    authorization = AuthorizationEndpoint(oauthlib.authorization, store, sessions, settings, clock, hints)
+    published = MetadataEndpoint(metadata(settings, grant_types))
     routes = {
-        WELL_KNOWN: Route(MetadataEndpoint(metadata(settings, grant_types)), read),
+        WELL_KNOWN: Route(published, read),
+        OPENID_CONFIGURATION: Route(published, read),  # the same document (OIDC Discovery §4)
         "/oauth2/jwks": Route(JwksEndpoint(keyring), read),
         "/oauth2/authorize": Route(authorization, both, html=True),
         "/oauth2/token": Route(TokenEndpoint(oauthlib.token, grant_types, limit), form),
@@ -155,7 +163,9 @@ def make_app(
             DeviceAuthorizationEndpoint(oauthlib.device_grant, store, settings, clock), form
         ),
         "/device": Route(DeviceVerificationPage(store, sessions, settings, clock), both, html=True),
-        "/api/me": Route(ProtectedResource(access_tokens, store, settings.scope_prefix + "read"), read),
+        "/api/me": Route(ProtectedResource(access_tokens, settings.scope_prefix + "read", me(store)), read),
+        "/oauth2/userinfo": Route(ProtectedResource(access_tokens, OPENID, userinfo(store), limit), both),
+        "/oauth2/logout": Route(EndSessionEndpoint(store, sessions, settings, hints), both, html=True),
         "/login": Route(pages.login, both, html=True, runs_long=True),
         "/logout": Route(pages.logout, both, html=True),
         "/account": Route(pages.account, read, html=True),
@@ -163,7 +173,13 @@ def make_app(
         "/admin": Route(lambda request: redirect("/admin/"), read),
         "/admin/": Route(
             AdminPages(
-                store, ClientService(store, settings, clock), keyring, sessions, settings, ShownOnce(store, box, clock)
+                store,
+                ClientService(store, settings, clock),
+                keyring,
+                sessions,
+                settings,
+                ShownOnce(store, box, clock),
+                users,
             ),
             both,
             html=True,

@@ -27,7 +27,7 @@ from .settings_doc import flag_help
 from .store import MemoryStore, StoreError, open_store
 from .store.records import CONFIDENTIAL, PUBLIC
 from .trace import Tracer
-from .users import UserError, UserService
+from .users import PROFILE_FIELDS, UserError, UserService
 from .users import describe as describe_user
 
 DEMO_REDIRECT_URI = "http://127.0.0.1:8001/callback"
@@ -77,6 +77,7 @@ def _client_text(client: dict, secret: str | None = None) -> str:
         f"grant types:   {' '.join(client['grant_types'])}",
         f"scopes:        {' '.join(client['scopes'])} (default: {' '.join(client['default_scopes'])})",
         f"redirect URIs: {' '.join(client['redirect_uris']) or '-'}",
+        f"post-logout:   {' '.join(client['post_logout_redirect_uris']) or '-'}",
         f"permissions:   {' '.join(client['permissions']) or '-'}",
     ]
     if secret:
@@ -139,6 +140,7 @@ def cmd_clients_create(ctx: Context) -> None:
         client_id=a.client_id,
         permissions=tuple(a.permission or ()),
         default_scopes=tuple(a.default_scope or ()),
+        post_logout_redirect_uris=tuple(a.post_logout_redirect_uri or ()),
     )
     ctx.emit(_with_secret(client, secret), _client_text(describe(client), secret))
 
@@ -164,6 +166,7 @@ def cmd_clients_edit(ctx: Context) -> None:
         redirect_uris=tuple(a.redirect_uri) if a.redirect_uri else None,
         permissions=tuple(a.permission) if a.permission else None,
         default_scopes=tuple(a.default_scope) if a.default_scope else None,
+        post_logout_redirect_uris=tuple(a.post_logout_redirect_uri) if a.post_logout_redirect_uri else None,
     )
     ctx.emit(describe(client), _client_text(describe(client)))
 
@@ -199,8 +202,20 @@ def _password_input(args) -> str | None:
     return sys.stdin.readline().rstrip("\n") if args.password_stdin else None
 
 
+def _profile_flags(args) -> dict:
+    """The profile claims given on the command line (None: not given)."""
+    return {name: getattr(args, name) for name in PROFILE_FIELDS}
+
+
+def _user_text(user: dict) -> str:
+    claims = [f"  {name}: {value}" for name, value in user["profile"].items() if value not in ("", None, False)]
+    return "\n".join([f"user {user['username']} (sub {user['user_id']})", *claims])
+
+
 def cmd_users_create(ctx: Context) -> None:
-    user, password = ctx.users.create(ctx.args.username, _password_input(ctx.args), is_admin=ctx.args.admin)
+    user, password = ctx.users.create(
+        ctx.args.username, _password_input(ctx.args), is_admin=ctx.args.admin, profile=_profile_flags(ctx.args)
+    )
     shown = {**describe_user(user), "password": None if ctx.args.password_stdin else password}
     text = f"user {user.username} created" + (
         "" if ctx.args.password_stdin else f"\npassword: {password}  (shown this once)"
@@ -212,6 +227,11 @@ def cmd_users_list(ctx: Context) -> None:
     users = [describe_user(u) for u in ctx.users.list()]
     rows = [f"{u['username']:<24} {'admin' if u['is_admin'] else '-':<6} {_date(u['created_at'])}" for u in users]
     ctx.emit(users, "\n".join([f"{'USERNAME':<24} {'ROLE':<6} CREATED", *rows]))
+
+
+def cmd_users_edit(ctx: Context) -> None:
+    user = describe_user(ctx.users.edit(ctx.args.username, _profile_flags(ctx.args)))
+    ctx.emit(user, _user_text(user))
 
 
 def cmd_users_delete(ctx: Context) -> None:
@@ -391,11 +411,30 @@ def _client_fields(parser: argparse.ArgumentParser, creating: bool) -> None:
     )
     parser.add_argument("--redirect-uri", action="append", help="redirect URI, repeat for several" + default("none"))
     parser.add_argument(
+        "--post-logout-redirect-uri",
+        action="append",
+        help="where /oauth2/logout may send the user back (OpenID Connect RP-Initiated Logout), repeat for several"
+        + default("none"),
+    )
+    parser.add_argument(
         "--permission",
         action="append",
         choices=PERMISSIONS,
         help="introspect: may introspect every client's tokens" + default("none"),
     )
+
+
+def _profile_fields(parser: argparse.ArgumentParser, creating: bool) -> None:
+    """OpenID Connect Core §5.1 claims, released by the scopes profile and email (§5.4)."""
+    unset = " (default: " + ("not set)" if creating else "unchanged)")
+    for name in PROFILE_FIELDS:
+        flag = "--" + name.replace("_", "-")
+        if name == "email_verified":
+            parser.add_argument(
+                flag, action=argparse.BooleanOptionalAction, help="the email address was verified" + unset
+            )
+        else:
+            parser.add_argument(flag, help=f"the {name} claim (OpenID Connect Core §5.1)" + unset)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -441,15 +480,18 @@ def parser() -> argparse.ArgumentParser:
     users = commands.add_parser("users", help="resource owners").add_subparsers(dest="action", required=True)
     for action, handler, text in (
         ("create", cmd_users_create, "create a user; prints a generated password once"),
+        ("edit", cmd_users_edit, "change the profile claims (OpenID Connect) of a user"),
         ("delete", cmd_users_delete, "delete a user and revoke their tokens"),
         ("set-password", cmd_users_set_password, "set a new password (generated unless --password-stdin)"),
     ):
         sub = users.add_parser(action, parents=[common], help=text)
         sub.add_argument("username")
-        if action != "delete":
+        if action in ("create", "set-password"):
             sub.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
         if action == "create":
             sub.add_argument("--admin", action="store_true", help="give the admin role")
+        if action in ("create", "edit"):
+            _profile_fields(sub, creating=action == "create")
         sub.set_defaults(handler=handler)
     users.add_parser("list", parents=[common], help="list users").set_defaults(handler=cmd_users_list)
 

@@ -43,6 +43,7 @@ class ClientService:
         client_id: str | None = None,
         permissions: tuple[str, ...] = (),
         default_scopes: tuple[str, ...] | None = None,
+        post_logout_redirect_uris: tuple[str, ...] = (),
     ) -> tuple[Client, str | None]:
         """A new client and, for a confidential one, its secret (shown this once).
         `default_scopes` unset: the lowest of its scopes (least privilege)."""
@@ -52,6 +53,7 @@ class ClientService:
         rules.check_type_and_grants(client_type, grant_types)
         rules.check_permissions(tuple(permissions), client_type)
         self._check_editable(name, grant_types, scopes, redirect_uris)
+        rules.check_post_logout_redirect_uris(tuple(post_logout_redirect_uris))
         default_scopes = self._defaults(default_scopes, tuple(scopes))
         secret = secrets.new_secret() if client_type == CONFIDENTIAL else None
         now = self.clock.now()
@@ -69,6 +71,7 @@ class ClientService:
             updated_at=now,
             permissions=tuple(permissions),
             default_scopes=default_scopes,
+            post_logout_redirect_uris=tuple(post_logout_redirect_uris),
         )
         try:
             self.store.add_client(client)
@@ -95,6 +98,7 @@ class ClientService:
         redirect_uris: tuple[str, ...] | None = None,
         permissions: tuple[str, ...] | None = None,
         default_scopes: tuple[str, ...] | None = None,
+        post_logout_redirect_uris: tuple[str, ...] | None = None,
     ) -> Client:
         """Change any field but the type and the client_id; None leaves a field as it is
         (default scopes no longer allowed are dropped). Narrowing the scopes narrows
@@ -107,8 +111,12 @@ class ClientService:
             scopes=client.scopes if scopes is None else tuple(scopes),
             redirect_uris=client.redirect_uris if redirect_uris is None else tuple(redirect_uris),
             permissions=client.permissions if permissions is None else tuple(permissions),
+            post_logout_redirect_uris=client.post_logout_redirect_uris
+            if post_logout_redirect_uris is None
+            else tuple(post_logout_redirect_uris),
         )
         rules.check_type_and_grants(changed.client_type, changed.grant_types)
+        rules.check_post_logout_redirect_uris(changed.post_logout_redirect_uris)
         rules.check_permissions(changed.permissions, changed.client_type)
         self._check_editable(changed.name, changed.grant_types, changed.scopes, changed.redirect_uris)
         if default_scopes is None:
@@ -167,6 +175,7 @@ def describe(client: Client) -> dict:
         "scopes": list(client.scopes),
         "default_scopes": list(client.default_scopes),
         "redirect_uris": list(client.redirect_uris),
+        "post_logout_redirect_uris": list(client.post_logout_redirect_uris),
         "permissions": list(client.permissions),
         "client_secret": secrets.mask(client.secret_hint) if client.is_confidential else None,
         "created_at": client.created_at,

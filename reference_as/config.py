@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .jose.algorithms import ALGORITHMS
+from .policy import oidc_core_scopes
 from .policy.rfc6749_clients import LOOPBACK_HOSTS
 
 ENV_PREFIX = "REFERENCE_AS_"
@@ -62,12 +63,17 @@ class Settings:
     # holding a cached copy has fetched the new key before it meets a token it signed.
     jwks_max_age: int = 60
     """Seconds verifiers may cache the JWKS; a new signing key is published this long before it signs."""
+    # OpenID Connect Core 1.0 §2: the ID Token's lifetime (its `exp`). The client
+    # checks it once, on sign-in; an hour is what most providers give.
+    id_token_ttl: int = 3600
+    """Seconds an ID Token is valid (OpenID Connect Core §2 `exp`)."""
 
     # RFC 6749 §3.3: the scopes the server knows. The seed's four levels under a prefix.
     scope_prefix: str = "api:"
     """What every scope begins with."""
     scope_levels: tuple[str, ...] = ("read", "write", "admin", "superuser")
-    """The scopes the server knows, lowest first, each after `scope_prefix` (RFC 6749 §3.3)."""
+    """The scopes the server knows, lowest first, each after `scope_prefix` (RFC 6749 §3.3); OpenID Connect's
+    openid, profile, email and offline_access come besides."""
     # The seed's rule: "only one scope per request, and it must match the client
     # configuration". Off by default: RFC 6749 §3.3 allows a list.
     one_scope_per_request: bool = False
@@ -153,7 +159,8 @@ class Settings:
 
     @property
     def scopes(self) -> tuple[str, ...]:
-        return tuple(self.scope_prefix + level for level in self.scope_levels)
+        """Every scope a client may be allowed: the levels, lowest first, then OpenID Connect's."""
+        return tuple(self.scope_prefix + level for level in self.scope_levels) + oidc_core_scopes.SCOPES
 
     @property
     def resource_audience(self) -> str:
@@ -226,6 +233,7 @@ LIMITS = {
     "workers": (1, 64),
     # RFC 6819 §5.1.5.3: access tokens short-lived; a retired key also stays published this long.
     "access_token_ttl": (1, DAY),
+    "id_token_ttl": (1, DAY),
     "jwks_max_age": (0, DAY),
     # RFC 6749 §4.1.2: "a maximum authorization code lifetime of 10 minutes is RECOMMENDED".
     "code_ttl": (1, 10 * MINUTE),

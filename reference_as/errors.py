@@ -48,6 +48,12 @@ ERRORS = {
     "authorization_pending": ErrorCode(400, "RFC 8628 §3.5", "The user has not yet approved or denied the request."),
     "slow_down": ErrorCode(400, "RFC 8628 §3.5", "Polling too fast: wait 5 seconds longer between polls."),
     "expired_token": ErrorCode(400, "RFC 8628 §3.5", "The device code has expired; start a new device request."),
+    # OpenID Connect Core 1.0 §3.1.2.6, authentication errors (redirected like the above)
+    "login_required": ErrorCode(400, "OIDC Core §3.1.2.6", "The user must sign in; prompt=none forbids a page."),
+    "consent_required": ErrorCode(400, "OIDC Core §3.1.2.6", "The user must consent; prompt=none forbids a page."),
+    "request_not_supported": ErrorCode(400, "OIDC Core §3.1.2.6", "The request parameter is not supported."),
+    "request_uri_not_supported": ErrorCode(400, "OIDC Core §3.1.2.6", "The request_uri parameter is not supported."),
+    "registration_not_supported": ErrorCode(400, "OIDC Core §3.1.2.6", "The registration parameter is not supported."),
     # RFC 7009 §2.2.1
     "unsupported_token_type": ErrorCode(400, "RFC 7009 §2.2.1", "The token type is not supported."),
 }

@@ -133,7 +133,9 @@ class Keyring:
         return {"keys": [json.loads(key.public_jwk) for key in self.published()]}
 
     def _state(self, key: SigningKey, retirements: dict[str, int | None]) -> str:
-        return key_rotation.state(key, retirements.get(key.kid), self.clock.now(), self.settings.access_token_ttl)
+        """Retired keys stay published while a token they signed may be live (access token or ID Token)."""
+        lifetime = max(self.settings.access_token_ttl, self.settings.id_token_ttl)
+        return key_rotation.state(key, retirements.get(key.kid), self.clock.now(), lifetime)
 
     def _open(self, kid: str) -> tuple[Algorithm, object, object]:
         """Decrypt a key once and keep it."""

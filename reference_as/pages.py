@@ -54,9 +54,10 @@ def page(
     return response
 
 
-def sign_in_first(next_: str) -> Response:
-    """To the login page, which sends the user back to `next_` (a local path) once signed in."""
-    return redirect("/login?" + urlencode({"next": next_}))
+def sign_in_first(next_: str, username: str | None = None) -> Response:
+    """To the login page, which sends the user back to `next_` (a local path) once signed in;
+    `username` fills in the form (an OpenID Connect `login_hint`)."""
+    return redirect("/login?" + urlencode({"next": next_, **({"username": username} if username else {})}))
 
 
 def forbidden(message: str, username: str | None = None) -> Response:

@@ -1,6 +1,6 @@
 """Issuing tokens: mint the RFC 9068 JWT access token (and, where the grant
-allows, an opaque refresh token), record what must be recorded, answer
-RFC 6749 §5.1.
+allows, an opaque refresh token; for an OpenID Connect grant, the ID Token),
+record what must be recorded, answer RFC 6749 §5.1 (OpenID Connect Core §3.1.3.3).
 
 `TokenIssuer` plays the part of oauthlib's token handler (the object a grant
 type calls `create_token` on). oauthlib's own `BearerToken` with its
@@ -17,6 +17,16 @@ this one lost a race that only a replay can cause: the grant is revoked, as for
 any replay (RFC 6749 §4.1.2, RFC 9700 §4.14.2), and nothing of this request is
 kept. A client credentials token writes nothing (but the client's "last used",
 at most once a minute).
+
+OpenID Connect (`policy/oidc_core_*.py`): a grant whose scope has `openid` gets
+an ID Token beside its access token, from the code (with the request's nonce)
+and from each refresh (OIDC-12.2: same `sub`, `aud` and `auth_time`, no
+nonce), and a refresh token only if `offline_access` was granted (OIDC-11).
+oauthlib's own OpenID Connect grant types are not used: their token modifier
+stamps `iat` from `time.time()` rather than our clock, hashes `at_hash` with
+SHA-256 whatever the algorithm, and would need the browser session inside the
+validator to judge `prompt` and `max_age` (those are the authorization
+endpoint's, `endpoints/authorize.py`).
 """
 
 import dataclasses
@@ -29,8 +39,8 @@ from .config import Settings
 from .errors import OAuthError
 from .jose import jws
 from .keys import Keyring
+from .policy import oidc_core_id_token, oidc_core_scopes, secrets
 from .policy import rfc9068_access_token as rfc9068
-from .policy import secrets
 from .store import Store
 from .store.records import AuthorizationCode, Client, DeviceAuthorization, Grant, RefreshToken
 
@@ -45,6 +55,11 @@ class PresentedCode:
 
     code: AuthorizationCode
     grant: Grant
+
+    @property
+    def nonce(self) -> str | None:
+        """OIDC-3.1.2.1: the authentication request's nonce, for its ID Token."""
+        return self.code.nonce
 
     def spend_and_record(self, store: Store, refresh: RefreshToken | None, live_until: int, now: int) -> bool:
         grant = dataclasses.replace(self.grant, live_until=live_until)
@@ -73,6 +88,7 @@ class PresentedRefreshToken:
     token_hash: str
     grant: Grant
     grace: bool = False
+    nonce = None  # OIDC-12.2 SHOULD NOT: an ID Token from a refresh carries no nonce
 
     def spend_and_record(self, store: Store, refresh: RefreshToken | None, live_until: int, now: int) -> bool:
         return store.rotate_refresh_token(self.token_hash, refresh, live_until, now, grace=self.grace)
@@ -107,9 +123,17 @@ class TokenIssuer:
             "scope": " ".join(scopes),
         }
         if presented:
+            # OIDC-3.1.3.3, OIDC-12.2: an OpenID Connect grant's token response carries an ID Token.
+            if oidc_core_scopes.is_authentication(scopes):
+                response["id_token"] = self._id_token(client.client_id, grant, presented.nonce, response, now)
             # RFC6749-4.4.3 SHOULD NOT: no refresh token for client credentials (no grant).
+            # OIDC-11: with openid, one only if offline_access was granted.
             refresh = None
-            if refresh_token and "refresh_token" in client.grant_types:
+            if (
+                refresh_token
+                and "refresh_token" in client.grant_types
+                and oidc_core_scopes.issues_refresh_token(grant.scope)
+            ):
                 response["refresh_token"], refresh = self._refresh_token(grant, now)
             live_until = max(access_expires, refresh.expires_at if refresh else 0)
             if not presented.spend_and_record(self.store, refresh, live_until, now):
@@ -138,6 +162,23 @@ class TokenIssuer:
             grant_id=grant.grant_id if grant else None,
         )
         return jws.sign(rfc9068.header(algorithm.name, kid), claims, algorithm, private_key)
+
+    def _id_token(self, client_id: str, grant: Grant, nonce: str | None, response: dict, now: int) -> str:
+        """OIDC-2, OIDC-3.1.3.6: signed by the same key as the access token, its at_hash
+        computed over that token, with the hash of the key's algorithm."""
+        kid, algorithm, private_key = self.keyring.signing_key()
+        claims = oidc_core_id_token.claims(
+            issuer=self.settings.issuer,
+            subject=grant.user_id,
+            client_id=client_id,
+            now=now,
+            expires=now + self.settings.id_token_ttl,
+            auth_time=grant.auth_time,
+            nonce=nonce,
+            access_token=response["access_token"],
+            alg=algorithm.name,
+        )
+        return jws.sign(oidc_core_id_token.header(algorithm.name, kid), claims, algorithm, private_key)
 
     def _refresh_token(self, grant: Grant, now: int) -> tuple[str, RefreshToken]:
         """RFC 6749 §6: opaque, 256-bit, stored by its hash; the value and its record.

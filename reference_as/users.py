@@ -1,16 +1,24 @@
-"""The user service: resource owners, for the CLI (`reference-as users …`) and the login page.
+"""The user service: resource owners, for the CLI (`reference-as users …`), the
+admin pages and the login page.
 
 Passwords are hashed with scrypt (`policy/passwords.py`); a generated password
-is 16 random characters, printed once by the command that made it.
+is 16 random characters, printed once by the command that made it. A user's
+profile holds the OpenID Connect standard claims (`policy/oidc_core_claims.py`
+checks each). The user id is random and made once: it is the `sub` of every
+token about the user, and a user made again under the same username gets a
+new one (OpenID Connect Core §2: a `sub` is never reassigned).
 """
 
+import dataclasses
 import secrets as random
 
 from .clock import Clock
 from .config import Settings
-from .policy import passwords
+from .policy import oidc_core_claims, passwords
 from .store import DuplicateUser, Store
-from .store.records import User
+from .store.records import Profile, User
+
+PROFILE_FIELDS = tuple(field.name for field in dataclasses.fields(Profile) if field.name != "updated_at")
 
 
 class UserError(ValueError):
@@ -24,17 +32,22 @@ class UserService:
         self.clock = clock
         self._nobody: str | None = None
 
-    def create(self, username: str, password: str | None = None, is_admin: bool = False) -> tuple[User, str]:
-        """A new user and its password (generated when not given)."""
+    def create(
+        self, username: str, password: str | None = None, is_admin: bool = False, profile: dict | None = None
+    ) -> tuple[User, str]:
+        """A new user and its password (generated when not given); `profile`: claim name -> value."""
         if not username or len(username) > 100 or username != username.strip():
             raise UserError("username: give 1 to 100 characters without surrounding spaces")
+        now = self.clock.now()
+        claims = self._profile(Profile(), profile or {}, now)
         password = self._password(password)
         user = User(
             user_id=random.token_urlsafe(12),
             username=username,
             password_hash=passwords.hash_password(password, self.settings.password_scrypt_n),
             is_admin=is_admin,
-            created_at=self.clock.now(),
+            created_at=now,
+            profile=claims,
         )
         try:
             self.store.add_user(user)
@@ -51,6 +64,23 @@ class UserService:
         hashed = passwords.hash_password(password, self.settings.password_scrypt_n)
         self.store.change_password(user.user_id, hashed, self.clock.now())
         return password
+
+    def edit(self, username: str, profile: dict) -> User:
+        """Change profile claims (claim name -> value; None leaves one as it is)."""
+        user = self.get(username)
+        changed = dataclasses.replace(user, profile=self._profile(user.profile, profile, self.clock.now()))
+        self.store.replace_user(changed)
+        return changed
+
+    @staticmethod
+    def _profile(profile: Profile, changes: dict, now: int) -> Profile:
+        unknown = [name for name in changes if name not in PROFILE_FIELDS]
+        if unknown:
+            raise UserError(f"{unknown[0]}: not a profile claim; choose from {', '.join(PROFILE_FIELDS)}")
+        try:
+            return oidc_core_claims.changed(profile, changes, now)
+        except oidc_core_claims.InvalidProfile as error:
+            raise UserError(str(error)) from None
 
     def get(self, username: str) -> User:
         user = self.store.get_user_by_name(username)
@@ -94,4 +124,5 @@ def describe(user: User) -> dict:
         "username": user.username,
         "is_admin": user.is_admin,
         "created_at": user.created_at,
+        "profile": dataclasses.asdict(user.profile),
     }

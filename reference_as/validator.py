@@ -21,6 +21,7 @@ from .clock import Clock
 from .config import Settings
 from .errors import OAuthError
 from .policy import (
+    oidc_core_scopes,
     rfc6749_redirect,
     rfc6749_scope,
     rfc7636_pkce,
@@ -111,8 +112,11 @@ class Validator(RequestValidator):
 
     def save_authorization_code(self, client_id, code, request, *args, **kwargs) -> None:
         """RFC6749-4.1.2: the code is stored by its hash, bound to client, redirect URI,
-        challenge, user and scope, and lives `code_ttl` seconds."""
+        challenge, user and scope, and lives `code_ttl` seconds. OIDC-3.1.2.1: and to the
+        nonce of an OpenID Connect request, and the time the user signed in (`auth_time`,
+        given by the authorization endpoint with the user)."""
         now = self.clock.now()
+        openid = oidc_core_scopes.is_authentication(request.scopes)
         self.store.add_code(
             AuthorizationCode(
                 code_hash=secrets.hash_secret(code["code"]),
@@ -125,6 +129,8 @@ class Validator(RequestValidator):
                 code_challenge_method=request.code_challenge_method,
                 issued_at=now,
                 expires_at=now + self.settings.code_ttl,
+                nonce=request.nonce if openid else None,
+                auth_time=request.auth_time,
             )
         )
 
@@ -146,13 +152,16 @@ class Validator(RequestValidator):
             raise OAuthError("invalid_grant", "The authorization code was used before; the tokens it gave are revoked.")
         if found.client_id != client.client_id or found.expires_at <= now:
             return False
-        request.presented = PresentedCode(found, self._new_grant(found, now))
+        request.presented = PresentedCode(found, self._new_grant(found, now, found.auth_time))
         request.scopes = rfc6749_scope.parse(found.scope)
         return True
 
-    def _new_grant(self, bound: AuthorizationCode | DeviceAuthorization, now: int) -> Grant:
+    def _new_grant(
+        self, bound: AuthorizationCode | DeviceAuthorization, now: int, auth_time: int | None = None
+    ) -> Grant:
         """The grant a code (or an approved device code) will start when it is spent: its
-        id, client, user and scope are the code's, its absolute end `grant_max_lifetime` from now."""
+        id, client, user and scope are the code's, its absolute end `grant_max_lifetime` from now;
+        `auth_time`: when the user signed in for it (an OpenID Connect code's, OIDC Core §2)."""
         return Grant(
             grant_id=bound.grant_id,
             client_id=bound.client_id,
@@ -161,6 +170,7 @@ class Validator(RequestValidator):
             created_at=now,
             ends_at=now + self.settings.grant_max_lifetime,
             live_until=now,  # set when the tokens are issued
+            auth_time=auth_time,
         )
 
     def get_code_challenge(self, code, request) -> str | None:

@@ -1,4 +1,5 @@
-"""`/admin/…`: clients (list, create, edit, pause, resume, rotate secret, delete) and signing keys.
+"""`/admin/…`: clients (list, create, edit, pause, resume, rotate secret, delete), users'
+profile claims (OpenID Connect Core §5.1) and signing keys.
 
 - Only signed-in users with the admin role; anyone else gets a 403 page, and
   someone not signed in goes to the login page and back.
@@ -24,13 +25,15 @@ from ..errors import OAuthError
 from ..form import read_pairs
 from ..keys import Keyring
 from ..pages import forbidden, page, redirect, sign_in_first
-from ..policy import key_rotation
+from ..policy import key_rotation, rfc6749_scope
 from ..policy.rfc6749_clients import CLIENT_TYPES, GRANT_TYPES
 from ..policy.rfc7662_introspection import PERMISSIONS
 from ..sessions import Current, Sessions
 from ..shown_once import Made, ShownOnce
 from ..store import Store
 from ..store.records import CONFIDENTIAL
+from ..users import PROFILE_FIELDS, UserError, UserService
+from ..users import describe as describe_user
 
 PREFIX = "/admin/"
 
@@ -52,8 +55,10 @@ class AdminPages:
         sessions: Sessions,
         settings: Settings,
         shown_once: ShownOnce,
+        users: UserService,
     ):
         self.store = store
+        self.users = users
         self.clients = clients
         self.keyring = keyring
         self.sessions = sessions
@@ -115,6 +120,12 @@ class AdminPages:
             case ["clients", client_id, "delete"], "POST":
                 self.clients.delete(client_id)
                 return redirect(PREFIX)
+            case ["users"], "GET":
+                return self.user_list(context)
+            case ["users", user_id, "edit"], "GET":
+                return self.user_form(context, self._user(user_id))
+            case ["users", user_id, "edit"], "POST":
+                return self.edit_user(context, self._user(user_id), form)
             case ["keys"], "GET":
                 return self.key_list(context)
             case ["keys", "rotate"], "GET":
@@ -127,8 +138,14 @@ class AdminPages:
     # -- clients ----------------------------------------------------------------------
 
     def client_list(self, context: dict) -> Response:
+        prefix = self.settings.scope_prefix
         clients = [
-            {**describe(c), "created": _date(c.created_at), "last_used": _date(c.last_used_at)}
+            {
+                **describe(c),
+                "created": _date(c.created_at),
+                "last_used": _date(c.last_used_at),
+                "scope_words": rfc6749_scope.described(c.scopes, prefix),
+            }
             for c in self.clients.list()
         ]
         return page("admin/clients.html", clients=clients, **context)
@@ -137,7 +154,14 @@ class AdminPages:
         shown = (
             describe(client)
             if client
-            else {"type": CONFIDENTIAL, "grant_types": [], "scopes": [], "default_scopes": [], "redirect_uris": []}
+            else {
+                "type": CONFIDENTIAL,
+                "grant_types": [],
+                "scopes": [],
+                "default_scopes": [],
+                "redirect_uris": [],
+                "post_logout_redirect_uris": [],
+            }
         )
         shown.update(values)
         return page(
@@ -148,7 +172,7 @@ class AdminPages:
             error=error,
             client_types=CLIENT_TYPES,
             grant_types=GRANT_TYPES,
-            scopes=self.settings.scopes,
+            scopes=rfc6749_scope.described(self.settings.scopes, self.settings.scope_prefix),
             permissions=PERMISSIONS,
             **context,
         )
@@ -179,6 +203,32 @@ class AdminPages:
             return self.client_form(context, self.clients.get(client_id), values, str(error), 400)
         return redirect(PREFIX)
 
+    # -- users: their profile claims --------------------------------------------------
+
+    def _user(self, user_id: str):
+        user = self.store.get_user(user_id)
+        if user is None:
+            raise OAuthError("invalid_request", "No such user.", status=404)
+        return user
+
+    def user_list(self, context: dict) -> Response:
+        users = [{**describe_user(u), "created": _date(u.created_at)} for u in self.users.list()]
+        return page("admin/users.html", users=users, **context)
+
+    def user_form(self, context: dict, user, values: dict | None = None, error=None, status=200) -> Response:
+        shown = {**describe_user(user)["profile"], **(values or {})}
+        fields = [name for name in PROFILE_FIELDS if name != "email_verified"]
+        return page("admin/user_form.html", status, user=user, profile=shown, fields=fields, error=error, **context)
+
+    def edit_user(self, context: dict, user, form: dict[str, list[str]]) -> Response:
+        values = {name: _one(form, name) for name in PROFILE_FIELDS if name != "email_verified"}
+        values["email_verified"] = _one(form, "email_verified") == "yes"
+        try:
+            self.users.edit(user.username, values)
+        except UserError as error:
+            return self.user_form(context, user, values, str(error), 400)
+        return redirect(PREFIX + "users")
+
     # -- keys -------------------------------------------------------------------------
 
     def key_list(self, context: dict) -> Response:
@@ -201,14 +251,19 @@ def _one(form: dict[str, list[str]], name: str) -> str:
     return (form.get(name) or [""])[0].strip()
 
 
+def _lines(form: dict[str, list[str]], name: str) -> tuple[str, ...]:
+    """A textarea of URIs, one per line."""
+    return tuple(line.strip() for line in _one(form, name).splitlines() if line.strip())
+
+
 def _client_values(form: dict[str, list[str]]) -> dict:
     """The editable fields of the client form, as the client service takes them."""
-    uris = [line.strip() for line in _one(form, "redirect_uris").splitlines() if line.strip()]
     return {
         "name": _one(form, "name"),
         "grant_types": tuple(form.get("grant_types", [])),
         "scopes": tuple(form.get("scopes", [])),
         "default_scopes": tuple(form.get("default_scopes", [])),
-        "redirect_uris": tuple(uris),
+        "redirect_uris": _lines(form, "redirect_uris"),
+        "post_logout_redirect_uris": _lines(form, "post_logout_redirect_uris"),
         "permissions": tuple(form.get("permissions", [])),
     }

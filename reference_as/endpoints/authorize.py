@@ -19,6 +19,16 @@ The steps, in order:
      (RFC 6749 §10.2, RFC 8252 §8.6). Public clients are asked every time.
   5. Otherwise: the consent page, naming the client and each scope in plain words.
 The success redirect carries `code`, the unchanged `state`, and `iss` (RFC 9207).
+
+An OpenID Connect request (scope `openid`, OIDC Core §3.1.2) adds its checks
+between 2 and 3, in the order `policy/oidc_core_authentication.py` gives:
+its parameters (`prompt`, `max_age`, `nonce`, no request objects), the
+`id_token_hint` (ours, for this client), then at 3: `prompt=none` never shows
+a page (`login_required`, `consent_required` instead), `prompt=login` and an
+old sign-in (`max_age`) send the user to sign in again, as does a signed-in
+user other than the hinted one; `prompt=consent` and `offline_access` always
+ask (OIDC Core §11). The code remembers the nonce and when the user signed in
+(the session's start: signing in always starts a new session).
 """
 
 from urllib.parse import urlencode, urlsplit
@@ -31,8 +41,9 @@ from ..clock import Clock
 from ..config import Settings
 from ..errors import ERRORS, OAuthError
 from ..form import read_form
+from ..id_token_hints import IdTokenHints, InvalidToken
 from ..pages import page, redirect, sign_in_first
-from ..policy import rfc6749_scope
+from ..policy import oidc_core_authentication, oidc_core_scopes, rfc6749_scope
 from ..sessions import Sessions
 from ..store import Store
 from ..store.records import Consent
@@ -47,12 +58,16 @@ AUTHORIZATION_PARAMS = (
     "state",
     "code_challenge",
     "code_challenge_method",
+    "nonce",  # OIDC Core §3.1.2.1: bound to the code the consent gives
 )
 
 
 class AuthorizationEndpoint:
-    def __init__(self, oauthlib_endpoint, store: Store, sessions: Sessions, settings: Settings, clock: Clock):
+    def __init__(
+        self, oauthlib_endpoint, store: Store, sessions: Sessions, settings: Settings, clock: Clock, hints: IdTokenHints
+    ):
         self.oauthlib_endpoint = oauthlib_endpoint
+        self.hints = hints
         self.store = store
         self.sessions = sessions
         self.settings = settings
@@ -74,11 +89,19 @@ class AuthorizationEndpoint:
             return self._error_redirect(params, error.error, error.description)
 
         client = credentials["request"].client  # the one validator.validate_client_id found
+        try:
+            oidc, hinted = self._authentication(params, scopes, client)
+        except OAuthError as error:
+            return self._error_redirect(params, error.error, error.description)
         user, current = self._user(request)
-        if user is None:
-            return sign_in_first("/oauth2/authorize?" + urlencode(oauth_pairs))
-
         decision = params.get("decision") if request.method == "POST" else None
+        # A consent form's answer was given after these checks passed: they are not run again.
+        if user is None or (decision is None and self._not_as_asked(oidc, hinted, user, current)):
+            if oidc and oidc.silent:  # OIDC-3.1.2.6: prompt=none shows no page
+                return self._error_redirect(params, "login_required", "No one is signed in as this request needs.")
+            return self._to_sign_in(oauth_pairs, oidc, hinted)
+
+        auth_time = current.session.created_at if current else self.clock.now()
         if decision is not None:
             if not self.sessions.csrf_ok(current, params.get("csrf_token")):
                 return self._error_page(
@@ -88,9 +111,48 @@ class AuthorizationEndpoint:
                 return self._error_redirect(params, "access_denied", "The user denied the request.")
             if params.get("remember") == "yes" and client.is_confidential:
                 self.store.add_consent(Consent(user.user_id, client.client_id, _scope_key(scopes), self.clock.now()))
-        elif not (self.settings.auto_approve_user or self._remembered(user.user_id, client, scopes)):
+        elif not (self.settings.auto_approve_user or self._may_skip_consent(oidc, user.user_id, client, scopes)):
+            if oidc and oidc.silent:  # OIDC-3.1.2.6
+                return self._error_redirect(params, "consent_required", "The user has not consented to this client.")
             return self._consent_page(client, params, scopes, user, current)
-        return self._issue(uri, scopes, user)
+        return self._issue(uri, scopes, user, auth_time)
+
+    def _authentication(self, params: dict, scopes, client):
+        """OIDC-3.1.2.2: an OpenID Connect request's own parameters, checked, and the
+        subject its id_token_hint names (None without one); (None, None) for an OAuth request."""
+        if not oidc_core_scopes.is_authentication(scopes):
+            return None, None
+        oidc = oidc_core_authentication.read(params)
+        if oidc.id_token_hint is None:
+            return oidc, None
+        try:
+            return oidc, self.hints.read(oidc.id_token_hint, client.client_id).subject
+        except InvalidToken as reason:
+            raise OAuthError("invalid_request", f"The id_token_hint is not usable: {reason}") from None
+
+    def _not_as_asked(self, oidc, hinted: str | None, user, current) -> bool:
+        """OIDC Core §3.1.2.3: the sign-in is older than max_age, or prompt=login asks
+        for a fresh one, or the signed-in user is not the one the id_token_hint names."""
+        if oidc is None or self.settings.auto_approve_user:
+            return False
+        stale = oidc_core_authentication.needs_sign_in(oidc, current.session.created_at, self.clock.now())
+        return stale or oidc_core_authentication.hinted_user_differs(hinted, user.user_id)
+
+    def _to_sign_in(self, pairs, oidc, hinted: str | None) -> Response:
+        """The sign-in page, coming back here; for OpenID Connect without what the fresh
+        sign-in satisfies, and with the username of the login_hint (or the hinted user)."""
+        if oidc is None:
+            return sign_in_first("/oauth2/authorize?" + urlencode(pairs))
+        hinted_user = self.store.get_user(hinted) if hinted else None
+        username = oidc.login_hint or (hinted_user.username if hinted_user else None)
+        return sign_in_first("/oauth2/authorize?" + urlencode(oidc_core_authentication.after_sign_in(pairs)), username)
+
+    def _may_skip_consent(self, oidc, user_id: str, client, scopes) -> bool:
+        """A remembered decision answers, unless the request asks anew: prompt=consent,
+        or offline_access, whose consent is always obtained (OIDC Core §11)."""
+        if oidc and (oidc.forces_consent or oidc_core_scopes.always_ask(scopes)):
+            return False
+        return self._remembered(user_id, client, scopes)
 
     def _pairs(self, request: Request) -> list[tuple[str, str]]:
         if request.method == "POST":
@@ -112,9 +174,9 @@ class AuthorizationEndpoint:
             c.client_id == client.client_id and wanted <= set(c.scope.split()) for c in self.store.consents_of(user_id)
         )
 
-    def _issue(self, uri: str, scopes, user) -> Response:
+    def _issue(self, uri: str, scopes, user, auth_time: int) -> Response:
         headers, _, _ = self.oauthlib_endpoint.create_authorization_response(
-            uri, http_method="GET", scopes=scopes, credentials={"user": user}
+            uri, http_method="GET", scopes=scopes, credentials={"user": user, "auth_time": auth_time}
         )
         # RFC9207-2 MUST (when advertised): the issuer identifies who sent the response.
         return redirect(add_params_to_uri(headers["Location"], [("iss", self.settings.issuer)]))
@@ -146,7 +208,7 @@ class AuthorizationEndpoint:
             client_name=client.name,
             may_remember=client.is_confidential,
             client_id=client.client_id,
-            scopes=[(scope, rfc6749_scope.plain_words(scope, self.settings.scope_prefix)) for scope in scopes],
+            scopes=rfc6749_scope.described(scopes, self.settings.scope_prefix),
             redirect_host=urlsplit(params["redirect_uri"]).netloc or params["redirect_uri"],
             request_params=[(name, params[name]) for name in AUTHORIZATION_PARAMS if name in params],
             csrf_token=current.csrf_token,

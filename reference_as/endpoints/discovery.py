@@ -1,5 +1,13 @@
 """What the server publishes about itself: the JWKS (RFC 7517) and the
-authorization server metadata (RFC 8414).
+authorization server metadata (RFC 8414), which is also the OpenID Provider
+metadata (OpenID Connect Discovery 1.0 §3).
+
+One document answers at both addresses, `/.well-known/oauth-authorization-server`
+(RFC 8414 §3) and `/.well-known/openid-configuration` (Discovery §4), so the
+two can never disagree: RFC 8414 §2 registers the fields they share with the
+same meaning, and Discovery's own (`userinfo_endpoint`, `subject_types_supported`,
+`id_token_signing_alg_values_supported`, …) are simply more fields. Discovery
+§4.3 / RFC 8414 §3.3: `issuer` is exactly the issuer the document was fetched for.
 
 The metadata document is built here rather than by oauthlib's
 `MetadataEndpoint`, which refuses an `http` issuer behind a process-wide
@@ -14,14 +22,15 @@ from webob import Request, Response
 from .. import client_auth
 from ..config import Settings
 from ..keys import Keyring
-from ..policy import rfc7636_pkce
+from ..policy import oidc_core_authentication, oidc_core_claims, rfc7636_pkce
 from ..responses import json_response
 
 WELL_KNOWN = "/.well-known/oauth-authorization-server"
+OPENID_CONFIGURATION = "/.well-known/openid-configuration"
 
 
 def metadata(settings: Settings, grant_types: tuple[str, ...]) -> dict:
-    """RFC 8414 §2: every field that applies to this server."""
+    """RFC 8414 §2 and OpenID Connect Discovery §3: every field that applies to this server."""
     issuer = settings.issuer.rstrip("/")
     return {
         "issuer": settings.issuer,
@@ -45,6 +54,30 @@ def metadata(settings: Settings, grant_types: tuple[str, ...]) -> dict:
         "introspection_endpoint_auth_methods_supported": list(client_auth.METHODS_SUPPORTED),
         # RFC 8628 §4: where a device asks for its codes.
         "device_authorization_endpoint": issuer + "/oauth2/device_authorization",
+        # OpenID Connect Discovery 1.0 §3
+        "userinfo_endpoint": issuer + "/oauth2/userinfo",
+        "subject_types_supported": ["public"],  # REQUIRED: every client sees the same sub
+        # REQUIRED; "RS256 MUST be included": it is unless signing_alg chooses another (README).
+        "id_token_signing_alg_values_supported": [settings.signing_alg],
+        "claims_supported": [
+            "sub",
+            "iss",
+            "aud",
+            "exp",
+            "iat",
+            "auth_time",
+            "nonce",
+            "at_hash",
+            *oidc_core_claims.claim_names(),
+        ],
+        "claim_types_supported": ["normal"],
+        "claims_parameter_supported": False,
+        "request_parameter_supported": False,
+        "request_uri_parameter_supported": False,  # its default is true: say no
+        # OpenID Connect Prompt Create 1.0 §4.1 registers it; the values of Core §3.1.2.1 we act on.
+        "prompt_values_supported": list(oidc_core_authentication.PROMPTS),
+        # OpenID Connect RP-Initiated Logout 1.0 §2.1
+        "end_session_endpoint": issuer + "/oauth2/logout",
     }
 
 

@@ -20,7 +20,7 @@ from ..clock import Clock, readable
 from ..config import Settings
 from ..form import read_form
 from ..pages import forbidden, page, redirect, sign_in_first
-from ..policy import login_throttle
+from ..policy import login_throttle, rfc6749_scope
 from ..policy.client_address import client_address
 from ..sessions import Sessions
 from ..store import Store
@@ -55,7 +55,9 @@ class LoginPages:
 
     def login(self, request: Request) -> Response:
         if request.method == "GET":
-            return self._form(request, safe_next(request.GET.get("next")))
+            # `username`: filled in from an OpenID Connect login_hint (endpoints/authorize.py).
+            username = request.GET.get("username", "")
+            return self._form(request, safe_next(request.GET.get("next")), username[:100])
         form = read_form(request, self.settings.max_body_bytes)
         next_, username = safe_next(form.get("next")), form.get("username", "")
         if not self.sessions.login_form.check(request, form.get("csrf_token")):
@@ -141,7 +143,11 @@ class LoginPages:
             entry["scopes"].update(consent.scope.split())
             entry["remembered"] = True
         applications = [
-            {**entry, "scopes": " ".join(sorted(entry["scopes"])), "since": readable(entry["since"])}
+            {
+                **entry,
+                "scopes": rfc6749_scope.described(sorted(entry["scopes"]), self.settings.scope_prefix),
+                "since": readable(entry["since"]),
+            }
             for entry in sorted(access.values(), key=lambda entry: entry["since"])
         ]
         return page("account.html", applications=applications, csrf_token=current.csrf_token, username=user.username)

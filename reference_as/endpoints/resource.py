@@ -1,25 +1,30 @@
-"""A sample protected resource, `GET /api/me` (RFC 6750), to develop clients against.
+"""Resources protected by a bearer access token (RFC 6750): the sample `GET /api/me`,
+to develop clients against, and OpenID Connect's UserInfo (`endpoints/userinfo.py`).
 
-It accepts the access token only in the `Authorization: Bearer` header
-(RFC 6750 §2.1). The form-body method (§2.2) needs a POST and is not offered;
-the URI query method (§2.3) is refused outright: tokens in URLs leak into logs
-and `Referer` headers (RFC 6750 §5.3, RFC 9700 §4.3.2).
+The token comes in the `Authorization: Bearer` header (RFC 6750 §2.1); a
+resource that takes POST may also take it in the form body (§2.2), never both
+(RFC6750-2 MUST NOT use more than one method). The URI query method (§2.3) is
+refused outright: tokens in URLs leak into logs and `Referer` headers
+(RFC 6750 §5.3, RFC 9700 §4.3.2).
 
 The token is checked by `access_tokens.AccessTokenValidator` (the same code
 the introspection endpoint uses), then the scope. The answers (RFC 6750 §3.1):
   - no credentials at all: 401 with a bare `Bearer realm` challenge;
   - a malformed request (token in the query, several tokens): 400 invalid_request;
   - an invalid, expired, revoked or forged token: 401 invalid_token;
-  - a valid token without `api:read`: 403 insufficient_scope, naming the scope.
+  - a valid token without the resource's scope: 403 insufficient_scope, naming the scope.
+Every answer is `Cache-Control: no-store` and every refusal carries the `Bearer` challenge.
 """
 
 import json
 import re
+from collections.abc import Callable
 
 from webob import Request, Response
 
 from ..access_tokens import AccessTokenValidator, InvalidToken
 from ..errors import OAuthError, bearer_challenge, render
+from ..form import FORM, read_form
 from ..responses import NO_STORE, json_response
 from ..store import Store
 
@@ -29,11 +34,35 @@ NO_TOKEN = "This resource needs a bearer access token in the Authorization heade
 B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 
 
+def me(store: Store) -> Callable[[dict], dict]:
+    """`/api/me`: who the token is about and for whom it was issued."""
+
+    def answer(claims: dict) -> dict:
+        user = store.get_user(claims["sub"])
+        return {
+            "sub": claims["sub"],
+            "client_id": claims["client_id"],
+            "scope": claims.get("scope", ""),
+            "username": user.username if user else None,
+        }
+
+    return answer
+
+
 class ProtectedResource:
-    def __init__(self, validator: AccessTokenValidator, store: Store, required_scope: str):
+    """`answer` turns a valid token's claims into the JSON body, or raises OAuthError."""
+
+    def __init__(
+        self,
+        validator: AccessTokenValidator,
+        required_scope: str,
+        answer: Callable[[dict], dict],
+        max_body_bytes: int = 0,
+    ):
         self.validator = validator
-        self.store = store
         self.required_scope = required_scope
+        self.answer = answer
+        self.max_body_bytes = max_body_bytes  # 0: no form-body token (RFC 6750 §2.2)
 
     def __call__(self, request: Request) -> Response:
         try:
@@ -41,29 +70,31 @@ class ProtectedResource:
             if token is None:
                 # RFC6750-3 SHOULD NOT: no error code in the challenge when no credentials came.
                 return self._refuse(OAuthError("invalid_request", NO_TOKEN, status=401), name_the_error=False)
-            claims = self._validate(token)
+            body = self.answer(self._validate(token))
         except OAuthError as error:
             return self._refuse(error)
-        user = self.store.get_user(claims["sub"])
-        body = {
-            "sub": claims["sub"],
-            "client_id": claims["client_id"],
-            "scope": claims.get("scope", ""),
-            "username": user.username if user else None,
-        }
         return json_response(json.dumps(body).encode(), headers=NO_STORE)
 
     def _bearer_token(self, request: Request) -> str | None:
         if "access_token" in request.GET:
             # RFC6750-2.3: allowed by the RFC, refused here (RFC 9700 §4.3.2 advice).
             raise OAuthError("invalid_request", "Send the access token in the Authorization header, not the URL.")
+        in_body = self._body_token(request)
         authorization = request.headers.get("Authorization", "")
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer":
-            return None  # no credentials we understand: a bare challenge (RFC6750-3)
+            return in_body  # else no credentials we understand: a bare challenge (RFC6750-3)
+        if in_body is not None:
+            raise OAuthError("invalid_request", "Send the access token once: in the header or in the body.")
         if not B64TOKEN.fullmatch(token.strip()):
             raise OAuthError("invalid_token", "The Authorization header does not carry a bearer token.")
         return token.strip()
+
+    def _body_token(self, request: Request) -> str | None:
+        """RFC6750-2.2: `access_token` in a form-encoded POST body, where the resource takes one."""
+        if not self.max_body_bytes or request.method != "POST" or request.content_type != FORM:
+            return None
+        return read_form(request, self.max_body_bytes).get("access_token")
 
     def _validate(self, token: str) -> dict:
         try:

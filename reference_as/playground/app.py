@@ -3,6 +3,7 @@
     GET  /                    the connection, the Authorize buttons, the step view
     POST /connection          save the connection settings
     POST /authorize           authorization code + PKCE: 303 to the server
+    POST /sign-in             the same, as an OpenID Connect sign-in (nonce, ID Token checked, UserInfo)
     GET  /callback            the redirect URI: state checked, code redeemed
     POST /client-credentials  the client credentials grant
     POST /device, /device/poll  the device authorization grant (RFC 8628): ask for codes, poll
@@ -58,6 +59,7 @@ class PlaygroundApp:
         self.actions = {
             "/connection": self.save,
             "/authorize": self.authorize,
+            "/sign-in": lambda request: self.authorize(request, sign_in=True),
             "/client-credentials": lambda request: self.run(walkthrough.client_credentials),
             "/device": lambda request: self.run(walkthrough.start_device),
             "/device/poll": lambda request: self.run(walkthrough.poll_device),
@@ -153,8 +155,8 @@ class PlaygroundApp:
             return self.home(request, problems, shown)
         return redirect("/#authorize")
 
-    def authorize(self, request: Request) -> Response:
-        url = self.walkthrough.start_authorization()
+    def authorize(self, request: Request, sign_in: bool = False) -> Response:
+        url = self.walkthrough.start_authorization(sign_in)
         if url is None:  # the run failed before the browser left: its outcome says why
             return redirect("/#steps")
         return redirect(url)

@@ -72,15 +72,15 @@ def _label(text: str) -> str:
 
 def diagram(steps: list[Step]) -> list[str]:
     used = {name for step in steps for name in (step.sender, step.receiver)}
-    if any(step.kind == "authorization_request" for step in steps):
+    if any(step.kind in ("authorization_request", "oidc_request") for step in steps):
         used.add("Client")
     lines = ["```mermaid", "sequenceDiagram"]
     lines += [f"    participant {key} as {name}" for key, name in PARTICIPANTS if key in used]
     for step in steps:
-        if step.kind == "authorization_request":
+        if step.kind in ("authorization_request", "oidc_request"):
             lines.append("    Client->>Browser: 303 to the authorization endpoint")
         lines.append(f"    {step.sender}->>{step.receiver}: {_label(step.request_label)}")
-        if step.kind == "authorization_request":
+        if step.kind in ("authorization_request", "oidc_request"):
             lines.append(
                 f"    Note over Browser,Server: the user signs in and consents (user {USER}, approved automatically)"
             )
@@ -91,7 +91,7 @@ def diagram(steps: list[Step]) -> list[str]:
             )
         if step.response_label:
             lines.append(f"    {step.receiver}-->>{step.sender}: {_label(step.response_label)}")
-        elif step.receiver == "Client":
+        elif step.sender == "Browser" and step.receiver == "Client":
             lines.append("    Note over Client: checks state and iss, then redeems the code")
     return lines + ["```"]
 
@@ -111,8 +111,16 @@ def step_markdown(step: Step, number: int) -> list[str]:
     else:
         lines += _block("http", step.response)
     if step.decoded:
-        lines += [f"The access token, decoded. Signature: {step.decoded['verdict']}; {step.decoded['times']}.", ""]
+        what = step.decoded.get("what") or "The access token"
+        lines += [f"{what}, decoded. Signature: {step.decoded['verdict']}; {step.decoded['times']}.", ""]
         lines += _block("json", step.decoded["header"]) + _block("json", step.decoded["claims"])
+    if step.checks:
+        lines += ["| check | result | why | section |", "| --- | --- | --- | --- |"]
+        lines += [
+            f"| `{c['name']}` | {'passed' if c['ok'] else 'FAILED'} | {c['detail']} | {c['section']} |"
+            for c in step.checks
+        ]
+        lines.append("")
     return lines
 
 
@@ -359,6 +367,23 @@ def device_page(lab: Lab) -> Page:
     return page
 
 
+def openid_connect_page(lab: Lab) -> Page:
+    page = Page(
+        "openid-connect.md",
+        "Sign in with OpenID Connect",
+        "An application signs a user in ([OpenID Connect Core 1.0](https://openid.net/specs/openid-connect-core-1_0"
+        ".html)): the authorization code flow with the scope `openid`, and a `nonce`. The token response carries "
+        "an **ID Token** beside the access token, a JWT that says who signed in, when, and for which client; the "
+        "client checks it step by step before it believes it, then asks **UserInfo** for the claims its scopes "
+        "release (`profile`: the name; `email`: the address). The server's discovery document is at "
+        f"`{ISSUER}/.well-known/openid-configuration` (the same document as the RFC 8414 metadata). In the "
+        "playground: **Sign in with OpenID Connect**.",
+    )
+    playground = lab.playground()
+    page.add(None, "", ran(playground, lab.authorize(playground, sign_in=True)))
+    return page
+
+
 PAGES = (
     authorization_code_page,
     client_credentials_page,
@@ -366,6 +391,7 @@ PAGES = (
     revocation_page,
     introspection_page,
     device_page,
+    openid_connect_page,
 )
 
 

@@ -35,6 +35,7 @@ METADATA_URL = ISSUER + "/.well-known/oauth-authorization-server"
 REDIRECT_URI = "http://127.0.0.1:8001/callback"
 START = 1_800_000_000  # 2027-01-15 08:00:00 UTC
 USER = "demo"
+PROFILE = {"name": "Demo User", "email": "demo@example.com", "email_verified": True}  # its OpenID Connect claims
 CONFIDENTIAL_ID, PUBLIC_ID = "demo-confidential", "demo-public"
 GRANTS = {
     CONFIDENTIAL: GRANT_TYPES,
@@ -66,7 +67,7 @@ class Lab:
                 scopes=self.settings.scopes,
                 redirect_uris=(REDIRECT_URI,),
             )
-        UserService(self.store, self.settings, self.clock).create(USER)
+        UserService(self.store, self.settings, self.clock).create(USER, profile=PROFILE)
         self.count = 0
 
     def playground(self, client_id: str = CONFIDENTIAL_ID) -> Walkthrough:
@@ -113,11 +114,12 @@ class Lab:
         session.get(walkthrough.view()["device"]["verification_uri_complete"], allow_redirects=False)
         return make_step(recorder.take()[0], LESSONS["device_verification"], self.redact)
 
-    def authorize(self, walkthrough: Walkthrough) -> list[Step]:
-        """The authorization code flow through `walkthrough`; its steps, the browser's
-        request to the server included (the playground itself never sees that one)."""
-        exchange, query = self.browser(walkthrough.start_authorization())
+    def authorize(self, walkthrough: Walkthrough, sign_in: bool = False) -> list[Step]:
+        """The authorization code flow (`sign_in`: OpenID Connect's) through `walkthrough`; its
+        steps, the browser's request to the server included (the playground never sees that one)."""
+        exchange, query = self.browser(walkthrough.start_authorization(sign_in))
         walkthrough.finish_authorization(query)
-        seen = make_step(exchange, LESSONS["authorization_request"], self.redact)
+        kind = "oidc_request" if sign_in else "authorization_request"
+        seen = make_step(exchange, LESSONS[kind], self.redact)
         steps = walkthrough.view()["runs"][-1]["steps"]
-        return [seen if step.kind == "authorization_request" else step for step in steps]
+        return [seen if step.kind == kind else step for step in steps]

@@ -35,11 +35,30 @@ class Lesson:
 _SECTION = re.compile(r"RFC (\d+) §([\d.]+)")
 
 
+OIDC_CORE = "https://openid.net/specs/openid-connect-core-1_0.html"
+# The named anchors of OpenID Connect Core 1.0 for the sections the lessons cite.
+OIDC_ANCHORS = {
+    "2": "IDToken",
+    "3.1.2.1": "AuthRequest",
+    "3.1.2.5": "AuthResponse",
+    "3.1.3.3": "TokenResponse",
+    "3.1.3.7": "IDTokenValidation",
+    "3.1.3.8": "CodeFlowTokenValidation",
+    "5.3.1": "UserInfoRequest",
+    "5.3.2": "UserInfoResponse",
+    "5.4": "ScopeClaims",
+    "11": "OfflineAccess",
+    "12.2": "RefreshTokenResponse",
+}
+
+
 def section_url(section: str) -> str:
-    """`RFC 6749 §4.1.3` -> its address on rfc-editor.org."""
+    """`RFC 6749 §4.1.3` -> its address on rfc-editor.org; `OIDC Core §3.1.3.7` -> openid.net."""
+    if section.startswith("OIDC Core §") and section.removeprefix("OIDC Core §") in OIDC_ANCHORS:
+        return f"{OIDC_CORE}#{OIDC_ANCHORS[section.removeprefix('OIDC Core §')]}"
     match = _SECTION.fullmatch(section)
     if not match:
-        raise ValueError(f"not an RFC section: {section!r}")
+        raise ValueError(f"not an RFC or OIDC Core section: {section!r}")
     return f"https://www.rfc-editor.org/rfc/rfc{match.group(1)}#section-{match.group(2)}"
 
 
@@ -175,6 +194,47 @@ LESSONS = {
             "The server says whether the token is active and what it carries; any token that is not is just "
             '{"active": false}, revealing nothing more.',
         ),
+        Lesson(
+            "oidc_request",
+            "Authentication request, through the browser",
+            ("OIDC Core §3.1.2.1", "RFC 7636 §4.3"),
+            "The scope openid makes the authorization request an OpenID Connect sign-in; the client adds a fresh "
+            "nonce, which the ID Token must carry back, besides the state and the PKCE challenge.",
+            sender=BROWSER,
+        ),
+        Lesson(
+            "oidc_code_exchange",
+            "Token request: authorization code, with an ID Token back",
+            ("OIDC Core §3.1.3.3", "RFC 6749 §4.1.3"),
+            "The code is redeemed as in OAuth; because the scope had openid, the answer carries an id_token beside "
+            "the access token: a signed statement of who signed in, for this client.",
+        ),
+        Lesson(
+            "id_token",
+            "The ID Token, validated step by step",
+            ("OIDC Core §3.1.3.7", "OIDC Core §3.1.3.8"),
+            "The client checks the ID Token itself before it believes who signed in: signature, issuer, audience, "
+            "expiry, its own nonce, and at_hash binding it to the access token.",
+            sender=CLIENT,
+            receiver=CLIENT,
+        ),
+        Lesson(
+            "userinfo",
+            "UserInfo",
+            ("OIDC Core §5.3.1", "OIDC Core §5.3.2", "OIDC Core §5.4"),
+            "With the access token the client asks for the claims its scopes release (profile, email); the answer's "
+            "sub must be the ID Token's, or it is about someone else.",
+            receiver=SERVER,
+        ),
+        Lesson(
+            "userinfo_sub",
+            "UserInfo's sub is the ID Token's",
+            ("OIDC Core §5.3.2",),
+            "The sub in the UserInfo answer must be exactly the ID Token's: a token substituted on the way would "
+            "describe someone else, and the client would sign in the wrong user.",
+            sender=CLIENT,
+            receiver=CLIENT,
+        ),
         Lesson("other", "HTTP exchange", (), "An exchange outside the OAuth endpoints this playground knows."),
     )
 }
@@ -212,14 +272,19 @@ class Where:
     endpoints: Endpoints
     resource_url: str
     device_authorization: str | None = None  # RFC 8628 §4's endpoint, when the metadata names one
+    userinfo_url: str | None = None  # OpenID Connect Core §5.3, when the metadata names one
 
 
-def _error(exchange: Exchange) -> str | None:
+def _body(exchange: Exchange) -> dict:
     try:
         body = json.loads(exchange.response_body)
     except ValueError:
-        return None
-    return body.get("error") if isinstance(body, dict) else None
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _error(exchange: Exchange) -> str | None:
+    return _body(exchange).get("error")
 
 
 def classify(exchange: Exchange, where: Where) -> Lesson:
@@ -230,6 +295,8 @@ def classify(exchange: Exchange, where: Where) -> Lesson:
         return LESSONS["metadata"]
     if endpoints.jwks and same_endpoint(url, endpoints.jwks):
         return LESSONS["jwks"]
+    if where.userinfo_url and same_endpoint(url, where.userinfo_url):
+        return LESSONS["userinfo"] if 0 < status < 400 else refused(LESSONS["userinfo"], _error(exchange), status)
     if same_endpoint(url, where.resource_url):
         return LESSONS["resource"] if status < 400 else LESSONS["resource_refused"]
     if endpoints.token and same_endpoint(url, endpoints.token):
@@ -237,6 +304,8 @@ def classify(exchange: Exchange, where: Where) -> Lesson:
         lesson = LESSONS[TOKEN_LESSONS.get(grant, "other")]
         if lesson.kind == "device_code" and _error(exchange) in POLLING:
             return LESSONS[POLLING[_error(exchange)]]
+        if lesson.kind == "code_exchange" and "id_token" in _body(exchange):
+            lesson = LESSONS["oidc_code_exchange"]
     elif where.device_authorization and same_endpoint(url, where.device_authorization):
         lesson = LESSONS["device_authorization"]
     elif endpoints.revocation and same_endpoint(url, endpoints.revocation):

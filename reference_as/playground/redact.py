@@ -35,6 +35,8 @@ RANDOM_PUBLIC_FIELDS = {
     "grant_id": "grant-id",
     "kid": "kid",
     "sub": "user-id",
+    "nonce": "nonce",
+    "at_hash": "at-hash",
     "n": "rsa-modulus",
     "x": "key-x",
     "y": "key-y",

@@ -40,8 +40,9 @@ class Step:
     request_label: str  # for the sequence diagram: "POST /oauth2/token (grant_type, code, …)"
     response_label: str  # "200 (access_token, token_type, …)"
     note: str = ""  # why this step happened, when the client decided it on its own
-    decoded: dict | None = None  # the access token in it, decoded: header, claims, verdict, verified
+    decoded: dict | None = None  # the token in it, decoded: header, claims, verdict, verified (what: which token)
     links: list[tuple[str, str]] = field(default_factory=list)
+    checks: list[dict] = field(default_factory=list)  # what the client checked itself: name, section, ok, detail
 
     def as_dict(self) -> dict:
         return asdict(self)

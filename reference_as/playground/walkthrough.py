@@ -13,6 +13,7 @@ request, the tokens) lives in the store file, sealed (`store.py`).
 """
 
 import json
+import secrets
 import time
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
@@ -25,7 +26,7 @@ from conformance.http import Exchange, Recorder, RecordingSession
 from conformance.target import GRANT_TYPES, ClientConfig
 
 from ..policy.rfc8628_device import GRANT_TYPE as DEVICE_GRANT
-from . import lessons, trust
+from . import lessons, oidc, trust
 from .jwt_view import open_token, when
 from .redact import Masker
 from .steps import Step, json_text, make_step
@@ -33,6 +34,7 @@ from .store import PlaygroundStore
 
 DEFAULT_METADATA_URL = "http://127.0.0.1:8000/.well-known/oauth-authorization-server"
 DEFAULT_SCOPE = "api:read"
+OIDC_SCOPE = "openid profile email"  # Sign in with OpenID Connect: who, their name and their email
 AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 CONFIDENTIAL, PUBLIC = "confidential", "public"
 TIMEOUT = 10.0  # seconds, every request
@@ -157,8 +159,9 @@ class Run:
         connection = self.walkthrough.connection_of(self.document)
         endpoints = Endpoints.from_metadata(self.document.get("metadata", {}))
         resource = connection.resource_url or (endpoints.issuer or "").rstrip("/") + "/api/me"
-        device = self.document.get("metadata", {}).get("device_authorization_endpoint")
-        return lessons.Where(connection.metadata_url, endpoints, resource, device)
+        metadata = self.document.get("metadata", {})
+        device, userinfo = metadata.get("device_authorization_endpoint"), metadata.get("userinfo_endpoint")
+        return lessons.Where(connection.metadata_url, endpoints, resource, device, userinfo)
 
     def client(self) -> OAuthClient:
         connection = self.walkthrough.connection_of(self.document)
@@ -209,28 +212,35 @@ class Run:
         self.document["server"] = named
         self.document["metadata"] = body
 
-    def on_token(self, token: str | None) -> None:
-        """Each new access token is opened and its signature checked against the JWKS
-        (fetched once per walk-through, again when a token names an unknown kid)."""
-        if not token or token.count(".") != 2 or token in self.opened:
-            return
+    def jwks_for(self, token: str) -> dict | None:
+        """The JWKS, fetched once per walk-through, again when a token names an unknown kid."""
         unverified = open_token(token, None)
-        if unverified is None:
-            return
         jwks = self.document.get("jwks")
         kids = {key.get("kid") for key in (jwks or {}).get("keys", [])}
         jwks_uri = self.document.get("metadata", {}).get("jwks_uri")
-        if unverified.header.get("kid") not in kids and jwks_uri:
+        if unverified is not None and unverified.header.get("kid") not in kids and jwks_uri:
             response = self.session.get(jwks_uri, allow_redirects=False)
             if response.status_code == 200 and isinstance(_json(response), dict):
                 jwks = self.document["jwks"] = _json(response)
-        opened = open_token(token, jwks)
-        self.opened[token] = {
+        return jwks
+
+    def on_token(self, token: str | None) -> None:
+        """Each new access token is opened and its signature checked against the JWKS."""
+        if not token or token.count(".") != 2 or token in self.opened:
+            return
+        if open_token(token, None) is None:
+            return
+        self.opened[token] = self.decoded(token)
+
+    def decoded(self, token: str, what: str = "") -> dict:
+        opened = open_token(token, self.jwks_for(token))
+        return {
             "header": json_text(opened.header, self.redact),
             "claims": json_text(opened.claims, self.redact),
             "verified": opened.verdict.verified,
             "verdict": opened.verdict.reason,
             "times": f"issued {when(opened.claims.get('iat'))}, expires {when(opened.claims.get('exp'))}",
+            "what": what,
         }
 
     def take_steps(self) -> list[Step]:
@@ -334,17 +344,21 @@ class Walkthrough:
 
     # -- authorization code + PKCE (RFC 6749 §4.1, RFC 7636) -----------------------------------------
 
-    def start_authorization(self) -> str | None:
+    def start_authorization(self, sign_in: bool = False) -> str | None:
         """Fetch the metadata, build the authorization request (fresh state, S256
         challenge), remember it sealed: the URL to send the browser to, or None
-        when the run failed (its outcome says why)."""
+        when the run failed (its outcome says why). `sign_in`: an OpenID Connect
+        authentication request instead (scope openid profile email, a fresh nonce)."""
         with self.store.editing() as document:
             connection = self.connection_of(document)
             kind = "public client, PKCE only" if connection.is_public else "confidential client"
-            run = Run(self, f"Authorization code + PKCE ({kind})", document)
+            title = "Sign in with OpenID Connect" if sign_in else "Authorization code + PKCE"
+            run = Run(self, f"{title} ({kind})", document)
+            nonce = secrets.token_urlsafe(24) if sign_in else None
             try:
                 run.fetch_metadata()
-                request = run.client().authorization_request(scope=connection.scope)
+                scope = OIDC_SCOPE if sign_in else connection.scope
+                request = run.client().authorization_request(scope=scope, nonce=nonce)
             except (FlowFailure, oauth.OAuthClientError, requests.RequestException) as error:
                 document["runs"] = [run.finish(f"OAuth2 authorization failed: {_why(error)}", ok=False)]
                 return None
@@ -352,13 +366,14 @@ class Walkthrough:
             run.add(
                 make_step(
                     Exchange("GET", request.url, {}, ""),
-                    lessons.LESSONS["authorization_request"],
+                    lessons.LESSONS["oidc_request" if sign_in else "authorization_request"],
                     self.redact,
                     outcome="the server signs the user in and asks for consent; the "
                     "playground sees none of it, only the redirect back",
                 )
             )
             document["pending"] = {
+                "nonce": nonce,
                 "url": request.url,
                 "state": request.state,
                 "redirect_uri": request.redirect_uri,
@@ -374,6 +389,7 @@ class Walkthrough:
         with self.store.editing() as document:
             run = Run(self, "", document)
             code, step, failure = self._check_callback(run, document.get("pending"), query_string)
+            nonce = document["pending"].get("nonce")
             request = _authorization_request(document.pop("pending"))  # answered: it cannot be used twice
             started = document.get("runs") or [{"title": "Authorization code + PKCE", "steps": []}]
             run.title = started[0]["title"]
@@ -381,12 +397,15 @@ class Walkthrough:
             client = run.client()
             if failure is None:
                 failure = self._exchange_code(client, code, request)
+            outcome = "Authorized"
+            if failure is None and nonce is not None:
+                outcome, failure = self._signed_in(run, client, nonce)
             if failure is not None:
                 document["runs"] = [run.finish(failure.message, ok=False)]
                 failure.steps = run.steps
             else:
                 document["tokens"] = _tokens(client.tokens, "authorization_code")
-                document["runs"] = [run.finish("Authorized")]
+                document["runs"] = [run.finish(outcome)]
         if failure is not None:  # raised once the store is written: the failed run is kept
             raise failure
 
@@ -414,6 +433,56 @@ class Walkthrough:
             return None, step(f"refused: {error}"), FlowFailure(f"OAuth2 authorization failed: {error}")
         checked = step("checked: the state is the one sent and iss is the issuer; the code is redeemed next", ok=True)
         return code, checked, None
+
+    def _signed_in(self, run: Run, client: OAuthClient, nonce: str) -> tuple[str, FlowFailure | None]:
+        """OIDC Core §3.1.3.7: check the ID Token step by step, then UserInfo (§5.3): what
+        the run reports, or the failure that stops it."""
+        run.take_steps()
+        id_token = client.tokens.raw.get("id_token")
+        if not isinstance(id_token, str):
+            return "", FlowFailure("Sign-in failed: the token response has no id_token (was openid granted?)")
+        issuer = run.document.get("metadata", {}).get("issuer", "")
+        claims, checks = oidc.check_id_token(
+            id_token, run.jwks_for(id_token), issuer, client.config.client_id, nonce, client.tokens.access_token,
+            self.clock(),
+        )  # fmt: skip
+        run.take_steps()  # the JWKS, if it was fetched now
+        run.add(self._checks_step("id_token", checks, run.decoded(id_token, "The ID Token")))
+        if not all(check.ok for check in checks):
+            failed = ", ".join(check.name for check in checks if not check.ok)
+            return "", FlowFailure(f"Sign-in failed: the ID Token did not pass its checks ({failed})")
+        userinfo_url = run.document.get("metadata", {}).get("userinfo_endpoint")
+        if not userinfo_url:
+            return f"Signed in as {claims.get('sub')} (the server has no UserInfo endpoint)", None
+        response = client.get(userinfo_url)
+        info = _json(response) if response.status_code == 200 else None
+        run.take_steps()
+        same = oidc.check_userinfo(info, claims.get("sub"))
+        run.add(self._checks_step("userinfo_sub", [same], None, "(UserInfo's answer, checked by the client)"))
+        if not same.ok:
+            return "", FlowFailure("Sign-in failed: UserInfo's sub is not the ID Token's")
+        who = info.get("name") or info.get("preferred_username") or claims.get("sub")
+        return f"Signed in as {who}", None
+
+    def _checks_step(self, lesson: str, checks, decoded: dict | None, request: str = "") -> Step:
+        """A step the client takes on its own: no exchange, its checks and their outcome."""
+        taught = lessons.LESSONS[lesson]
+        return Step(
+            kind=lesson,
+            title=taught.title,
+            sections=list(taught.sections),
+            proves=taught.proves,
+            request=request or "(the id_token of the token response)",
+            response="(each check below)",
+            ok=all(check.ok for check in checks),
+            sender=lessons.CLIENT,
+            receiver=lessons.CLIENT,
+            request_label="checks " + ", ".join(check.name for check in checks),
+            response_label="",
+            decoded=decoded,
+            links=[(section, lessons.section_url(section)) for section in taught.sections],
+            checks=[check.as_dict() for check in checks],
+        )
 
     @staticmethod
     def _exchange_code(client: OAuthClient, code: str, request: AuthorizationRequest) -> FlowFailure | None:

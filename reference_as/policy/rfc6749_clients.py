@@ -97,6 +97,13 @@ def check_redirect_uris(redirect_uris: tuple[str, ...], grant_types: tuple[str, 
         raise InvalidClientSettings("redirect URIs: authorization_code needs at least one (RFC 6749 §3.1.2.2)")
 
 
+def check_post_logout_redirect_uris(uris: tuple[str, ...]) -> None:
+    """OpenID Connect RP-Initiated Logout 1.0 §3: registered in advance, each a URI of
+    the same form as a redirect URI (absolute, no fragment, https unless loopback)."""
+    for uri in uris:
+        check_redirect_uri(uri)
+
+
 def check_permissions(permissions: tuple[str, ...], client_type: str) -> None:
     for permission in permissions:
         if permission not in PERMISSIONS:

@@ -9,6 +9,8 @@ gets little, never everything the client may ask for). The seed's stricter
 rule (one scope per request, matching the client's configuration) is a setting.
 """
 
+from .oidc_core_scopes import PLAIN_WORDS
+
 
 def parse(scope: str | None) -> tuple[str, ...]:
     return tuple(scope.split(" ")) if scope else ()
@@ -51,6 +53,15 @@ LEVEL_WORDS = {
 
 
 def plain_words(scope: str, prefix: str) -> str:
-    """A scope as the consent page names it (RFC 6749 §10.2 and §3.3: the user must
-    know what they grant)."""
-    return LEVEL_WORDS.get(scope.removeprefix(prefix), scope)
+    """A scope as the consent page, /account and /admin/ name it (RFC 6749 §10.2 and §3.3:
+    the user must know what they grant); OpenID Connect's scopes in their own words."""
+    if scope in PLAIN_WORDS:
+        return PLAIN_WORDS[scope]
+    if scope.startswith(prefix) and scope.removeprefix(prefix) in LEVEL_WORDS:
+        return LEVEL_WORDS[scope.removeprefix(prefix)]
+    return scope
+
+
+def described(scopes, prefix: str) -> list[tuple[str, str]]:
+    """Each scope with its plain words, for a page."""
+    return [(scope, plain_words(scope, prefix)) for scope in scopes]

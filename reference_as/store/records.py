@@ -30,6 +30,8 @@ class Client:
     permissions: tuple[str, ...] = ()
     default_scopes: tuple[str, ...] = ()
     last_used_at: int | None = None
+    # OpenID Connect RP-Initiated Logout 1.0 §3: where the client may be sent after signing out.
+    post_logout_redirect_uris: tuple[str, ...] = ()
 
     @property
     def is_confidential(self) -> bool:
@@ -77,20 +79,41 @@ class Grant:
     ends_at: int
     live_until: int
     revoked_at: int | None = None
+    auth_time: int | None = None  # when the user signed in for it (OIDC Core §2, §12.2)
 
     def is_live(self, now: int) -> bool:
         return self.revoked_at is None and self.live_until > now
 
 
 @dataclass(frozen=True)
+class Profile:
+    """What a user says about themselves: the standard claims of OpenID Connect Core
+    §5.1 that the server keeps (`preferred_username` is the username; `sub` the
+    user_id). Empty strings are claims not set; `updated_at` is when this changed."""
+
+    name: str = ""
+    given_name: str = ""
+    family_name: str = ""
+    nickname: str = ""
+    picture: str = ""
+    locale: str = ""
+    email: str = ""
+    email_verified: bool = False
+    updated_at: int | None = None
+
+
+@dataclass(frozen=True)
 class User:
-    """A resource owner (RFC 6749 §1.1). `password_hash` is scrypt (policy/passwords.py)."""
+    """A resource owner (RFC 6749 §1.1). `password_hash` is scrypt (policy/passwords.py).
+    `user_id` is random, made once, never given to another user: it is the `sub` of
+    the user's tokens (OIDC Core §2: "never reassigned")."""
 
     user_id: str
     username: str
     password_hash: str
     is_admin: bool
     created_at: int
+    profile: Profile = Profile()
 
 
 @dataclass(frozen=True)
@@ -111,6 +134,10 @@ class AuthorizationCode:
     issued_at: int
     expires_at: int
     used_at: int | None = None
+    # OpenID Connect Core §3.1.2.1: the request's nonce, echoed in the ID Token; and when
+    # the user signed in (the ID Token's auth_time).
+    nonce: str | None = None
+    auth_time: int | None = None
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from .records import (
     Consent,
     DeviceAuthorization,
     Grant,
+    Profile,
     RefreshToken,
     Session,
     SigningKey,
@@ -76,7 +77,8 @@ def _client(row) -> Client:
         updated_at=row[10],
         permissions=tuple(row[11].split()),
         default_scopes=tuple(row[12].split()),
-        last_used_at=row[13],
+        post_logout_redirect_uris=tuple(json.loads(row[13])),
+        last_used_at=row[14],
     )
 
 
@@ -95,29 +97,33 @@ def _client_values(c: Client) -> tuple:
         c.updated_at,
         " ".join(c.permissions),
         " ".join(c.default_scopes),
+        json.dumps(list(c.post_logout_redirect_uris)),
     )
 
 
 # Written by add_client and replace_client; `last_used_at` only by touch_client.
 CLIENT_COLUMNS = (
     "client_id, name, client_type, grant_types, scopes, redirect_uris, status, secret_hash, secret_hint, "
-    "created_at, updated_at, permissions, default_scopes"
+    "created_at, updated_at, permissions, default_scopes, post_logout_redirect_uris"
 )
 CLIENT_READ = CLIENT_COLUMNS + ", last_used_at"
 KEY_COLUMNS = "kid, alg, public_jwk, private_key_sealed, created_at, signs_from, withdrawn_at"
-USER_COLUMNS = "user_id, username, password_hash, is_admin, created_at"
+USER_COLUMNS = (
+    "user_id, username, password_hash, is_admin, created_at, "
+    "name, given_name, family_name, nickname, picture, locale, email, email_verified, profile_updated_at"
+)
 SESSION_COLUMNS = "session_hash, user_id, created_at, expires_at"
 CONSENT_COLUMNS = "user_id, client_id, scope, granted_at"
 CODE_COLUMNS = (
     "code_hash, grant_id, client_id, user_id, redirect_uri, scope, code_challenge, code_challenge_method, "
-    "issued_at, expires_at, used_at"
+    "issued_at, expires_at, used_at, nonce, auth_time"
 )
 DEVICE_COLUMNS = (
     "device_code_hash, user_code_hash, grant_id, client_id, scope, issued_at, expires_at, interval, next_poll_at, "
     "entries, user_id, approved_at, denied_at, used_at"
 )
 REFRESH_COLUMNS = "token_hash, grant_id, issued_at, expires_at, rotated_at, grace_used"
-GRANT_COLUMNS = "grant_id, client_id, user_id, scope, created_at, ends_at, live_until, revoked_at"
+GRANT_COLUMNS = "grant_id, client_id, user_id, scope, created_at, ends_at, live_until, revoked_at, auth_time"
 
 
 def _insert(db: sqlite3.Connection, table: str, columns: str, values: tuple) -> None:
@@ -133,7 +139,17 @@ def _placeholders(columns: str) -> str:
 
 
 def _user(row) -> User:
-    return User(row[0], row[1], row[2], bool(row[3]), row[4])
+    profile = Profile(*row[5:12], email_verified=bool(row[12]), updated_at=row[13])
+    return User(row[0], row[1], row[2], bool(row[3]), row[4], profile)
+
+
+def _user_values(u: User) -> tuple:
+    p = u.profile
+    return (
+        u.user_id, u.username, u.password_hash, int(u.is_admin), u.created_at,
+        p.name, p.given_name, p.family_name, p.nickname, p.picture, p.locale, p.email, int(p.email_verified),
+        p.updated_at,
+    )  # fmt: skip
 
 
 def _refresh(row) -> RefreshToken:
@@ -141,7 +157,9 @@ def _refresh(row) -> RefreshToken:
 
 
 def _grant_values(g: Grant) -> tuple:
-    return (g.grant_id, g.client_id, g.user_id, g.scope, g.created_at, g.ends_at, g.live_until, g.revoked_at)
+    return (
+        g.grant_id, g.client_id, g.user_id, g.scope, g.created_at, g.ends_at, g.live_until, g.revoked_at, g.auth_time,
+    )  # fmt: skip
 
 
 BUSY_TIMEOUT_MS = 30_000  # how long a statement waits for another connection's lock
@@ -314,7 +332,7 @@ class SQLiteStore:
     def add_code(self, c: AuthorizationCode) -> None:
         _insert(self._db, "authorization_codes", CODE_COLUMNS, (
             c.code_hash, c.grant_id, c.client_id, c.user_id, c.redirect_uri, c.scope, c.code_challenge,
-            c.code_challenge_method, c.issued_at, c.expires_at, c.used_at,
+            c.code_challenge_method, c.issued_at, c.expires_at, c.used_at, c.nonce, c.auth_time,
         ))  # fmt: skip
 
     def get_code(self, code_hash: str) -> AuthorizationCode | None:
@@ -410,7 +428,7 @@ class SQLiteStore:
     def get_refresh_token(self, token_hash: str) -> tuple[RefreshToken, Grant] | None:
         row = self._db.execute(
             "SELECT r.token_hash, r.grant_id, r.issued_at, r.expires_at, r.rotated_at, r.grace_used, "
-            "g.client_id, g.user_id, g.scope, g.created_at, g.ends_at, g.live_until, g.revoked_at "
+            "g.client_id, g.user_id, g.scope, g.created_at, g.ends_at, g.live_until, g.revoked_at, g.auth_time "
             "FROM refresh_tokens r JOIN grants g ON g.grant_id = r.grant_id WHERE r.token_hash = ?",
             (token_hash,),
         ).fetchone()
@@ -480,10 +498,7 @@ class SQLiteStore:
 
     def add_user(self, user: User) -> None:
         try:
-            self._db.execute(
-                f"INSERT INTO users ({USER_COLUMNS}) VALUES ({_placeholders(USER_COLUMNS)})",
-                (user.user_id, user.username, user.password_hash, int(user.is_admin), user.created_at),
-            )
+            _insert(self._db, "users", USER_COLUMNS, _user_values(user))
         except sqlite3.IntegrityError:
             raise DuplicateUser(user.username) from None
 
@@ -501,10 +516,12 @@ class SQLiteStore:
         ]
 
     def replace_user(self, user: User) -> None:
-        self._db.execute(
-            "UPDATE users SET username = ?, password_hash = ?, is_admin = ? WHERE user_id = ?",
-            (user.username, user.password_hash, int(user.is_admin), user.user_id),
-        )
+        values = _user_values(user)
+        # Everything but the id and the creation time.
+        columns = [column for column in USER_COLUMNS.split(", ") if column not in ("user_id", "created_at")]
+        kept = [value for column, value in zip(USER_COLUMNS.split(", "), values, strict=True) if column in columns]
+        assignments = ", ".join(f"{column} = ?" for column in columns)
+        self._db.execute(f"UPDATE users SET {assignments} WHERE user_id = ?", (*kept, user.user_id))
 
     def change_password(self, user_id: str, password_hash: str, now: int) -> None:
         with self._transaction() as db:

@@ -135,7 +135,7 @@ def test_flags_override_environment_which_overrides_the_file(workdir, monkeypatc
     monkeypatch.setenv("REFERENCE_AS_ACCESS_TOKEN_TTL", "200")
     monkeypatch.setenv("REFERENCE_AS_PORT", "9002")
     settings = load_settings(overrides={"port": 9003})
-    assert (settings.access_token_ttl, settings.port, settings.scopes) == (200, 9003, ("api:read",))
+    assert (settings.access_token_ttl, settings.port, settings.scope_levels) == (200, 9003, ("read",))
 
 
 def test_a_bad_setting_names_itself(workdir, capsys):
@@ -225,3 +225,27 @@ def test_clients_create_help_shows_the_default_of_each_flag(workdir, capsys):
 def test_a_command_other_than_serve_refuses_a_memory_store_it_could_not_share(workdir, capsys):
     code, out, err = run(capsys, "clients", "create", "--name", "Lost", "--store", "memory://")
     assert code == 2 and out == "" and "memory://" in err
+
+
+@pytest.mark.requirement("OIDC-5.1")
+def test_users_create_and_edit_set_the_openid_connect_profile_claims(workdir, capsys):
+    created = run_json(capsys, "users", "create", "erin", "--name", "Erin Example", "--email", "erin@example.org")
+    assert created["profile"]["name"] == "Erin Example" and created["profile"]["email_verified"] is False
+    edited = run_json(capsys, "users", "edit", "erin", "--email-verified", "--locale", "fr-CA")
+    assert edited["profile"] | {"updated_at": None} == created["profile"] | {
+        "email_verified": True, "locale": "fr-CA", "updated_at": None,
+    }  # fmt: skip
+    code, _, err = run(capsys, "users", "edit", "erin", "--picture", "ftp://x")
+    assert code == 2 and "picture" in err
+
+
+def test_clients_take_post_logout_redirect_uris(workdir, capsys):
+    client = run_json(
+        capsys, "clients", "create", "--name", "RP", "--grant", "authorization_code", "--scope", "openid",
+        "--redirect-uri", "https://rp.example/cb", "--post-logout-redirect-uri", "https://rp.example/bye",
+    )  # fmt: skip
+    assert client["post_logout_redirect_uris"] == ["https://rp.example/bye"]
+    code, _, err = run(
+        capsys, "clients", "edit", client["client_id"], "--post-logout-redirect-uri", "http://evil.example/"
+    )
+    assert code == 2 and "http is allowed only for loopback" in err

@@ -16,6 +16,7 @@ def test_each_grant_page_equals_a_fresh_run_of_the_generator(tmp_path):
         "revocation.md",
         "introspection.md",
         "device.md",
+        "openid-connect.md",
     ]
     stale = [
         path.name

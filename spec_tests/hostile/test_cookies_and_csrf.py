@@ -45,7 +45,9 @@ def test_a_hostile_csrf_token_on_the_account_forms_changes_nothing(app, web, ali
     assert "/logout" in forms and len(forms) >= 2
     for path in forms:
         response = web.post(path, {"csrf_token": token, "client_id": "x"}, expect_errors=True)
-        assert response.status_int in (303, 403), path
+        # refused (403), or turned away for what else it lacks (400: RP-initiated logout's
+        # unknown client_id), or back to the page unchanged (303); never signed out
+        assert response.status_int in (303, 400, 403), path
         assert web.get("/account").status_int == 200, path  # still signed in
 
 

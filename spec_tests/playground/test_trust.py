@@ -16,6 +16,7 @@ PORT = 8001  # the port of lab.REDIRECT_URI, the playground's own
 ACTIONS = [
     "/connection",
     "/authorize",
+    "/sign-in",
     "/client-credentials",
     "/device",
     "/resource",
