@@ -60,8 +60,8 @@ docs: $(VENV)/.installed
 	$(PYTHON) -m reference_as.settings_doc README.md
 
 lint: install
-	$(BIN)/ruff check reference_as spec_tests conformance bench
-	$(BIN)/ruff format --check reference_as spec_tests conformance bench
+	$(BIN)/ruff check reference_as oauth_client spec_tests conformance bench
+	$(BIN)/ruff format --check reference_as oauth_client spec_tests conformance bench
 
 # The benchmark suite (bench/run.py): one table, bench/results/latest.json.
 # wrk (Debian) is the load generator: a separate, non-Python process. The peers:

@@ -45,7 +45,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import requests
 
-from .client import OAuthClientError, same_endpoint
+from oauth_client.client import OAuthClientError, same_endpoint
+
 from .target import ApprovalConfig
 
 MAX_STEPS = 12  # redirects and form posts in one run, at most

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 
 import requests
 
-from .client import Endpoints
+from oauth_client.client import Endpoints
+from oauth_client.config import GRANT_TYPES, ClientConfig
+
 from .expect import json_object
 from .outcomes import Unverifiable, not_advertised
-from .target import GRANT_TYPES, ClientConfig, ServerConfig
+from .target import ServerConfig
 
 # RFC 8414 §2 defaults when a field is omitted.
 DEFAULT_GRANT_TYPES = ("authorization_code", "implicit")

@@ -5,8 +5,9 @@ Each is one line the user can copy into the target file, under the table it
 names, with `<...>` where only they know the value.
 """
 
+from oauth_client.config import GRANT_TYPES, ClientConfig
+
 from .outcomes import target_line
-from .target import GRANT_TYPES, ClientConfig
 
 REDIRECT_URI = "http://127.0.0.1:8001/callback"
 

@@ -28,16 +28,17 @@ import time
 import pytest
 import requests
 
+from oauth_client.client import OAuthClient, OAuthClientError
+from oauth_client.http import Recorder, RecordingSession
+from oauth_client.masking import Masker
+
 from . import fixes, preflight, steps
 from . import target as target_module
 from .approval import make_driver
 from .checks import load_all
-from .client import OAuthClient, OAuthClientError
 from .discovery import Server, discover
 from .expect import json_object
-from .http import Recorder, RecordingSession
 from .marks import CHECKS, DEFAULT_PROFILES, PROFILES, check_of
-from .masking import Masker
 from .outcomes import NOT_CLAIMED, CheckFailed, Skip, Unverifiable, not_configured
 from .progress import Progress
 from .report import html as html_report

@@ -18,11 +18,13 @@ A secret left as the placeholder `oauth-conformance init` writes is named as suc
 
 import requests
 
-from .client import OAuthClient, pkce_pair
+from oauth_client.client import OAuthClient, pkce_pair
+from oauth_client.config import ClientConfig
+
 from .discovery import Endpoints, failure, fetch_metadata
 from .expect import describe, json_object
 from .outcomes import Unverifiable
-from .target import AUTH_METHODS, ClientConfig, Target
+from .target import AUTH_METHODS, PLACEHOLDER_SECRETS, Target
 
 NEVER_ISSUED = "conformance-preflight-never-issued"
 
@@ -82,7 +84,7 @@ def _authenticates(where: str, config: ClientConfig, client: OAuthClient) -> Non
             f"{where}: the token endpoint {client.endpoints.token} does not answer ({failure(error)}): "
             "is the server running?"
         ) from None
-    if config.has_placeholder_secret:
+    if config.client_secret in PLACEHOLDER_SECRETS:
         raise PreflightError(
             f"{field}.client_secret: still the placeholder of `oauth-conformance init`: "
             f"put the secret the server issued to {config.client_id!r}"

@@ -21,7 +21,8 @@ import platform
 import time
 from dataclasses import dataclass, field
 
-from .http import Exchange
+from oauth_client.http import Exchange
+
 from .marks import Check
 from .outcomes import GAP, NOT_CLAIMED
 from .requirements import ADVICE, CHECK_LEVELS, MUST, RFC_TITLES

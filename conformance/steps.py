@@ -16,12 +16,13 @@ from urllib.parse import urlencode
 
 import requests
 
+from oauth_client.client import AuthorizationRequest, OAuthClient, OAuthClientError, TokenSet
+from oauth_client.http import RecordingSession
+
 from . import fixes
 from .approval import Driver, Landing
-from .client import AuthorizationRequest, OAuthClient, OAuthClientError, TokenSet
 from .discovery import Server
 from .expect import describe, issued_token, json_object
-from .http import RecordingSession
 from .jwts import claims_of
 from .outcomes import Unverifiable, fail, not_applicable, not_carried_out, not_configured
 

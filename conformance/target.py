@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from oauth_client.config import GRANT_TYPES, ClientConfig
+
 AUTH_METHODS = ("client_secret_basic", "client_secret_post")
-GRANT_TYPES = ("authorization_code", "client_credentials", "refresh_token")
 DRIVERS = ("none", "auto", "form", "browser", "manual")
 CLIENT_ROLES = ("confidential", "second", "public")
 # RFC 8252 is for native apps; a browser-based app is a public client too, with exact redirect URIs.
@@ -42,33 +43,6 @@ class ServerConfig:
     # Without metadata, what the server offers (RFC 8414's grant_types_supported).
     grant_types: tuple[str, ...] | None = None
     timeout: float = 10.0
-
-
-@dataclass(frozen=True)
-class ClientConfig:
-    role: str  # confidential | second | public
-    client_id: str
-    client_secret: str | None
-    auth_method: str  # client_secret_basic | client_secret_post | none
-    redirect_uri: str | None
-    scope: str | None
-    grant_types: tuple[str, ...]
-    application_type: str | None = None  # public clients: native | browser (RFC 8252 is for native apps)
-
-    @property
-    def is_public(self) -> bool:
-        return self.auth_method == "none"
-
-    @property
-    def is_native(self) -> bool:
-        return self.application_type == "native"
-
-    @property
-    def has_placeholder_secret(self) -> bool:
-        return self.client_secret in PLACEHOLDER_SECRETS
-
-    def __repr__(self) -> str:  # never the secret
-        return f"ClientConfig({self.role}, client_id={self.client_id!r}, auth_method={self.auth_method})"
 
 
 @dataclass(frozen=True)

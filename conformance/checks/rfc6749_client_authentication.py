@@ -17,9 +17,9 @@ import re
 from urllib.parse import quote, quote_plus, urlencode
 
 from conformance import expect, steps
-from conformance.client import basic_credentials
 from conformance.marks import check
 from conformance.outcomes import fail, not_applicable, not_configured, target_line
+from oauth_client.client import basic_credentials
 
 
 def client_using(clients, target, method: str):

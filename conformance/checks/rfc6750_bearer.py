@@ -11,10 +11,10 @@ rfc9068_jwt_access_token.py; the case of the scheme name in rfc9110_authenticati
 """
 
 from conformance import expect, fixes, steps
-from conformance.client import OAuthClientError
 from conformance.jwts import claims_of
 from conformance.marks import check
 from conformance.outcomes import fail, not_applicable, not_configured
+from oauth_client.client import OAuthClientError
 
 
 def challenge_of(response) -> str:

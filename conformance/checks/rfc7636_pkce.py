@@ -11,9 +11,9 @@ and verifier (43 to 128 characters) are rules for clients: advice. Leaves out
 """
 
 from conformance import expect, steps
-from conformance.client import pkce_pair, s256
 from conformance.marks import check
 from conformance.outcomes import fail, not_advertised, not_applicable
+from oauth_client.client import pkce_pair, s256
 
 
 def _no_code(landing, request, why: str, expected_error: str | None = "invalid_request"):

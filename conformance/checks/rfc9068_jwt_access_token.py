@@ -24,10 +24,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from conformance import fixes, steps
-from conformance.client import OAuthClientError
 from conformance.jwts import claims_of, jwt_parts, signing_key
 from conformance.marks import check
 from conformance.outcomes import Unverifiable, fail, not_applicable, not_configured
+from oauth_client.client import OAuthClientError
 
 SKEW = 120  # seconds of clock difference tolerated between the server and us
 AT_JWT = ("at+jwt", "application/at+jwt")

@@ -12,9 +12,9 @@ client is 200, to an unauthenticated one 401.
 """
 
 from conformance import expect, steps
-from conformance.client import basic_credentials
 from conformance.marks import check
 from conformance.outcomes import fail
+from oauth_client.client import basic_credentials
 
 from .rfc6749_client_authentication import client_using
 

@@ -16,9 +16,9 @@ except for a client the target declares a native app.
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from conformance import steps
-from conformance.client import same_endpoint
 from conformance.marks import check
 from conformance.outcomes import fail, not_applicable
+from oauth_client.client import same_endpoint
 
 ATTACKER = "conformance.invalid"  # RFC 6761: a name that can never resolve
 

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from webob import Request, Response
 
-from conformance.client import (
+from oauth_client.client import (
     AuthorizationFailed,
     Endpoints,
     InvalidState,
@@ -18,7 +18,7 @@ from conformance.client import (
     basic_credentials,
     s256,
 )
-from conformance.target import ClientConfig
+from oauth_client.config import ClientConfig
 
 from .servers import WSGIThread
 

@@ -4,10 +4,10 @@ not claim is out of scope. Against servers that leave things out: metadata witho
 grant_types_supported, a target with no clients, a user whose consent is remembered."""
 
 from conformance.approval import FormDriver
-from conformance.client import OAuthClient
 from conformance.discovery import discover, grant_types_of
-from conformance.http import RecordingSession
 from conformance.target import ServerConfig, load, parse
+from oauth_client.client import OAuthClient
+from oauth_client.http import RecordingSession
 
 from .conftest import problems, reference_target_file, run_suite
 from .faults import metadata

@@ -4,8 +4,8 @@
 the reference server's metadata or at any server's. It is the client side of
 seed 000 (a settings page, an Authorize button, the state checked on return, a
 green "Authorized" label, secrets encrypted at rest, refresh before expiry, one
-retry after a 401), built on the conformance suite's OAuth client
-(`conformance/client.py`) rather than a second one, and it shows every HTTP
+retry after a 401), built on the project's OAuth client library
+(`oauth_client/client.py`) rather than a second one, and it shows every HTTP
 exchange it makes with the RFC section that governs it.
 
   lessons.py     each kind of step: its title, RFC sections, and what it proves

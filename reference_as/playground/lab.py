@@ -12,7 +12,7 @@ already considers expired while the client does not). A test may put a middlewar
 import os
 from pathlib import Path
 
-from conformance.http import Exchange, Recorder, RecordingSession
+from oauth_client.http import Exchange, Recorder, RecordingSession
 
 from ..app import make_app
 from ..clients import ClientService

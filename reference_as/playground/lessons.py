@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from conformance.client import Endpoints, same_endpoint
-from conformance.http import Exchange
+from oauth_client.client import Endpoints, same_endpoint
+from oauth_client.http import Exchange
 
 from ..errors import ERRORS
 from ..policy.rfc8628_device import GRANT_TYPE as DEVICE_GRANT

@@ -17,7 +17,7 @@ numbered in order of appearance, the same value always the same name.
 
 import re
 
-from conformance.masking import CREDENTIAL_FIELDS
+from oauth_client.masking import CREDENTIAL_FIELDS
 
 from ..trace import mask
 

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
 from urllib.parse import parse_qsl, quote_plus, urlsplit
 
-from conformance.http import Exchange
+from oauth_client.http import Exchange
 
 from .. import client_auth
 from ..errors import OAuthError

@@ -1,9 +1,9 @@
 """The flows the playground runs, each recorded as a list of steps.
 
 Every flow goes through the conformance suite's OAuth client
-(`conformance/client.py`: fresh state and PKCE S256 per request, the state and
+(`oauth_client/client.py`: fresh state and PKCE S256 per request, the state and
 `iss` checked on return, refresh shortly before expiry, one retry after a 401)
-over a recording session (`conformance/http.py`), so what the page shows is
+over a recording session (`oauth_client/http.py`), so what the page shows is
 exactly what was sent. A flow is a *run*: its title, its steps, its outcome.
 Authorize and Client credentials start a new walk-through; the buttons after
 them (call the resource, refresh, revoke, introspect) add runs to it.
@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 
 import requests
 
-from conformance import client as oauth
-from conformance.client import REFRESH_MARGIN, AuthorizationRequest, Endpoints, OAuthClient, TokenSet
-from conformance.http import Exchange, Recorder, RecordingSession
-from conformance.target import GRANT_TYPES, ClientConfig
+from oauth_client import client as oauth
+from oauth_client.client import REFRESH_MARGIN, AuthorizationRequest, Endpoints, OAuthClient, TokenSet
+from oauth_client.config import GRANT_TYPES, ClientConfig
+from oauth_client.http import Exchange, Recorder, RecordingSession
 
 from ..policy.rfc8628_device import GRANT_TYPE as DEVICE_GRANT
 from . import lessons, oidc, trust

@@ -34,8 +34,8 @@ from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit
 
 import requests
 
+from .config import ClientConfig
 from .masking import mask
-from .target import ClientConfig
 
 REFRESH_MARGIN = 60  # seconds before expiry at which the access token is refreshed
 
