@@ -195,7 +195,7 @@ PARTS = {
     "es256": (f"our token endpoint, {WORKERS} workers, ES256", lambda filled: flows.token_endpoint(WORKERS, "ES256")),
     "eddsa": (f"our token endpoint, {WORKERS} workers, EdDSA", lambda filled: flows.token_endpoint(WORKERS, "EdDSA")),
     "peers": ("peers: Authlib, oidc-provider", lambda filled: peers.all_peers(WORKERS)),
-    "scale": (f"scale: {scale.LIVE_TOKENS:,} live tokens (filling, then measuring)", at_scale),
+    "scale": (f"scale: {scale.LIVE_GRANTS:,} live grants (filling, then measuring)", at_scale),
 }
 
 

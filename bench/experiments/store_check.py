@@ -2,7 +2,7 @@
 
 Before the server writes to its store it runs `PRAGMA quick_check` (read-only, every
 page: reference_as/store/sqlite_file.py). Here on the scale bench's store of a
-million live access tokens (bench/scale.py `fill`): the check alone, three times
+million live grants (bench/scale.py `fill`): the check alone, three times
 with the file in the page cache, then once from disk (the page cache dropped
 through /proc/sys/vm/drop_caches, which needs root; skipped otherwise), and the
 whole opening of the store (the checks, the migrations runner) with the file cached.
@@ -41,7 +41,9 @@ def main() -> None:
         filled = fill(ours)
         ours.close()
         path = ours.db_path
-        print(f"store: {filled['live_tokens']:,} access tokens, {os.path.getsize(path) / 1e6:.0f} MB")
+        print(
+            f"store: {filled['live_grants']:,} grants with a refresh token each, {os.path.getsize(path) / 1e6:.0f} MB"
+        )
         print("quick_check, file in the page cache:", ", ".join(f"{quick_check_ms(path):.0f} ms" for _ in range(3)))
         if os.access(DROP_CACHES, os.W_OK):
             os.sync()
