@@ -38,6 +38,7 @@ from reference_as.clock import SystemClock
 from reference_as.config import Settings
 from reference_as.keys import Keyring
 from reference_as.policy import rfc7636_pkce, secrets
+from reference_as.resources import Resources
 from reference_as.secret_box import SecretBox, decode_key
 from reference_as.store import SQLiteStore
 from reference_as.store.records import CONFIDENTIAL, AuthorizationCode, Grant, RefreshToken, User
@@ -167,12 +168,21 @@ class Ours:
         """`count` access tokens of the resource owner for `bench-code`, each naming a live
         grant, minted by the server's own TokenIssuer as a code exchange would have."""
         issuer, now, grant = (
-            TokenIssuer(self.settings, self.store, self.keyring, self.clock),
+            TokenIssuer(
+                self.settings, self.store, self.keyring, self.clock, Resources(self.store, self.settings, self.clock)
+            ),
             self.clock.now(),
             self._grant(),
         )
         return [
-            issuer._access_token(self.code_client.client_id, grant, self.settings.scopes, now, now + 3600)
+            issuer._access_token(
+                self.code_client.client_id,
+                grant,
+                self.settings.scopes,
+                self.settings.resource_audience,
+                now,
+                now + 3600,
+            )
             for _ in range(count)
         ]
 

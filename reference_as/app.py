@@ -26,7 +26,7 @@ from .access_tokens import AccessTokenValidator
 from .admin.pages import AdminPages
 from .clients import ClientService
 from .clock import Clock, SystemClock
-from .config import Settings
+from .config import OFF, Settings
 from .endpoints.authorize import AuthorizationEndpoint
 from .endpoints.device_authorization import DeviceAuthorizationEndpoint
 from .endpoints.device_verification import DeviceVerificationPage
@@ -34,7 +34,9 @@ from .endpoints.discovery import OPENID_CONFIGURATION, WELL_KNOWN, JwksEndpoint,
 from .endpoints.end_session import EndSessionEndpoint
 from .endpoints.login import LoginPages
 from .endpoints.protocol import FormEndpoint
-from .endpoints.resource import ProtectedResource, me
+from .endpoints.registration import PATH as REGISTRATION
+from .endpoints.registration import Registrations
+from .endpoints.resource import ProtectedResource, ResourceMetadataEndpoint, me
 from .endpoints.static import StaticFile
 from .endpoints.token import TokenEndpoint
 from .endpoints.userinfo import userinfo
@@ -42,9 +44,13 @@ from .errors import OAuthError, render
 from .form import check_query
 from .id_token_hints import IdTokenHints
 from .keys import Keyring
+from .metadata_documents import MetadataDocuments
+from .outbound import Fetcher, Limits
 from .pages import page, redirect
+from .policy import rfc9728_resource_metadata as rfc9728
 from .policy.oidc_core_scopes import OPENID
 from .policy.rfc6749_clients import GRANT_TYPES
+from .resources import Resources
 from .routes import Route, canonical_path, find, request_path
 from .secret_box import SecretBox, load_box
 from .sessions import Sessions
@@ -140,17 +146,24 @@ def make_app(
     box = box or secret_box(settings, store)
     keyring = Keyring(store, box, clock, settings)
     keyring.ensure_active()
-    access_tokens = AccessTokenValidator(settings, store, keyring, clock)
+    resources = Resources(store, settings, clock)
+    access_tokens = AccessTokenValidator(settings, store, keyring, clock, resources)
     validator = Validator(store, settings, clock, access_tokens)
-    oauthlib = server.OAuthlibEndpoints(validator, TokenIssuer(settings, store, keyring, clock), settings)
+    oauthlib = server.OAuthlibEndpoints(validator, TokenIssuer(settings, store, keyring, clock, resources), settings)
     sessions = Sessions(store, clock, settings, box.derive_key("reference-as session cookie"))
     users = UserService(store, settings, clock)
     pages = LoginPages(store, users, sessions, settings, clock)
+    clients = ClientService(store, settings, clock)
+    documents = MetadataDocuments(clients, Fetcher(Limits.from_settings(settings), clock), settings)
     grant_types, limit = GRANT_TYPES, settings.max_body_bytes
     read, form, both = ("GET", "HEAD"), ("POST",), ("GET", "HEAD", "POST")
     hints = IdTokenHints(settings, keyring)
-    authorization = AuthorizationEndpoint(oauthlib.authorization, store, sessions, settings, clock, hints)
-    published = MetadataEndpoint(metadata(settings, grant_types))
+    authorization = AuthorizationEndpoint(
+        oauthlib.authorization, store, sessions, settings, clock, hints, resources, documents
+    )
+    published = MetadataEndpoint(metadata(settings, grant_types), resources)
+    sample = settings.sample_resource
+    sample_metadata = rfc9728.document(sample, settings.issuer, settings.scopes, "reference-as sample resource")
     routes = {
         WELL_KNOWN: Route(published, read),
         OPENID_CONFIGURATION: Route(published, read),  # the same document (OIDC Discovery §4)
@@ -163,8 +176,19 @@ def make_app(
             DeviceAuthorizationEndpoint(oauthlib.device_grant, store, settings, clock), form
         ),
         "/device": Route(DeviceVerificationPage(store, sessions, settings, clock), both, html=True),
-        "/api/me": Route(ProtectedResource(access_tokens, settings.scope_prefix + "read", me(store)), read),
-        "/oauth2/userinfo": Route(ProtectedResource(access_tokens, OPENID, userinfo(store), limit), both),
+        "/api/me": Route(
+            ProtectedResource(
+                access_tokens, settings.scope_prefix + "read", me(store), sample, rfc9728.metadata_url(sample)
+            ),
+            read,
+        ),
+        rfc9728.metadata_path(sample): Route(ResourceMetadataEndpoint(sample_metadata), read),
+        # OIDC Core §5.3: UserInfo is the authorization server's own resource, for tokens
+        # of the default audience.
+        "/oauth2/userinfo": Route(
+            ProtectedResource(access_tokens, OPENID, userinfo(store), settings.resource_audience, None, limit),
+            both,
+        ),
         "/oauth2/logout": Route(EndSessionEndpoint(store, sessions, settings, hints), both, html=True),
         "/login": Route(pages.login, both, html=True, runs_long=True),
         "/logout": Route(pages.logout, both, html=True),
@@ -172,15 +196,7 @@ def make_app(
         "/account/revoke": Route(pages.revoke_access, form, html=True),
         "/admin": Route(lambda request: redirect("/admin/"), read),
         "/admin/": Route(
-            AdminPages(
-                store,
-                ClientService(store, settings, clock),
-                keyring,
-                sessions,
-                settings,
-                ShownOnce(store, box, clock),
-                users,
-            ),
+            AdminPages(store, clients, resources, keyring, sessions, settings, ShownOnce(store, box, clock), users),
             both,
             html=True,
             runs_long=True,
@@ -190,4 +206,8 @@ def make_app(
         "/static/style.css": Route(StaticFile("style.css", "text/css"), read),
         "/static/copy.js": Route(StaticFile("copy.js", "text/javascript"), read),
     }
+    if settings.registration_policy != OFF:
+        registrations = Registrations(clients, store, settings, clock)
+        routes[REGISTRATION] = Route(registrations.register, form)
+        routes[REGISTRATION + "/"] = Route(registrations.configure, ("GET", "HEAD", "PUT", "DELETE"))
     return App(settings, routes, tracer)

@@ -21,6 +21,9 @@ from .keys import Keyring
 from .policy.rfc6749_clients import CLIENT_TYPES, DEVICE_CODE, GRANT_TYPES
 from .policy.rfc7662_introspection import PERMISSIONS
 from .purge import purge
+from .registration_tokens import RegistrationTokens
+from .registration_tokens import describe as describe_registration_token
+from .resources import InvalidResource, Resources
 from .secret_box import SecretKeyError
 from .serve import ServeError
 from .settings_doc import flag_help
@@ -53,6 +56,8 @@ class Context:
         self.clock = SystemClock()
         self.clients = ClientService(self.store, self.settings, self.clock)
         self.users = UserService(self.store, self.settings, self.clock)
+        self.resources = Resources(self.store, self.settings, self.clock)
+        self.registration_tokens = RegistrationTokens(self.store, self.clock)
 
     def keyring(self) -> Keyring:
         """The signing keys, under a master key checked to open them (SecretKeyError if not)."""
@@ -74,6 +79,7 @@ def _client_text(client: dict, secret: str | None = None) -> str:
         f"name:          {client['name']}",
         f"type:          {client['type']}",
         f"status:        {client['status']}",
+        f"origin:        {client['origin_text']}",
         f"grant types:   {' '.join(client['grant_types'])}",
         f"scopes:        {' '.join(client['scopes'])} (default: {' '.join(client['default_scopes'])})",
         f"redirect URIs: {' '.join(client['redirect_uris']) or '-'}",
@@ -147,8 +153,10 @@ def cmd_clients_create(ctx: Context) -> None:
 
 def cmd_clients_list(ctx: Context) -> None:
     clients = [describe(c) for c in ctx.clients.list()]
-    rows = [f"{c['client_id']:<24} {c['status']:<7} {c['type']:<13} {c['name']}" for c in clients]
-    ctx.emit(clients, "\n".join([f"{'CLIENT_ID':<24} {'STATUS':<7} {'TYPE':<13} NAME", *rows]))
+    rows = [
+        f"{c['client_id']:<24} {c['status']:<7} {c['type']:<13} {c['origin_text']:<18} {c['name']}" for c in clients
+    ]
+    ctx.emit(clients, "\n".join([f"{'CLIENT_ID':<24} {'STATUS':<7} {'TYPE':<13} {'ORIGIN':<18} NAME", *rows]))
 
 
 def cmd_clients_show(ctx: Context) -> None:
@@ -299,6 +307,65 @@ def cmd_keys_rotate(ctx: Context) -> None:
             f"the current key signs until then and stays published {settings.access_token_ttl} s more"
         )
     ctx.emit(rows, note + "\n" + _keys_table(rows))
+
+
+# -- resources (RFC 8707) and initial access tokens (RFC 7591 §3) ------------------------
+
+
+def _resource_rows(ctx: Context) -> list[dict]:
+    registered = {r.uri for r in ctx.store.list_resources()}
+    return [
+        {"uri": uri, "scopes": list(scopes), "registered": uri in registered}
+        for uri, scopes in ctx.resources.known().items()
+    ]
+
+
+def _resources_table(rows: list[dict]) -> str:
+    lines = [f"{'RESOURCE':<48} {'FROM':<13} SCOPES"]
+    for r in rows:
+        lines.append(f"{r['uri']:<48} {'registered' if r['registered'] else 'settings':<13} {' '.join(r['scopes'])}")
+    return "\n".join(lines)
+
+
+def cmd_resources_add(ctx: Context) -> None:
+    resource = ctx.resources.add(ctx.args.uri, tuple(ctx.args.scope or ()))
+    ctx.emit(
+        {"uri": resource.uri, "scopes": list(resource.scopes), "registered": True},
+        f"{resource.uri}: tokens may be asked for it, with {' '.join(resource.scopes)}",
+    )
+
+
+def cmd_resources_list(ctx: Context) -> None:
+    rows = _resource_rows(ctx)
+    ctx.emit(rows, _resources_table(rows))
+
+
+def cmd_resources_delete(ctx: Context) -> None:
+    ctx.resources.delete(ctx.args.uri)
+    ctx.emit({"uri": ctx.args.uri, "deleted": True}, f"{ctx.args.uri}: deleted; its tokens are no longer introspected")
+
+
+def cmd_registration_token_create(ctx: Context) -> None:
+    token, value = ctx.registration_tokens.create(ctx.args.expires_in)
+    ctx.emit(
+        {**describe_registration_token(token), "token": value},
+        f"initial access token: {value}\n"
+        f"               (shown this once; valid until {_date(token.expires_at)}, for any number of registrations)\n"
+        f"register with: curl -H 'Authorization: Bearer {value}' -H 'Content-Type: application/json' "
+        f'-d \'{{"redirect_uris": ["https://app.example/cb"]}}\' {ctx.settings.issuer.rstrip("/")}/oauth2/register',
+    )
+
+
+def cmd_registration_token_list(ctx: Context) -> None:
+    rows = [describe_registration_token(t) for t in ctx.registration_tokens.list()]
+    lines = [f"{'ID':<14} {'TOKEN':<7} {'CREATED':<23} EXPIRES"]
+    lines += [f"{r['id']:<14} {r['token']:<7} {_date(r['created_at']):<23} {_date(r['expires_at'])}" for r in rows]
+    ctx.emit(rows, "\n".join(lines))
+
+
+def cmd_registration_token_revoke(ctx: Context) -> None:
+    ctx.registration_tokens.revoke(ctx.args.id)
+    ctx.emit({"id": ctx.args.id, "revoked": True}, f"{ctx.args.id}: revoked")
 
 
 # -- purge ------------------------------------------------------------------------------
@@ -505,6 +572,31 @@ def parser() -> argparse.ArgumentParser:
     )
     rotate.set_defaults(handler=cmd_keys_rotate)
 
+    resources = commands.add_parser("resources", help="protected resources tokens may be asked for (RFC 8707)")
+    resources = resources.add_subparsers(dest="action", required=True)
+    add = resources.add_parser("add", parents=[common], help="register a resource URI")
+    add.add_argument("uri", help="the resource's identifier, an absolute URI without fragment")
+    add.add_argument("--scope", action="append", help="a scope it accepts, repeat for several (default: every scope)")
+    add.set_defaults(handler=cmd_resources_add)
+    resources.add_parser("list", parents=[common], help="list resources").set_defaults(handler=cmd_resources_list)
+    delete = resources.add_parser("delete", parents=[common], help="delete a registered resource")
+    delete.add_argument("uri")
+    delete.set_defaults(handler=cmd_resources_delete)
+
+    tokens = commands.add_parser("registration-token", help="initial access tokens for registration (RFC 7591 §3)")
+    tokens = tokens.add_subparsers(dest="action", required=True)
+    create_token = tokens.add_parser("create", parents=[common], help="make one; prints it once")
+    create_token.add_argument(
+        "--expires-in", type=int, default=24 * 3600, help="seconds it stays valid (default: %(default)s)"
+    )
+    create_token.set_defaults(handler=cmd_registration_token_create)
+    tokens.add_parser("list", parents=[common], help="list them (masked)").set_defaults(
+        handler=cmd_registration_token_list
+    )
+    revoke_token = tokens.add_parser("revoke", parents=[common], help="revoke one by its id")
+    revoke_token.add_argument("id")
+    revoke_token.set_defaults(handler=cmd_registration_token_revoke)
+
     commands.add_parser("purge", parents=[common], help="delete expired codes, tokens and sessions").set_defaults(
         handler=cmd_purge
     )
@@ -551,6 +643,7 @@ def main(argv: list[str] | None = None) -> int:
         StoreError,
         UserError,
         ServeError,
+        InvalidResource,
         ValueError,
     ) as error:
         print(f"reference-as: {error}", file=sys.stderr)

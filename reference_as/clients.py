@@ -2,23 +2,30 @@
 
 Create, list, show, edit, pause, resume, delete and rotate a secret. The CLI
 and the admin screens both call this module, so each rule lives once (the rules
-themselves are in `policy/rfc6749_clients.py`).
+themselves are in `policy/rfc6749_clients.py`). Clients that arrive
+unannounced are saved here too, under the same rules: one that registers
+itself (RFC 7591, `register` and `reregister`) and one named by the URL of its
+metadata document (`adopt`). Each client keeps its `origin`.
 
 A confidential client's secret is 256-bit random, returned in clear only by
 `create` and `rotate_secret`, and stored as a hash (see `policy/secrets.py`).
 """
 
 import dataclasses
+import json
 import secrets as random
 
 from .clock import Clock
 from .config import Settings
 from .policy import rfc6749_clients as rules
 from .policy import secrets
+from .policy.rfc7591_registration import Registration
 from .store import DuplicateClient, Store
-from .store.records import ACTIVE, CONFIDENTIAL, PAUSED, Client
+from .store.records import ACTIVE, ADMIN, CONFIDENTIAL, METADATA_DOCUMENT, PAUSED, RFC7591, Client
 
 InvalidClientSettings = rules.InvalidClientSettings
+# How `describe` names each origin.
+ORIGINS = {ADMIN: "administrator", RFC7591: "RFC 7591", METADATA_DOCUMENT: "metadata document"}
 
 
 class ClientNotFound(LookupError):
@@ -44,12 +51,17 @@ class ClientService:
         permissions: tuple[str, ...] = (),
         default_scopes: tuple[str, ...] | None = None,
         post_logout_redirect_uris: tuple[str, ...] = (),
+        origin: str = ADMIN,
+        metadata: dict | None = None,
+        registration_token_hash: str | None = None,
     ) -> tuple[Client, str | None]:
         """A new client and, for a confidential one, its secret (shown this once).
         `default_scopes` unset: the lowest of its scopes (least privilege)."""
         # Hex, 96 random bits: never starts with '-', which a command line would take for an option.
+        # (Nor with https://, which is how a metadata document's URL is told apart.)
         client_id = client_id or random.token_hex(12)
-        rules.check_client_id(client_id)
+        if origin != METADATA_DOCUMENT:  # whose client_id is its URL, checked by its own rules
+            rules.check_client_id(client_id)
         rules.check_type_and_grants(client_type, grant_types)
         rules.check_permissions(tuple(permissions), client_type)
         self._check_editable(name, grant_types, scopes, redirect_uris)
@@ -72,12 +84,73 @@ class ClientService:
             permissions=tuple(permissions),
             default_scopes=default_scopes,
             post_logout_redirect_uris=tuple(post_logout_redirect_uris),
+            origin=origin,
+            metadata=json.dumps(metadata) if metadata is not None else None,
+            registration_token_hash=registration_token_hash,
         )
         try:
             self.store.add_client(client)
         except DuplicateClient:
             raise InvalidClientSettings(f"client_id: {client_id!r} is taken") from None
         return client, secret
+
+    # -- clients that arrive unannounced ------------------------------------------------
+
+    def register(self, registration: Registration) -> tuple[Client, str | None, str]:
+        """RFC 7591 §3.2.1: a client that registered itself, its secret (confidential
+        clients only) and its registration access token (RFC 7592 §3), both shown
+        this once and kept as hashes."""
+        access_token = secrets.new_secret()
+        hashed = secrets.hash_secret(access_token)
+        client, secret = self._create_from(registration, RFC7591, registration_token_hash=hashed)
+        return client, secret, access_token
+
+    def reregister(self, client: Client, registration: Registration) -> Client:
+        """RFC 7592 §2.2: the client's metadata replaced whole by what it sent again.
+        Its type stays: a public client cannot become confidential or back."""
+        if registration.client_type != client.client_type:
+            raise InvalidClientSettings("token_endpoint_auth_method: a registered client keeps its type")
+        return self._replace_registration(client, registration)
+
+    def adopt(self, url: str, registration: Registration) -> Client:
+        """The client a metadata document describes, made or brought up to date (name,
+        grants, scopes, redirect URIs: the document's), keeping its status."""
+        client = self.store.get_client(url)
+        if client is None:
+            return self._create_from(registration, METADATA_DOCUMENT, client_id=url)[0]
+        return self._replace_registration(client, registration)
+
+    def _create_from(self, registration: Registration, origin: str, **more) -> tuple[Client, str | None]:
+        return self.create(
+            name=registration.name,
+            client_type=registration.client_type,
+            grant_types=registration.grant_types,
+            scopes=registration.scopes,
+            redirect_uris=registration.redirect_uris,
+            origin=origin,
+            metadata=registration.metadata,
+            **more,
+        )
+
+    def check(self, registration: Registration) -> None:
+        """The rules every client obeys, for a client described but not saved yet."""
+        rules.check_type_and_grants(registration.client_type, registration.grant_types)
+        self._check_editable(
+            registration.name, registration.grant_types, registration.scopes, registration.redirect_uris
+        )
+
+    def _replace_registration(self, client: Client, registration: Registration) -> Client:
+        self.check(registration)
+        changed = dataclasses.replace(
+            client,
+            name=registration.name,
+            grant_types=registration.grant_types,
+            scopes=registration.scopes,
+            redirect_uris=registration.redirect_uris,
+            metadata=json.dumps(registration.metadata),
+        )
+        defaults = tuple(scope for scope in client.default_scopes if scope in changed.scopes)
+        return self._save(dataclasses.replace(changed, default_scopes=self._defaults(defaults, changed.scopes)))
 
     def list(self) -> list[Client]:
         return self.store.list_clients()
@@ -178,6 +251,8 @@ def describe(client: Client) -> dict:
         "post_logout_redirect_uris": list(client.post_logout_redirect_uris),
         "permissions": list(client.permissions),
         "client_secret": secrets.mask(client.secret_hint) if client.is_confidential else None,
+        "origin": client.origin,
+        "origin_text": ORIGINS[client.origin],
         "created_at": client.created_at,
         "updated_at": client.updated_at,
         "last_used_at": client.last_used_at,

@@ -18,8 +18,11 @@ from urllib.parse import urlsplit
 from .jose.algorithms import ALGORITHMS
 from .policy import oidc_core_scopes
 from .policy.rfc6749_clients import LOOPBACK_HOSTS
+from .policy.rfc8707_resources import InvalidTarget, check_uri
 
 ENV_PREFIX = "REFERENCE_AS_"
+# `registration`: RFC 7591 §3 lets the server require an initial access token, or refuse registration.
+OPEN, TOKEN, OFF = "open", "token", "off"
 DEFAULT_CONFIG_FILE = "reference-as.toml"
 
 
@@ -52,8 +55,12 @@ class Settings:
     access_token_ttl: int = 3600
     """Seconds an access token lives."""
     audience: str = ""
-    """The access tokens' `aud` (RFC 9068 §3). Empty: `<issuer>/api`, the sample protected resource
-    served beside the authorization server."""
+    """The `aud` of access tokens asked for no particular resource (RFC 9068 §3, RFC 8707 §2). Empty:
+    `<issuer>/api`, the sample protected resource served beside the authorization server."""
+    # RFC 8707 §2: a client names the resource a token is for; the server knows which.
+    resources: tuple[str, ...] = ()
+    """Resource URIs tokens may be asked for (RFC 8707), each accepting every scope, besides those of
+    `reference-as resources add` and the sample resource `<issuer>/api`."""
     # RFC 7518 §3.1: RS256 is the algorithm every JWT library supports.
     signing_alg: str = "RS256"
     """The access tokens' signing algorithm: RS256, ES256 or EdDSA."""
@@ -141,6 +148,41 @@ class Settings:
     """TEST ONLY: approve every authorization request (and every user code opened at /device) as this
     user, no sign-in, no consent. Empty: off."""
 
+    # Clients that arrive unannounced (RFC 7591, Client ID Metadata Documents).
+    registration: str = ""
+    """Who may register a client at /oauth2/register (RFC 7591): `open` (anyone), `token` (an initial
+    access token of `reference-as registration-token create`), `off`. Empty: open on a loopback issuer,
+    token otherwise."""
+    registrable_scopes: tuple[str, ...] = ()
+    """Scopes a client that registers itself (or is named by a metadata document) may be allowed.
+    Empty: the lower half of the server's levels, never the highest (with the default levels,
+    api:read and api:write), and OpenID Connect's scopes."""
+    registrations_per_hour: int = 20
+    """Registrations accepted from one address per hour; more are answered 429 (0: no limit)."""
+    unused_client_ttl: int = 30 * 24 * 3600
+    """Seconds after which a client that registered itself, or came by its metadata document, and was
+    given no token since is deleted by the purge."""
+    metadata_documents: bool = True
+    """Accept an https URL as client_id and read the client's metadata from it (OAuth Client ID Metadata
+    Document)."""
+
+    # Outbound fetches (reference_as/outbound.py): what the server reads from URLs others give it.
+    outbound_allow_loopback_http: bool = False
+    """Also fetch http URLs on loopback addresses (tests and local development; https otherwise)."""
+    outbound_allow_private_addresses: bool = False
+    """Also fetch from special-use addresses (RFC 6890: private, link-local, loopback; the SSRF caution
+    of the Client ID Metadata Document draft). Loopback is allowed anyway when `host` is loopback."""
+    outbound_timeout: int = 5
+    """Seconds an outbound fetch may take in all, connecting and reading."""
+    outbound_max_bytes: int = 5 * 1024
+    """The largest document an outbound fetch reads, in bytes."""
+    outbound_cache_seconds: int = 3600
+    """The longest a fetched document is reused, whatever its Cache-Control says."""
+    outbound_cache_entries: int = 1000
+    """How many fetched documents each server process keeps."""
+    outbound_ca_file: str = ""
+    """A PEM file of CA certificates trusted for outbound https fetches. Empty: the system's."""
+
     seed_routes: bool = True
     """Also serve the seed's route style, /index.php?module=OAuth2&action=token, beside /oauth2/token."""
     max_body_bytes: int = 64 * 1024
@@ -163,8 +205,27 @@ class Settings:
         return tuple(self.scope_prefix + level for level in self.scope_levels) + oidc_core_scopes.SCOPES
 
     @property
+    def sample_resource(self) -> str:
+        """The resource identifier of `/api/me` (RFC 9728 §1.2), its metadata's `resource`."""
+        return self.issuer.rstrip("/") + "/api"
+
+    @property
     def resource_audience(self) -> str:
-        return self.audience or self.issuer.rstrip("/") + "/api"
+        """The `aud` of a token asked for no resource (RFC 8707 §2)."""
+        return self.audience or self.sample_resource
+
+    @property
+    def registration_policy(self) -> str:
+        if self.registration:
+            return self.registration
+        return OPEN if urlsplit(self.issuer).hostname in LOOPBACK_HOSTS else TOKEN
+
+    @property
+    def registrable(self) -> tuple[str, ...]:
+        """The scopes of `registrable_scopes`, or the lower half of the server's levels and
+        OpenID Connect's scopes (which name the person, not an API)."""
+        levels = self.scopes[: len(self.scope_levels)]
+        return self.registrable_scopes or levels[: max(1, len(levels) // 2)] + oidc_core_scopes.SCOPES
 
 
 FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
@@ -248,6 +309,12 @@ LIMITS = {
     "purge_grace": (0, 366 * DAY),
     "purge_interval": (1, DAY),
     "max_body_bytes": (1024, 16 * 2**20),
+    "unused_client_ttl": (MINUTE, 5 * 366 * DAY),
+    "outbound_timeout": (1, MINUTE),
+    "outbound_max_bytes": (1024, 2**20),
+    "outbound_cache_seconds": (0, DAY),
+    "outbound_cache_entries": (0, 100_000),
+    "registrations_per_hour": (0, 1_000_000),  # 0: no limit
     # RFC 8628 §3.2: the device code's lifetime and the polling interval.
     "device_code_ttl": (MINUTE, DAY),
     "device_poll_interval": (1, MINUTE),
@@ -277,6 +344,16 @@ def check(settings: Settings) -> None:
         raise ConfigError(f"signing_alg {settings.signing_alg!r}: choose {', '.join(ALGORITHMS)}")
     if not settings.scope_levels:
         raise ConfigError("scope_levels must name at least one scope")
+    if settings.registration not in ("", OPEN, TOKEN, OFF):
+        raise ConfigError(f"registration {settings.registration!r}: choose {OPEN}, {TOKEN} or {OFF}")
+    for uri in settings.resources:
+        try:
+            check_uri(uri)
+        except InvalidTarget as error:
+            raise ConfigError(f"resources: {error}") from None
+    for scope in settings.registrable_scopes:
+        if scope not in settings.scopes:
+            raise ConfigError(f"registrable_scopes: {scope!r} is not one of {', '.join(settings.scopes)}")
     if settings.auto_approve_user and not (
         ipaddress.ip_address(settings.host).is_loopback and urlsplit(settings.issuer).hostname in LOOPBACK_HOSTS
     ):

@@ -56,6 +56,11 @@ ERRORS = {
     "registration_not_supported": ErrorCode(400, "OIDC Core §3.1.2.6", "The registration parameter is not supported."),
     # RFC 7009 §2.2.1
     "unsupported_token_type": ErrorCode(400, "RFC 7009 §2.2.1", "The token type is not supported."),
+    # RFC 8707 §2, authorization and token endpoints
+    "invalid_target": ErrorCode(400, "RFC 8707 §2", "The requested resource is invalid, unknown or not allowed."),
+    # RFC 7591 §3.2.2, client registration
+    "invalid_redirect_uri": ErrorCode(400, "RFC 7591 §3.2.2", "A redirect URI of the registration is not allowed."),
+    "invalid_client_metadata": ErrorCode(400, "RFC 7591 §3.2.2", "A field of the client metadata is not allowed."),
 }
 
 BASIC_CHALLENGE = 'Basic realm="reference-as", charset="UTF-8"'
@@ -82,15 +87,20 @@ def render(error: OAuthError) -> Response:
     return json_response(body.encode(), error.status, headers)
 
 
-def bearer_challenge(realm: str, error: OAuthError | None = None, scope: str | None = None) -> str:
+def bearer_challenge(
+    realm: str, error: OAuthError | None = None, scope: str | None = None, resource_metadata: str | None = None
+) -> str:
     """RFC 6750 §3: `WWW-Authenticate: Bearer realm=..., error=..., error_description=..., scope=...`.
     With no error (the request carried no token at all) only the realm (RFC6750-3 SHOULD NOT
-    include an error code then)."""
+    include an error code then). RFC 9728 §5.1: `resource_metadata`, where the resource's
+    metadata is."""
     params = [("realm", realm)]
     if error is not None:
         params += [("error", error.error), ("error_description", _challenge_text(error.description))]
     if scope:
         params.append(("scope", scope))
+    if resource_metadata:
+        params.append(("resource_metadata", resource_metadata))
     return "Bearer " + ", ".join(f'{name}="{value}"' for name, value in params)
 
 

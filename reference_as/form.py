@@ -33,9 +33,23 @@ def check_query(request: Request) -> None:
 
 def read_form(request: Request, max_bytes: int) -> dict[str, str]:
     """The body parameters of a POST, or OAuthError `invalid_request`."""
+    return unique(read_pairs(request, max_bytes))
+
+
+def read_form_and_repeats(request: Request, max_bytes: int, repeatable: str) -> tuple[dict[str, str], list[str]]:
+    """`read_form`, but the parameter `repeatable` may come several times (RFC 8707 §2's
+    `resource`): (the other parameters, its non-empty values in order)."""
+    pairs = read_pairs(request, max_bytes)
+    values = [value for name, value in pairs if name == repeatable and value]
+    return unique([(name, value) for name, value in pairs if name != repeatable]), values
+
+
+def unique(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """RFC6749-3.2 MUST NOT (a repeated parameter: `invalid_request`) and MUST (one
+    without a value is omitted): the parameters as a dict."""
     params: dict[str, str] = {}
     seen: set[str] = set()
-    for name, value in read_pairs(request, max_bytes):
+    for name, value in pairs:
         if name in seen:
             raise OAuthError("invalid_request", f"The parameter {name!r} is repeated.")
         seen.add(name)

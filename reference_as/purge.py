@@ -4,7 +4,10 @@ Codes, refresh tokens, grants and the revocation list are kept `purge_grace`
 seconds past their expiry (a replay of an expired code is still recognised and
 answered by revoking its grant during that time), then deleted. A grant
 expires with the last token it issued, so a revoked grant is remembered as
-long as any token of it could still be presented. `reference-as purge` runs it once; the server
+long as any token of it could still be presented. Clients that arrived
+unannounced (RFC 7591, metadata documents) and were given no token for
+`unused_client_ttl` seconds are deleted too, each by name in the log: anyone
+may make such a client, so they must not pile up. `reference-as purge` runs it once; the server
 runs it every `purge_interval` seconds in a background thread of each worker
 (running it twice at once is harmless: each delete is one transaction). Each
 purge logs, at INFO, how many rows of each kind it deleted (counts only, never
@@ -20,6 +23,10 @@ from .clock import Clock
 from .config import Settings
 from .policy import login_throttle
 from .store import PurgeCutoffs, Store
+from .store.records import METADATA_DOCUMENT, RFC7591
+from .trace import printable
+
+UNANNOUNCED = (RFC7591, METADATA_DOCUMENT)
 
 log = logging.getLogger("reference_as.purge")
 
@@ -36,6 +43,14 @@ def purge(store: Store, settings: Settings, clock: Clock) -> dict[str, int]:
             failures_before=now - login_throttle.FORGET_AFTER,
         )
     )
+    unused = store.delete_unused_clients(UNANNOUNCED, now - settings.unused_client_ttl, now)
+    for client_id in unused:
+        log.info(
+            "deleted the client %s: it arrived unannounced and was given no token for %d s",
+            printable(client_id),
+            settings.unused_client_ttl,
+        )
+    counts = {**counts, "unused_clients": len(unused)}
     store.checkpoint()  # the deletes themselves may have filled the journal
     log.info("purge deleted: %s", ", ".join(f"{kind.replace('_', ' ')} {n}" for kind, n in counts.items()))
     return counts

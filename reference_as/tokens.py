@@ -41,6 +41,7 @@ from .jose import jws
 from .keys import Keyring
 from .policy import oidc_core_id_token, oidc_core_scopes, secrets
 from .policy import rfc9068_access_token as rfc9068
+from .resources import Resources
 from .store import Store
 from .store.records import AuthorizationCode, Client, DeviceAuthorization, Grant, RefreshToken
 
@@ -95,28 +96,34 @@ class PresentedRefreshToken:
 
 
 class TokenIssuer:
-    def __init__(self, settings: Settings, store: Store, keyring: Keyring, clock: Clock):
+    def __init__(self, settings: Settings, store: Store, keyring: Keyring, clock: Clock, resources: Resources):
         self.settings = settings
         self.store = store
         self.keyring = keyring
         self.clock = clock
+        self.resources = resources
 
     def create_token(self, request: Request, refresh_token: bool = False, **kwargs) -> dict:
         """The successful token response of RFC 6749 §5.1.
 
         `request.presented` is the code, device code or refresh token the request
         presented (None for client credentials): it names the resource owner and the grant.
+        The token is for the resources the request named (RFC 8707 §2, the token
+        endpoint's `extra_credentials`): within the grant's, or any known one for
+        client credentials; none named: the grant's, or the default audience.
         """
         client = request.client
         presented = getattr(request, "presented", None)
         grant = presented.grant if presented else None
         scopes = tuple(request.scopes or ())
+        named = (request.extra_credentials or {}).get("resources", [])
+        target = self.resources.target(named, scopes, grant.resources if grant else None)
         now = self.clock.now()
         # Nothing a grant yields outlives it (its absolute end, `grant_max_lifetime`).
         ends_at = grant.ends_at if grant else now + self.settings.access_token_ttl
         access_expires = min(now + self.settings.access_token_ttl, ends_at)
         response = {
-            "access_token": self._access_token(client.client_id, grant, scopes, now, access_expires),
+            "access_token": self._access_token(client.client_id, grant, scopes, target.audience, now, access_expires),
             "token_type": "Bearer",
             "expires_in": access_expires - now,
             # RFC6749-5.1: scope is REQUIRED when it differs from the request; always sent.
@@ -145,14 +152,21 @@ class TokenIssuer:
         return response
 
     def _access_token(
-        self, client_id: str, grant: Grant | None, scopes: tuple[str, ...], now: int, expires: int
+        self,
+        client_id: str,
+        grant: Grant | None,
+        scopes: tuple[str, ...],
+        audience: str | list[str],
+        now: int,
+        expires: int,
     ) -> str:
         """The signed JWT. RFC9068-2.2: sub is the resource owner; with no resource
-        owner (client credentials) it SHOULD identify the client."""
+        owner (client credentials) it SHOULD identify the client. RFC9068-3 / RFC8707-2:
+        `aud` is the resource (or resources) it is for."""
         kid, algorithm, private_key = self.keyring.signing_key()
         claims = rfc9068.claims(
             issuer=self.settings.issuer,
-            audience=self.settings.resource_audience,
+            audience=audience,
             subject=grant.user_id if grant else client_id,
             client_id=client_id,
             scopes=scopes,

@@ -112,9 +112,9 @@ class Validator(RequestValidator):
 
     def save_authorization_code(self, client_id, code, request, *args, **kwargs) -> None:
         """RFC6749-4.1.2: the code is stored by its hash, bound to client, redirect URI,
-        challenge, user and scope, and lives `code_ttl` seconds. OIDC-3.1.2.1: and to the
-        nonce of an OpenID Connect request, and the time the user signed in (`auth_time`,
-        given by the authorization endpoint with the user)."""
+        challenge, user, scope and resources (RFC 8707), and lives `code_ttl` seconds.
+        OIDC-3.1.2.1: and to the nonce of an OpenID Connect request, and the time the
+        user signed in (`auth_time`, given by the authorization endpoint with the user)."""
         now = self.clock.now()
         openid = oidc_core_scopes.is_authentication(request.scopes)
         self.store.add_code(
@@ -131,6 +131,7 @@ class Validator(RequestValidator):
                 expires_at=now + self.settings.code_ttl,
                 nonce=request.nonce if openid else None,
                 auth_time=request.auth_time,
+                resources=tuple(request.resources),  # RFC 8707: set by the authorization endpoint
             )
         )
 
@@ -152,16 +153,21 @@ class Validator(RequestValidator):
             raise OAuthError("invalid_grant", "The authorization code was used before; the tokens it gave are revoked.")
         if found.client_id != client.client_id or found.expires_at <= now:
             return False
-        request.presented = PresentedCode(found, self._new_grant(found, now, found.auth_time))
+        request.presented = PresentedCode(found, self._new_grant(found, now, found.auth_time, found.resources))
         request.scopes = rfc6749_scope.parse(found.scope)
         return True
 
     def _new_grant(
-        self, bound: AuthorizationCode | DeviceAuthorization, now: int, auth_time: int | None = None
+        self,
+        bound: AuthorizationCode | DeviceAuthorization,
+        now: int,
+        auth_time: int | None = None,
+        resources: tuple[str, ...] = (),
     ) -> Grant:
         """The grant a code (or an approved device code) will start when it is spent: its
         id, client, user and scope are the code's, its absolute end `grant_max_lifetime` from now;
-        `auth_time`: when the user signed in for it (an OpenID Connect code's, OIDC Core §2)."""
+        `auth_time`: when the user signed in for it (an OpenID Connect code's, OIDC Core §2);
+        `resources`: what its tokens are for (an authorization code's, RFC 8707)."""
         return Grant(
             grant_id=bound.grant_id,
             client_id=bound.client_id,
@@ -171,6 +177,7 @@ class Validator(RequestValidator):
             ends_at=now + self.settings.grant_max_lifetime,
             live_until=now,  # set when the tokens are issued
             auth_time=auth_time,
+            resources=resources,
         )
 
     def get_code_challenge(self, code, request) -> str | None:
@@ -285,7 +292,8 @@ class Validator(RequestValidator):
 
     def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs) -> bool:
         """RFC6749-3.3: refuse a scope the client is not allowed (invalid_scope)."""
-        problem = rfc6749_scope.problem(tuple(scopes), client.scopes, self.settings.one_scope_per_request)
+        allowed = oidc_core_scopes.allowed(client.scopes, client.grant_types)
+        problem = rfc6749_scope.problem(tuple(scopes), allowed, self.settings.one_scope_per_request)
         if problem:
             raise OAuthError("invalid_scope", problem)
         return True

@@ -130,3 +130,21 @@ def flow(web, alice):
 def grant(flow, web_client, web_secret):
     """A user's token response (access + refresh) for the confidential web client."""
     return flow.exchange(web_client, flow.code(web_client, scope="api:read api:write"), web_secret).json
+
+
+@pytest.fixture(scope="session")
+def test_ca(tmp_path_factory):
+    """A CA made for the run, and a certificate it signed for 127.0.0.1 (spec_tests/document_server.py)."""
+    from spec_tests.document_server import TestCA
+
+    return TestCA(tmp_path_factory.mktemp("ca"))
+
+
+@pytest.fixture(scope="module")
+def documents(test_ca):
+    """An https server on loopback serving what a test tells it, with `test_ca`'s certificate."""
+    from spec_tests.document_server import DocumentServer
+
+    server = DocumentServer(test_ca)
+    yield server
+    server.stop()

@@ -85,7 +85,8 @@ class Flow:
         """GET the authorization endpoint; returns the response (consent page, error page or redirect)."""
         from urllib.parse import urlencode
 
-        return self.web.get("/oauth2/authorize?" + urlencode(self.params(client, **overrides)), expect_errors=True)
+        query = urlencode(self.params(client, **overrides), doseq=True)  # a list repeats (RFC 8707 `resource`)
+        return self.web.get("/oauth2/authorize?" + query, expect_errors=True)
 
     def consent(self, page, decision="allow", remember=False):
         form = page.forms[0]

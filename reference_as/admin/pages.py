@@ -1,5 +1,13 @@
-"""`/admin/…`: clients (list, create, edit, pause, resume, rotate secret, delete), users'
-profile claims (OpenID Connect Core §5.1) and signing keys.
+"""`/admin/…`: clients (list, create, edit, pause, resume, rotate secret, delete), the
+protected resources tokens may be asked for (RFC 8707), users' profile claims
+(OpenID Connect Core §5.1) and signing keys.
+
+- Every client is listed with how it came to be (administrator, RFC 7591,
+  metadata document), and each can be paused or deleted; a metadata document's
+  client is not edited here (its document says what it is).
+- A client's pages are at `/admin/clients/<client_id>`; a client_id a path
+  segment cannot carry (a metadata document's URL) goes there as `!` and its
+  base64url (`client_path`), which no other client_id can look like.
 
 - Only signed-in users with the admin role; anyone else gets a 403 page, and
   someone not signed in goes to the login page and back.
@@ -16,6 +24,9 @@ profile claims (OpenID Connect Core §5.1) and signing keys.
   no referrer).
 """
 
+import base64
+import binascii
+
 from webob import Request, Response
 
 from ..clients import ClientNotFound, ClientService, InvalidClientSettings, describe
@@ -26,12 +37,13 @@ from ..form import read_pairs
 from ..keys import Keyring
 from ..pages import forbidden, page, redirect, sign_in_first
 from ..policy import key_rotation, rfc6749_scope
-from ..policy.rfc6749_clients import CLIENT_TYPES, GRANT_TYPES
+from ..policy.rfc6749_clients import CLIENT_ID_PATTERN, CLIENT_TYPES, GRANT_TYPES
 from ..policy.rfc7662_introspection import PERMISSIONS
+from ..resources import InvalidResource, Resources
 from ..sessions import Current, Sessions
 from ..shown_once import Made, ShownOnce
 from ..store import Store
-from ..store.records import CONFIDENTIAL
+from ..store.records import CONFIDENTIAL, METADATA_DOCUMENT
 from ..users import PROFILE_FIELDS, UserError, UserService
 from ..users import describe as describe_user
 
@@ -40,6 +52,27 @@ PREFIX = "/admin/"
 
 def _date(timestamp: int | None) -> str:
     return readable(timestamp) if timestamp else "never"
+
+
+def client_path(client_id: str) -> str:
+    if CLIENT_ID_PATTERN.fullmatch(client_id):
+        return PREFIX + "clients/" + client_id
+    return PREFIX + "clients/!" + base64.urlsafe_b64encode(client_id.encode()).decode().rstrip("=")
+
+
+def _client_id(segment: str) -> str:
+    """The client_id a path segment of `client_path` names."""
+    if not segment.startswith("!"):
+        return segment
+    try:
+        return base64.urlsafe_b64decode(segment[1:] + "=" * (-len(segment[1:]) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise OAuthError("invalid_request", "No such client.", status=404) from None
+
+
+def _shown(client) -> dict:
+    """A client as the pages show it: `describe`, and where its page is."""
+    return {**describe(client), "path": client_path(client.client_id)}
 
 
 class Forbidden(Exception):
@@ -51,6 +84,7 @@ class AdminPages:
         self,
         store: Store,
         clients: ClientService,
+        resources: Resources,
         keyring: Keyring,
         sessions: Sessions,
         settings: Settings,
@@ -60,6 +94,7 @@ class AdminPages:
         self.store = store
         self.users = users
         self.clients = clients
+        self.resources = resources
         self.keyring = keyring
         self.sessions = sessions
         self.settings = settings
@@ -84,7 +119,7 @@ class AdminPages:
             return self._dispatch(parts, request.method, form, context, current)
         except ClientNotFound as missing:
             raise OAuthError("invalid_request", str(missing), status=404) from None
-        except InvalidClientSettings as refused:  # e.g. rotating the secret of a public client, which has none
+        except (InvalidClientSettings, InvalidResource) as refused:  # e.g. rotating a public client's secret
             raise OAuthError("invalid_request", str(refused), status=400) from None
 
     def _form(self, request: Request, current: Current) -> dict[str, list[str]] | None:
@@ -95,6 +130,8 @@ class AdminPages:
         return fields if self.sessions.csrf_ok(current, token) else None
 
     def _dispatch(self, parts: list[str], method: str, form, context: dict, current: Current) -> Response:
+        if len(parts) >= 2 and parts[0] == "clients" and parts[1] != "new":
+            parts = [parts[0], _client_id(parts[1]), *parts[2:]]
         match parts, method:
             case [""], "GET":
                 return self.client_list(context)
@@ -105,14 +142,14 @@ class AdminPages:
             case ["clients", client_id], "GET":
                 return self.client_page(context, client_id, self.shown_once.take(current, client_id))
             case ["clients", client_id, "edit"], "GET":
-                return self.client_form(context, self.clients.get(client_id), {})
+                return self.client_form(context, self._editable(client_id), {})
             case ["clients", client_id, "edit"], "POST":
                 return self.edit(context, client_id, form)
             case ["clients", client_id, ("pause" | "resume") as action], "POST":
                 getattr(self.clients, action)(client_id)
                 return redirect(PREFIX)
             case ["clients", client_id, ("rotate-secret" | "delete") as action], "GET":
-                client = describe(self.clients.get(client_id))
+                client = _shown(self.clients.get(client_id))
                 return page("admin/confirm.html", client=client, action=action, cancel=PREFIX, **context)
             case ["clients", client_id, "rotate-secret"], "POST":
                 _, secret = self.clients.rotate_secret(client_id)
@@ -126,6 +163,13 @@ class AdminPages:
                 return self.user_form(context, self._user(user_id))
             case ["users", user_id, "edit"], "POST":
                 return self.edit_user(context, self._user(user_id), form)
+            case ["resources"], "GET":
+                return self.resource_list(context)
+            case ["resources"], "POST":
+                return self.add_resource(context, form)
+            case ["resources", "delete"], "POST":
+                self.resources.delete(_one(form, "uri"))
+                return redirect(PREFIX + "resources")
             case ["keys"], "GET":
                 return self.key_list(context)
             case ["keys", "rotate"], "GET":
@@ -141,7 +185,7 @@ class AdminPages:
         prefix = self.settings.scope_prefix
         clients = [
             {
-                **describe(c),
+                **_shown(c),
                 "created": _date(c.created_at),
                 "last_used": _date(c.last_used_at),
                 "scope_words": rfc6749_scope.described(c.scopes, prefix),
@@ -152,7 +196,7 @@ class AdminPages:
 
     def client_form(self, context: dict, client, values: dict, error: str | None = None, status: int = 200) -> Response:
         shown = (
-            describe(client)
+            _shown(client)
             if client
             else {
                 "type": CONFIDENTIAL,
@@ -188,14 +232,21 @@ class AdminPages:
     def _show_once(self, current: Current, made: Made) -> Response:
         """Post/redirect/get: what the post made waits in the session's one-time slot for the client's page."""
         self.shown_once.hold(current, made)
-        return redirect(f"{PREFIX}clients/{made.client_id}")
+        return redirect(client_path(made.client_id))
 
     def client_page(self, context: dict, client_id: str, made: Made | None) -> Response:
         """The client's ID and secret: the secret in full once, right after it was made, else masked."""
-        client = describe(self.clients.get(client_id))
+        client = _shown(self.clients.get(client_id))
         return page("admin/secret.html", client=client, made=made, **context)
 
+    def _editable(self, client_id: str):
+        client = self.clients.get(client_id)
+        if client.origin == METADATA_DOCUMENT:
+            raise InvalidClientSettings("a metadata document's client is what its document says; pause or delete it")
+        return client
+
     def edit(self, context: dict, client_id: str, form: dict[str, list[str]]) -> Response:
+        self._editable(client_id)
         values = _client_values(form)
         try:
             self.clients.edit(client_id, **values)
@@ -228,6 +279,32 @@ class AdminPages:
         except UserError as error:
             return self.user_form(context, user, values, str(error), 400)
         return redirect(PREFIX + "users")
+
+    # -- resources (RFC 8707) -----------------------------------------------------------
+
+    def resource_list(self, context: dict, error: str | None = None, values: dict | None = None, status: int = 200):
+        registered = {r.uri for r in self.store.list_resources()}
+        resources = [
+            {"uri": uri, "scopes": " ".join(scopes), "registered": uri in registered}
+            for uri, scopes in self.resources.known().items()
+        ]
+        return page(
+            "admin/resources.html",
+            status,
+            resources=resources,
+            scopes=self.settings.scopes,
+            error=error,
+            values=values or {"uri": "", "scopes": []},
+            **context,
+        )
+
+    def add_resource(self, context: dict, form: dict[str, list[str]]) -> Response:
+        uri, scopes = _one(form, "uri"), tuple(form.get("scopes", []))
+        try:
+            self.resources.add(uri, scopes)
+        except InvalidResource as error:
+            return self.resource_list(context, str(error), {"uri": uri, "scopes": list(scopes)}, 400)
+        return redirect(PREFIX + "resources")
 
     # -- keys -------------------------------------------------------------------------
 

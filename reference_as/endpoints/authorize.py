@@ -2,13 +2,19 @@
 
 The steps, in order:
   1. Read the request's parameters (query for GET, form body for POST; RFC6749-3.1
-     MUST support GET, MAY support POST).
+     MUST support GET, MAY support POST); `resource` may be repeated (RFC 8707 §2).
+  1a. A `client_id` that is an https URL names its metadata document (Client ID
+     Metadata Document draft), which is fetched and read into the client
+     (`metadata_documents.py`); one that cannot be used gets the error page
+     (the draft: the server SHOULD abort the request).
   2. oauthlib validates it. Two kinds of failure:
      - the client_id is unknown or the redirect_uri is missing or not registered
        (RFC6749-4.1.2.1 MUST NOT redirect, RFC6749-3.1.2.4): an error page for the user;
      - anything else (`invalid_request`, `unsupported_response_type`, `invalid_scope`,
        `unauthorized_client`, PKCE errors): redirected to the client with
        `error`, `error_description`, `state` and `iss`.
+     Then the resources (RFC 8707 §2, `resources.py`): a malformed or unknown one
+     is `invalid_target`, a scope none of them accepts `invalid_scope`, redirected.
   3. Nobody signed in: to the login page, which comes back here.
   4. A consent decision posted from our consent page (CSRF-checked): deny gives
      `access_denied`; allow (optionally remembered) issues the code. A remembered
@@ -16,8 +22,13 @@ The steps, in order:
      confidential client only: a public client cannot be authenticated, so anyone
      can send its client_id and a redirect URI it registered (any loopback port,
      RFC 8252 §7.3); approving it unasked would hand that caller a code
-     (RFC 6749 §10.2, RFC 8252 §8.6). Public clients are asked every time.
-  5. Otherwise: the consent page, naming the client and each scope in plain words.
+     (RFC 6749 §10.2, RFC 8252 §8.6). Public clients are asked every time, and
+     so is every request that names a resource (a remembered decision is about
+     scopes, not about where the token goes).
+  5. Otherwise: the consent page, naming the client and each scope in plain
+     words, the resources the token is for, and how the client came to be: a
+     metadata document's host is shown prominently (the draft: the user must see
+     who is asking), a self-registered client's name is marked as its own claim.
 The success redirect carries `code`, the unchanged `state`, and `iss` (RFC 9207).
 
 An OpenID Connect request (scope `openid`, OIDC Core §3.1.2) adds its checks
@@ -40,14 +51,17 @@ from webob import Request, Response
 from ..clock import Clock
 from ..config import Settings
 from ..errors import ERRORS, OAuthError
-from ..form import read_form
+from ..form import read_form_and_repeats
 from ..id_token_hints import IdTokenHints, InvalidToken
+from ..metadata_documents import MetadataDocuments, UnusableDocument
 from ..pages import page, redirect, sign_in_first
 from ..policy import oidc_core_authentication, oidc_core_scopes, rfc6749_scope
+from ..resources import Resources, Target
 from ..sessions import Sessions
 from ..store import Store
-from ..store.records import Consent
+from ..store.records import METADATA_DOCUMENT, Consent
 
+RESOURCE = "resource"  # RFC 8707 §2, the one parameter that may be repeated
 # Parameters of our consent form that are not part of the authorization request.
 CONSENT_FIELDS = ("csrf_token", "decision", "remember")
 AUTHORIZATION_PARAMS = (
@@ -64,7 +78,15 @@ AUTHORIZATION_PARAMS = (
 
 class AuthorizationEndpoint:
     def __init__(
-        self, oauthlib_endpoint, store: Store, sessions: Sessions, settings: Settings, clock: Clock, hints: IdTokenHints
+        self,
+        oauthlib_endpoint,
+        store: Store,
+        sessions: Sessions,
+        settings: Settings,
+        clock: Clock,
+        hints: IdTokenHints,
+        resources: Resources,
+        documents: MetadataDocuments,
     ):
         self.oauthlib_endpoint = oauthlib_endpoint
         self.hints = hints
@@ -72,15 +94,24 @@ class AuthorizationEndpoint:
         self.sessions = sessions
         self.settings = settings
         self.clock = clock
+        self.resources = resources
+        self.documents = documents
         self.endpoint_url = settings.issuer.rstrip("/") + "/oauth2/authorize"
 
     def __call__(self, request: Request) -> Response:
-        pairs = self._pairs(request)
+        pairs, named = self._pairs(request)
         params = dict(pairs)
         oauth_pairs = [(name, value) for name, value in pairs if name not in CONSENT_FIELDS]
+        oauth_pairs += [(RESOURCE, uri) for uri in named]
         uri = self.endpoint_url + "?" + urlencode(oauth_pairs)
+        if self.documents.applies_to(params.get("client_id")):
+            try:
+                self.documents.resolve(params["client_id"])
+            except UnusableDocument as error:
+                return self._error_page("invalid_request", str(error))
         try:
             scopes, credentials = self.oauthlib_endpoint.validate_authorization_request(uri, http_method="GET")
+            target = self.resources.target(named, tuple(scopes))
         except FatalClientError as error:
             return self._error_page(error.error, error.description)
         except OAuth2Error as error:
@@ -109,13 +140,15 @@ class AuthorizationEndpoint:
                 )
             if decision != "allow":
                 return self._error_redirect(params, "access_denied", "The user denied the request.")
-            if params.get("remember") == "yes" and client.is_confidential:
+            if params.get("remember") == "yes" and client.is_confidential and not target.resources:
                 self.store.add_consent(Consent(user.user_id, client.client_id, _scope_key(scopes), self.clock.now()))
-        elif not (self.settings.auto_approve_user or self._may_skip_consent(oidc, user.user_id, client, scopes)):
+        elif not (
+            self.settings.auto_approve_user or self._may_skip_consent(oidc, user.user_id, client, scopes, target)
+        ):
             if oidc and oidc.silent:  # OIDC-3.1.2.6
                 return self._error_redirect(params, "consent_required", "The user has not consented to this client.")
-            return self._consent_page(client, params, scopes, user, current)
-        return self._issue(uri, scopes, user, auth_time)
+            return self._consent_page(client, params, scopes, target, user, current)
+        return self._issue(uri, scopes, user, auth_time, target)
 
     def _authentication(self, params: dict, scopes, client):
         """OIDC-3.1.2.2: an OpenID Connect request's own parameters, checked, and the
@@ -147,17 +180,21 @@ class AuthorizationEndpoint:
         username = oidc.login_hint or (hinted_user.username if hinted_user else None)
         return sign_in_first("/oauth2/authorize?" + urlencode(oidc_core_authentication.after_sign_in(pairs)), username)
 
-    def _may_skip_consent(self, oidc, user_id: str, client, scopes) -> bool:
+    def _may_skip_consent(self, oidc, user_id: str, client, scopes, target: Target) -> bool:
         """A remembered decision answers, unless the request asks anew: prompt=consent,
         or offline_access, whose consent is always obtained (OIDC Core §11)."""
         if oidc and (oidc.forces_consent or oidc_core_scopes.always_ask(scopes)):
             return False
-        return self._remembered(user_id, client, scopes)
+        return self._remembered(user_id, client, scopes, target)
 
-    def _pairs(self, request: Request) -> list[tuple[str, str]]:
+    def _pairs(self, request: Request) -> tuple[list[tuple[str, str]], list[str]]:
+        """(the parameters but `resource`, a repeated one kept for oauthlib to refuse; the
+        `resource` values)."""
         if request.method == "POST":
-            return list(read_form(request, self.settings.max_body_bytes).items())
-        return [(name, value) for name, value in request.GET.items() if value]
+            params, named = read_form_and_repeats(request, self.settings.max_body_bytes, RESOURCE)
+            return list(params.items()), named
+        pairs = [(name, value) for name, value in request.GET.items() if value]
+        return [pair for pair in pairs if pair[0] != RESOURCE], [value for name, value in pairs if name == RESOURCE]
 
     def _user(self, request: Request):
         if self.settings.auto_approve_user:
@@ -165,18 +202,22 @@ class AuthorizationEndpoint:
         current, user = self.sessions.signed_in(request)
         return user, current
 
-    def _remembered(self, user_id: str, client, scopes) -> bool:
-        """RFC6749-10.2: only a client that authenticates may skip the question."""
-        if not client.is_confidential:
+    def _remembered(self, user_id: str, client, scopes, target: Target) -> bool:
+        """RFC6749-10.2: only a client that authenticates may skip the question, and only
+        for the default audience (a remembered decision names no resources)."""
+        if not client.is_confidential or target.resources:
             return False
         wanted = set(scopes)
         return any(
             c.client_id == client.client_id and wanted <= set(c.scope.split()) for c in self.store.consents_of(user_id)
         )
 
-    def _issue(self, uri: str, scopes, user, auth_time: int) -> Response:
+    def _issue(self, uri: str, scopes, user, auth_time: int, target: Target) -> Response:
+        # oauthlib sets the credentials on its request, where the validator's
+        # save_authorization_code reads them.
+        credentials = {"user": user, "auth_time": auth_time, "resources": target.resources}
         headers, _, _ = self.oauthlib_endpoint.create_authorization_response(
-            uri, http_method="GET", scopes=scopes, credentials={"user": user, "auth_time": auth_time}
+            uri, http_method="GET", scopes=scopes, credentials=credentials
         )
         # RFC9207-2 MUST (when advertised): the issuer identifies who sent the response.
         return redirect(add_params_to_uri(headers["Location"], [("iss", self.settings.issuer)]))
@@ -202,15 +243,20 @@ class AuthorizationEndpoint:
             "registered exactly as sent. You were not sent back to it.",
         )
 
-    def _consent_page(self, client, params: dict, scopes, user, current) -> Response:
+    def _consent_page(self, client, params: dict, scopes, target: Target, user, current) -> Response:
         return page(
             "consent.html",
             client_name=client.name,
-            may_remember=client.is_confidential,
+            may_remember=client.is_confidential and not target.resources,
             client_id=client.client_id,
+            origin=client.origin,
+            # The draft: the user sees the host of a metadata document's URL, who is asking.
+            document_host=urlsplit(client.client_id).netloc if client.origin == METADATA_DOCUMENT else None,
             scopes=rfc6749_scope.described(scopes, self.settings.scope_prefix),
+            resources=target.resources,
             redirect_host=urlsplit(params["redirect_uri"]).netloc or params["redirect_uri"],
-            request_params=[(name, params[name]) for name in AUTHORIZATION_PARAMS if name in params],
+            request_params=[(name, params[name]) for name in AUTHORIZATION_PARAMS if name in params]
+            + [(RESOURCE, uri) for uri in target.resources],
             csrf_token=current.csrf_token,
             username=user.username,
         )

@@ -11,8 +11,10 @@ same meaning, and Discovery's own (`userinfo_endpoint`, `subject_types_supported
 
 The metadata document is built here rather than by oauthlib's
 `MetadataEndpoint`, which refuses an `http` issuer behind a process-wide
-switch; our configuration already allows http on loopback only.
-Both documents are public and may be cached briefly.
+switch; our configuration already allows http on loopback only. It lists the
+protected resources (RFC 9728 §4) as they are when asked, so a resource an
+administrator adds appears at once. Both documents are public and may be
+cached briefly.
 """
 
 import json
@@ -20,9 +22,10 @@ import json
 from webob import Request, Response
 
 from .. import client_auth
-from ..config import Settings
+from ..config import OFF, Settings
 from ..keys import Keyring
 from ..policy import oidc_core_authentication, oidc_core_claims, rfc7636_pkce
+from ..resources import Resources
 from ..responses import json_response
 
 WELL_KNOWN = "/.well-known/oauth-authorization-server"
@@ -78,6 +81,10 @@ def metadata(settings: Settings, grant_types: tuple[str, ...]) -> dict:
         "prompt_values_supported": list(oidc_core_authentication.PROMPTS),
         # OpenID Connect RP-Initiated Logout 1.0 §2.1
         "end_session_endpoint": issuer + "/oauth2/logout",
+        # RFC 7591 §3 (registered by RFC 8414 §2), unless registration is off.
+        **({"registration_endpoint": issuer + "/oauth2/register"} if settings.registration_policy != OFF else {}),
+        # The Client ID Metadata Document draft's § Authorization Server Metadata.
+        "client_id_metadata_document_supported": settings.metadata_documents,
     }
 
 
@@ -86,11 +93,14 @@ def _json(body: bytes, max_age: int) -> Response:
 
 
 class MetadataEndpoint:
-    def __init__(self, document: dict):
-        self.body = json.dumps(document, indent=2).encode()
+    def __init__(self, document: dict, resources: Resources):
+        self.document = document
+        self.resources = resources
 
     def __call__(self, request: Request) -> Response:
-        return _json(self.body, 3600)
+        # RFC 9728 §4: the protected resources this server issues tokens for.
+        document = {**self.document, "protected_resources": list(self.resources.known())}
+        return _json(json.dumps(document, indent=2).encode(), 3600)
 
 
 class JwksEndpoint:

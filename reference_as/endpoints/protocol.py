@@ -10,12 +10,15 @@ from ..form import read_form
 from ..responses import NO_STORE, json_response
 
 
-def call_oauthlib(request: Request, params: dict[str, str], create_response) -> Response:
-    """`create_response` is one of oauthlib's `create_*_response` methods."""
+def call_oauthlib(request: Request, params: dict[str, str], create_response, **extra) -> Response:
+    """`create_response` is one of oauthlib's `create_*_response` methods; `extra`, more
+    keyword arguments for it."""
     authorization = request.headers.get("Authorization")
     headers = {"Authorization": authorization} if authorization else {}
     # The URI goes without its query: read_form has refused any.
-    _, body, status = create_response(request.path_url, http_method="POST", body=list(params.items()), headers=headers)
+    _, body, status = create_response(
+        request.path_url, http_method="POST", body=list(params.items()), headers=headers, **extra
+    )
     if status != 200:
         raise from_oauthlib(body)
     return json_response((body or "").encode(), headers=NO_STORE)

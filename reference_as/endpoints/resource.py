@@ -8,7 +8,10 @@ refused outright: tokens in URLs leak into logs and `Referer` headers
 (RFC 6750 §5.3, RFC 9700 §4.3.2).
 
 The token is checked by `access_tokens.AccessTokenValidator` (the same code
-the introspection endpoint uses), then the scope. The answers (RFC 6750 §3.1):
+the introspection endpoint uses), with the resource's identifier as the
+audience (RFC 8707: a token asked for another resource is refused), then the
+scope. `/api/me` describes itself at its RFC 9728 metadata URL, which each of
+its challenges names (`resource_metadata`, RFC 9728 §5.1). The answers (RFC 6750 §3.1):
   - no credentials at all: 401 with a bare `Bearer realm` challenge;
   - a malformed request (token in the query, several tokens): 400 invalid_request;
   - an invalid, expired, revoked or forged token: 401 invalid_token;
@@ -17,12 +20,12 @@ Every answer is `Cache-Control: no-store` and every refusal carries the `Bearer`
 """
 
 import json
-import re
 from collections.abc import Callable
 
 from webob import Request, Response
 
 from ..access_tokens import AccessTokenValidator, InvalidToken
+from ..bearer import bearer_token
 from ..errors import OAuthError, bearer_challenge, render
 from ..form import FORM, read_form
 from ..responses import NO_STORE, json_response
@@ -30,8 +33,6 @@ from ..store import Store
 
 REALM = "reference-as"
 NO_TOKEN = "This resource needs a bearer access token in the Authorization header (RFC 6750 §2.1)."
-# RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
-B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 
 
 def me(store: Store) -> Callable[[dict], dict]:
@@ -50,18 +51,24 @@ def me(store: Store) -> Callable[[dict], dict]:
 
 
 class ProtectedResource:
-    """`answer` turns a valid token's claims into the JSON body, or raises OAuthError."""
+    """`answer` turns a valid token's claims into the JSON body, or raises OAuthError;
+    `resource` is the audience the token must name; `metadata_url`, if any, its RFC 9728
+    metadata, named in every challenge."""
 
     def __init__(
         self,
         validator: AccessTokenValidator,
         required_scope: str,
         answer: Callable[[dict], dict],
+        resource: str,
+        metadata_url: str | None = None,
         max_body_bytes: int = 0,
     ):
         self.validator = validator
         self.required_scope = required_scope
         self.answer = answer
+        self.resource = resource
+        self.metadata_url = metadata_url
         self.max_body_bytes = max_body_bytes  # 0: no form-body token (RFC 6750 §2.2)
 
     def __call__(self, request: Request) -> Response:
@@ -80,15 +87,10 @@ class ProtectedResource:
             # RFC6750-2.3: allowed by the RFC, refused here (RFC 9700 §4.3.2 advice).
             raise OAuthError("invalid_request", "Send the access token in the Authorization header, not the URL.")
         in_body = self._body_token(request)
-        authorization = request.headers.get("Authorization", "")
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer":
-            return in_body  # else no credentials we understand: a bare challenge (RFC6750-3)
-        if in_body is not None:
+        in_header = bearer_token(request)
+        if in_header is not None and in_body is not None:
             raise OAuthError("invalid_request", "Send the access token once: in the header or in the body.")
-        if not B64TOKEN.fullmatch(token.strip()):
-            raise OAuthError("invalid_token", "The Authorization header does not carry a bearer token.")
-        return token.strip()
+        return in_header or in_body  # None: no credentials we understand, a bare challenge (RFC6750-3)
 
     def _body_token(self, request: Request) -> str | None:
         """RFC6750-2.2: `access_token` in a form-encoded POST body, where the resource takes one."""
@@ -98,7 +100,7 @@ class ProtectedResource:
 
     def _validate(self, token: str) -> dict:
         try:
-            valid = self.validator.validate(token)
+            valid = self.validator.validate(token, audience=self.resource)
         except InvalidToken as reason:
             raise OAuthError("invalid_token", str(reason)) from None
         # RFC6750-3.1: insufficient_scope names the scope needed.
@@ -109,5 +111,17 @@ class ProtectedResource:
     def _refuse(self, error: OAuthError, name_the_error: bool = True) -> Response:
         response = render(error)
         scope = self.required_scope if error.error == "insufficient_scope" else None
-        response.headers["WWW-Authenticate"] = bearer_challenge(REALM, error if name_the_error else None, scope)
+        response.headers["WWW-Authenticate"] = bearer_challenge(
+            REALM, error if name_the_error else None, scope, resource_metadata=self.metadata_url
+        )
         return response
+
+
+class ResourceMetadataEndpoint:
+    """RFC 9728 §3: the resource's metadata document, public, briefly cacheable."""
+
+    def __init__(self, document: dict):
+        self.body = json.dumps(document, indent=2).encode()
+
+    def __call__(self, request: Request) -> Response:
+        return json_response(self.body, headers={"Cache-Control": "public, max-age=3600"})

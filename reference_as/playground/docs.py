@@ -13,15 +13,22 @@ numbered in order of appearance. Two runs therefore write the same pages, and
 differ from a fresh run.
 """
 
+import secrets
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
+from oauth_client.http import Recorder, RecordingSession
+
+from ..policy import rfc7636_pkce
+from ..policy.rfc9728_resource_metadata import metadata_path
 from .jwt_view import when
-from .lab import CONFIDENTIAL_ID, ISSUER, PUBLIC_ID, START, USER, Lab
+from .lab import CONFIDENTIAL_ID, ISSUER, METADATA_URL, PUBLIC_ID, REDIRECT_URI, START, USER, Lab
+from .lessons import LESSONS
 from .redact import Placeholders, number_placeholders
-from .steps import Step
+from .steps import Step, make_step
 from .walkthrough import Walkthrough
 
 
@@ -52,6 +59,10 @@ class Page:
     title: str
     intro: str
     sections: list[Section] = field(default_factory=list)
+    client: str = "Client (the playground)"  # how the diagram names the client
+    # Values random in each run that no field name gives away (a registered client_id, in
+    # URLs too): value -> placeholder kind.
+    random_values: dict[str, str] = field(default_factory=dict)
 
     def add(self, heading: str | None, text: str, *runs, in_diagram: bool = True) -> None:
         self.sections.append(Section(heading, text, list(runs), in_diagram))
@@ -70,12 +81,13 @@ def _label(text: str) -> str:
     return text.replace(";", ",").replace("#", "")
 
 
-def diagram(steps: list[Step]) -> list[str]:
+def diagram(steps: list[Step], client: str = "Client (the playground)") -> list[str]:
     used = {name for step in steps for name in (step.sender, step.receiver)}
     if any(step.kind in ("authorization_request", "oidc_request") for step in steps):
         used.add("Client")
+    names = {**dict(PARTICIPANTS), "Client": client}
     lines = ["```mermaid", "sequenceDiagram"]
-    lines += [f"    participant {key} as {name}" for key, name in PARTICIPANTS if key in used]
+    lines += [f"    participant {key} as {names[key]}" for key, _ in PARTICIPANTS if key in used]
     for step in steps:
         if step.kind in ("authorization_request", "oidc_request"):
             lines.append("    Client->>Browser: 303 to the authorization endpoint")
@@ -139,7 +151,8 @@ FOOTER = (
 
 def render(page: Page) -> str:
     lines = [f"# {page.title}", "", page.intro, ""]
-    lines += diagram([step for section in page.sections if section.in_diagram for step in section.steps]) + [""]
+    steps = [step for section in page.sections if section.in_diagram for step in section.steps]
+    lines += diagram(steps, page.client) + [""]
     number = 0
     for section in page.sections:
         if section.heading:
@@ -150,8 +163,12 @@ def render(page: Page) -> str:
             for step in steps:
                 number += 1
                 lines += step_markdown(step, number)
-            lines += [f"**The playground reports:** {reported}", ""]
-    return number_placeholders("\n".join(lines) + "\n" + FOOTER)
+            if reported:
+                lines += [f"**The playground reports:** {reported}", ""]
+    text = "\n".join(lines) + "\n" + FOOTER
+    for value, kind in page.random_values.items():
+        text = text.replace(value, f"⟦{kind}|{value}⟧")
+    return number_placeholders(text)
 
 
 # -- the pages ------------------------------------------------------------------------------------------
@@ -384,6 +401,181 @@ def openid_connect_page(lab: Lab) -> Page:
     return page
 
 
+class Requests:
+    """Exchanges the docs make themselves, as a client that is not the playground would
+    (registration, a resource's metadata), each made a step with its lesson."""
+
+    def __init__(self, lab: Lab):
+        self.lab = lab
+        self.recorder = Recorder()
+        self.session = RecordingSession(self.recorder, user_agent="client")
+        self.session.mount(ISSUER + "/", lab.adapter)
+
+    def step(self, kind: str, method: str, url: str, **kwargs):
+        """(the step, the response) of one request to `url` (absolute, or a path on the issuer)."""
+        response = self.session.request(method, url if "://" in url else ISSUER + url, **kwargs)
+        return make_step(self.recorder.take()[-1], LESSONS[kind], self.lab.redact), response
+
+    def code_flow(self, client_id: str, resource: str | None = None) -> tuple[list[Step], dict]:
+        """The authorization request (through the browser, approved at once) and the code
+        exchange of a public client with PKCE: (the two steps, the token response)."""
+        verifier = secrets.token_urlsafe(48)
+        params = {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": REDIRECT_URI,
+            "scope": "api:read",
+            "state": secrets.token_urlsafe(16),
+            "code_challenge": rfc7636_pkce.s256(verifier),
+            "code_challenge_method": "S256",
+            **({"resource": resource} if resource else {}),
+        }
+        exchange, query = self.lab.browser(ISSUER + "/oauth2/authorize?" + urlencode(params))
+        authorization = make_step(exchange, LESSONS["authorization_request"], self.lab.redact)
+        token_params = {
+            "grant_type": "authorization_code",
+            "code": dict(parse_qsl(query))["code"],
+            "redirect_uri": REDIRECT_URI,
+            "client_id": client_id,
+            "code_verifier": verifier,
+            **({"resource": resource} if resource else {}),
+        }
+        exchange_step, response = self.step("code_exchange", "POST", "/oauth2/token", data=token_params)
+        return [authorization, exchange_step], response.json()
+
+
+NATIVE_APP = {
+    "client_name": "Notes for the desktop",
+    "application_type": "native",
+    "redirect_uris": [REDIRECT_URI],
+    "grant_types": ["authorization_code", "refresh_token"],
+    "token_endpoint_auth_method": "none",
+    "scope": "api:read",
+}
+
+
+def registration_page(lab: Lab) -> Page:
+    page = Page(
+        "registration.md",
+        "Letting clients register themselves",
+        "A client the administrator has never heard of can register itself ([RFC 7591]"
+        "(https://www.rfc-editor.org/rfc/rfc7591)): it posts its metadata as JSON and gets a `client_id`, "
+        "and manages its registration afterwards with the registration access token it was given "
+        "([RFC 7592](https://www.rfc-editor.org/rfc/rfc7592)). Who may register is the `registration` "
+        "setting: `open` (the default on a loopback issuer, as here), `token` (the default elsewhere: an "
+        "initial access token of `reference-as registration-token create`, sent as a bearer token), or `off`. "
+        "A self-registered client obeys the same rules as one an administrator made, gets at most the "
+        "`registrable_scopes` (never the highest scope unless configured), is shown on the consent page as "
+        "having named itself, and is deleted by the purge when it has had no token for `unused_client_ttl`.",
+        client="Client (an app that registers itself)",
+    )
+    requests = Requests(lab)
+    registered, response = requests.step("registration", "POST", "/oauth2/register", json=NATIVE_APP)
+    client = response.json()
+    page.random_values[client["client_id"]] = "client-id"
+    page.add(
+        "Registering",
+        "A desktop app registers as a public client (`token_endpoint_auth_method: none`): no secret, PKCE "
+        "instead. Members the server does not know would be ignored; a confidential client would also get a "
+        "`client_secret` (with `client_secret_expires_at: 0`, it does not expire).",
+        ([registered], ""),
+    )
+    flow, _ = requests.code_flow(client["client_id"])
+    page.add("Using the registration", "The new client_id works at once, like any other.", (flow, ""))
+    token = {"Authorization": "Bearer " + client["registration_access_token"]}
+    read, _ = requests.step("registration_read", "GET", client["registration_client_uri"], headers=token)
+    renamed = {**NATIVE_APP, "client_id": client["client_id"], "client_name": "Notes"}
+    update, _ = requests.step(
+        "registration_update", "PUT", client["registration_client_uri"], headers=token, json=renamed
+    )
+    page.add(
+        "Reading and changing it",
+        "The registration access token is random and kept only as a hash; it is no access token, and no "
+        "resource accepts it. Without it (or with another client's) every request here is a 401.",
+        ([read, update], ""),
+    )
+    refused, _ = requests.step(
+        "registration_refused",
+        "POST",
+        "/oauth2/register",
+        json={**NATIVE_APP, "redirect_uris": ["http://app.example/cb"]},
+    )
+    page.add(
+        "What is refused",
+        "Redirect URIs follow the rules of every client: absolute, no fragment, https unless they point at "
+        "loopback; a native app may also use a private-use scheme that is a reversed domain name "
+        "(`com.example.notes:/callback`, RFC 8252 §7.1). Bodies that are not a JSON object, too large, with "
+        "an array where a string belongs, or with more than 20 redirect URIs are refused the same way.",
+        ([refused], ""),
+    )
+    deleted, _ = requests.step("registration_delete", "DELETE", client["registration_client_uri"], headers=token)
+    page.add("Deleting it", "", ([deleted], ""))
+    page.add(
+        "Clients named by a metadata document",
+        "An MCP client may skip registration: its `client_id` is the https URL of a JSON document describing "
+        "it (the [Client ID Metadata Document](https://datatracker.ietf.org/doc/draft-ietf-oauth-client-id-"
+        "metadata-document/) draft; the server advertises `client_id_metadata_document_supported`). The "
+        "server fetches the document when the client first sends a user to it, with the limits of "
+        "`reference_as/outbound.py`: https only, no redirects followed, at most 5 KiB, within 5 seconds, "
+        "never from a private or other special-use address (unless the server itself is on loopback, or "
+        "`outbound_allow_private_addresses` is set), and kept as long as its Cache-Control allows, at most "
+        "an hour. The document's `client_id` must be its own URL; it holds no secret; its redirect URIs are "
+        "the only ones accepted. The consent page shows the document's host first, since that is who is "
+        "asking. `reference-as clients list` and `/admin/` show how each client came to be, and any of them "
+        "can be paused or deleted there.",
+    )
+    return page
+
+
+def mcp_page(lab: Lab) -> Page:
+    resource = lab.settings.sample_resource
+    page = Page(
+        "mcp.md",
+        "Protecting an MCP server with reference-as",
+        "An MCP client meets an MCP server it has never seen and knows nothing but its URL. The MCP "
+        "authorization spec has it find everything from there: the server's 401 names its protected resource "
+        "metadata ([RFC 9728](https://www.rfc-editor.org/rfc/rfc9728)), which names the authorization "
+        "server; the client reads that server's metadata ([RFC 8414](https://www.rfc-editor.org/rfc/rfc8414)), "
+        "registers (RFC 7591, or a metadata document, see [registration.md](registration.md)), and asks for "
+        "a token for that one server ([RFC 8707](https://www.rfc-editor.org/rfc/rfc8707) `resource`), whose "
+        f"`aud` is then the server's URL. Below, the sample resource `/api/me` (resource identifier "
+        f"`{resource}`) plays the MCP server.",
+        client="MCP client",
+    )
+    requests = Requests(lab)
+    challenge, _ = requests.step("resource_challenge", "GET", "/api/me")
+    described, _ = requests.step("resource_metadata", "GET", metadata_path(resource))
+    discovered, _ = requests.step("metadata", "GET", METADATA_URL)
+    page.add("Discovery from the resource's URL", "", ([challenge, described, discovered], ""))
+    registered, response = requests.step("registration", "POST", "/oauth2/register", json=NATIVE_APP)
+    client_id = response.json()["client_id"]
+    page.random_values[client_id] = "client-id"
+    flow, tokens = requests.code_flow(client_id, resource)
+    page.add(
+        "Registration, and a token for that resource",
+        "The authorization request and the token request both name the resource; the access token's `aud` is "
+        "it. A resource the server does not know, or one not in the authorization, is `invalid_target`; a "
+        "refresh may name fewer of the granted resources, never others.",
+        ([registered, *flow], ""),
+    )
+    headers = {"Authorization": "Bearer " + tokens["access_token"]}
+    called, _ = requests.step("resource", "GET", "/api/me", headers=headers)
+    page.add("Calling the resource", "", ([called], ""))
+    page.add(
+        "Your own MCP server",
+        "Tell reference-as about it (or list it in the `resources` setting, or add it at `/admin/resources`):\n\n"
+        "```sh\nreference-as resources add https://mcp.example/mcp --scope api:read\n```\n\n"
+        "Then have the MCP server accept only reference-as access tokens for itself: verify the JWT with the "
+        "keys at `/oauth2/jwks` (`typ` `at+jwt`, the key's own algorithm), its `iss`, its `exp`, and that its "
+        '`aud` is the server\'s own URL; answer 401 with `WWW-Authenticate: Bearer resource_metadata="…"`; '
+        "and publish the RFC 9728 document at `/.well-known/oauth-protected-resource/mcp`. With the MCP "
+        "Python SDK that is a `TokenVerifier` and `AuthSettings(issuer_url=…, resource_server_url=…)`: "
+        "`spec_tests/serve/test_interop_mcp_sdk.py` runs exactly that, an SDK MCP server and the SDK's own "
+        "OAuth client connecting from nothing, in `make test`.",
+    )
+    return page
+
+
 PAGES = (
     authorization_code_page,
     client_credentials_page,
@@ -392,6 +584,8 @@ PAGES = (
     introspection_page,
     device_page,
     openid_connect_page,
+    registration_page,
+    mcp_page,
 )
 
 

@@ -235,6 +235,54 @@ LESSONS = {
             sender=CLIENT,
             receiver=CLIENT,
         ),
+        Lesson(
+            "resource_challenge",
+            "A resource asked without a token",
+            ("RFC 9728 §5.1", "RFC 6750 §3"),
+            "The 401 names where the resource's metadata is (resource_metadata): a client that knows nothing but the "
+            "resource's URL learns from it which authorization server to ask.",
+            receiver=RESOURCE,
+        ),
+        Lesson(
+            "resource_metadata",
+            "Protected resource metadata",
+            ("RFC 9728 §3", "RFC 9728 §2"),
+            "The resource says what it is (resource, its identifier, the audience to ask for), which authorization "
+            "servers issue its tokens, and which scopes it knows.",
+            receiver=RESOURCE,
+        ),
+        Lesson(
+            "registration",
+            "Dynamic client registration",
+            ("RFC 7591 §3.1", "RFC 7591 §3.2.1"),
+            "The client describes itself in JSON and gets a client_id (a secret only if it can keep one) and, for "
+            "managing the registration later, a registration access token, shown this once.",
+        ),
+        Lesson(
+            "registration_refused",
+            "Dynamic client registration (refused)",
+            ("RFC 7591 §3.2.2",),
+            "Metadata the server cannot accept is refused with invalid_redirect_uri or invalid_client_metadata and a "
+            "sentence saying why; nothing is registered.",
+        ),
+        Lesson(
+            "registration_read",
+            "Reading the registration",
+            ("RFC 7592 §2.1", "RFC 7592 §3"),
+            "With its registration access token, and only with it, the client reads what the server holds about it.",
+        ),
+        Lesson(
+            "registration_update",
+            "Replacing the registration",
+            ("RFC 7592 §2.2",),
+            "An update sends the whole registration again: what it leaves out goes back to the default.",
+        ),
+        Lesson(
+            "registration_delete",
+            "Deleting the registration",
+            ("RFC 7592 §2.3",),
+            "The client is gone, and so are its tokens; the registration access token stops working with it.",
+        ),
         Lesson("other", "HTTP exchange", (), "An exchange outside the OAuth endpoints this playground knows."),
     )
 }

@@ -21,9 +21,10 @@ from oauth_client.masking import CREDENTIAL_FIELDS
 
 from ..trace import mask
 
-# Field names whose value is a credential: the conformance suite's list, so both agree,
-# and RFC 8628's device code, which the device alone holds and polls with.
-SECRET_FIELDS = frozenset(CREDENTIAL_FIELDS) | {"device_code"}
+# Field names whose value is a credential: the client library's list, so both agree,
+# RFC 8628's device code (which the device alone holds and polls with) and RFC 7591's
+# registration access token.
+SECRET_FIELDS = frozenset(CREDENTIAL_FIELDS) | {"device_code", "registration_access_token"}
 # Public values too long to read in full (an RSA modulus is 342 characters).
 LONG_PUBLIC_FIELDS = frozenset({"n", "x", "y"})
 # Public values that change from run to run: placeholders in the docs.

@@ -177,9 +177,22 @@ def _names(query: str) -> list[str]:
     return [name for name, _ in parse_qsl(query, keep_blank_values=True)]
 
 
+def _json_keys(text: str) -> list[str] | None:
+    """The first five member names of a JSON object (then "…"), or None if `text` is not one."""
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    keys = list(body)
+    return keys[:5] + (["…"] if len(keys) > 5 else [])
+
+
 def request_label(exchange: Exchange) -> str:
     parts = urlsplit(exchange.url)
-    names = _names(parts.query) + (_names(exchange.request_body) if exchange.request_body else [])
+    body = exchange.request_body
+    names = _names(parts.query) + ((_json_keys(body) or _names(body)) if body else [])
     if _header(exchange.request_headers, "Authorization"):
         names.insert(0, _header(exchange.request_headers, "Authorization").split(" ")[0])
     return f"{exchange.method} {parts.path}" + (f" ({', '.join(names)})" if names else "")
@@ -194,11 +207,7 @@ def response_label(exchange: Exchange) -> str:
         body = json.loads(exchange.response_body)
     except ValueError:
         body = None
-    if isinstance(body, dict):
-        if "error" in body:
-            return f"{exchange.status} ({body['error']})"
-        if body:
-            keys = list(body)
-            shown = ", ".join(keys[:5]) + (", …" if len(keys) > 5 else "")
-            return f"{exchange.status} ({shown})"
-    return str(exchange.status)
+    if isinstance(body, dict) and "error" in body:
+        return f"{exchange.status} ({body['error']})"
+    keys = _json_keys(exchange.response_body)
+    return f"{exchange.status} ({', '.join(keys)})" if keys else str(exchange.status)

@@ -35,6 +35,15 @@ PLAIN_WORDS = {
 }
 
 
+def allowed(scopes: tuple[str, ...], grant_types: tuple[str, ...]) -> tuple[str, ...]:
+    """A client's scopes, with `offline_access` when it may use refresh tokens: that scope
+    asks for nothing the client's grant types do not already allow (OIDC-11; consent to it
+    is still asked each time)."""
+    if "refresh_token" in grant_types and OFFLINE_ACCESS not in scopes:
+        return (*scopes, OFFLINE_ACCESS)
+    return scopes
+
+
 def is_authentication(scopes) -> bool:
     """OIDC-3.1.2.1: an OpenID Connect request has `openid` among its scopes."""
     return OPENID in scopes

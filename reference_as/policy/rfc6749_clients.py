@@ -29,6 +29,10 @@ class InvalidClientSettings(ValueError):
     """A client cannot be saved as described; the message says why."""
 
 
+class InvalidRedirectUri(InvalidClientSettings):
+    """A redirect URI is refused (RFC 7591 §3.2.2 answers it `invalid_redirect_uri`)."""
+
+
 def check_client_id(client_id: str) -> None:
     if not CLIENT_ID_PATTERN.fullmatch(client_id):
         raise InvalidClientSettings("client_id: use 1 to 64 letters, digits, '.', '_', '~' or '-'")
@@ -71,22 +75,26 @@ def check_default_scopes(default_scopes: tuple[str, ...], scopes: tuple[str, ...
 
 def check_redirect_uri(uri: str) -> None:
     """RFC6749-3.1.2 MUST: absolute, no fragment. RFC9700-2.6: https unless loopback."""
-    parts = urlsplit(uri)
-    if not parts.scheme or uri != uri.strip():
-        raise InvalidClientSettings(f"redirect URI {uri!r}: must be an absolute URI (RFC 6749 §3.1.2)")
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018 - a malformed host or port raises here
+    except ValueError:
+        raise InvalidRedirectUri(f"redirect URI {uri!r}: is not a URI") from None
+    if not parts.scheme or any(ch <= " " or ch == "\x7f" for ch in uri):  # RFC 3986: no spaces, no controls
+        raise InvalidRedirectUri(f"redirect URI {uri!r}: must be an absolute URI (RFC 6749 §3.1.2)")
     if "#" in uri:
-        raise InvalidClientSettings(f"redirect URI {uri!r}: must not contain a fragment (RFC 6749 §3.1.2)")
+        raise InvalidRedirectUri(f"redirect URI {uri!r}: must not contain a fragment (RFC 6749 §3.1.2)")
     if parts.scheme in ("http", "https"):
         if not parts.hostname:
-            raise InvalidClientSettings(f"redirect URI {uri!r}: needs a host")
+            raise InvalidRedirectUri(f"redirect URI {uri!r}: needs a host")
         if parts.username is not None or parts.password is not None:
-            raise InvalidClientSettings(f"redirect URI {uri!r}: must not carry user information")
+            raise InvalidRedirectUri(f"redirect URI {uri!r}: must not carry user information")
         if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
-            raise InvalidClientSettings(
+            raise InvalidRedirectUri(
                 f"redirect URI {uri!r}: http is allowed only for loopback addresses; use https (RFC 9700 §2.6)"
             )
     elif parts.scheme in ("javascript", "data", "file", "vbscript"):
-        raise InvalidClientSettings(f"redirect URI {uri!r}: the {parts.scheme} scheme is not a redirect target")
+        raise InvalidRedirectUri(f"redirect URI {uri!r}: the {parts.scheme} scheme is not a redirect target")
 
 
 def check_redirect_uris(redirect_uris: tuple[str, ...], grant_types: tuple[str, ...]) -> None:
@@ -94,7 +102,7 @@ def check_redirect_uris(redirect_uris: tuple[str, ...], grant_types: tuple[str, 
         check_redirect_uri(uri)
     # RFC6749-3.1.2.2 MUST: clients of the authorization code grant register a redirect URI.
     if "authorization_code" in grant_types and not redirect_uris:
-        raise InvalidClientSettings("redirect URIs: authorization_code needs at least one (RFC 6749 §3.1.2.2)")
+        raise InvalidRedirectUri("redirect URIs: authorization_code needs at least one (RFC 6749 §3.1.2.2)")
 
 
 def check_post_logout_redirect_uris(uris: tuple[str, ...]) -> None:

@@ -24,7 +24,7 @@ def header(alg: str, kid: str) -> dict:
 def claims(
     *,
     issuer: str,
-    audience: str,
+    audience: str | list[str],
     subject: str,
     client_id: str,
     scopes: tuple[str, ...],

@@ -17,6 +17,8 @@ from .records import (
     DeviceAuthorization,
     Grant,
     RefreshToken,
+    RegistrationToken,
+    Resource,
     Session,
     SigningKey,
     User,
@@ -44,7 +46,9 @@ class DuplicateUserCode(Exception):
 class PurgeCutoffs:
     """What `purge` deletes: rows whose time is before each cut-off."""
 
-    expired_before: int  # codes, device codes, refresh tokens, grants and the revocation list, by expiry
+    expired_before: (
+        int  # codes, device codes, refresh tokens, grants, the revocation list, initial access tokens, by expiry
+    )
     sessions_before: int  # sessions, by expiry
     failures_before: int  # failed-login counts, by their last failure
 
@@ -69,6 +73,31 @@ class Store(Protocol):
 
     def touch_client(self, client_id: str, now: int, every: int) -> None:
         """Set `last_used_at` to `now` unless it is less than `every` seconds old."""
+
+    def delete_unused_clients(self, origins: tuple[str, ...], unused_since: int, now: int) -> list[str]:
+        """Delete, as `delete_client` does, every client of one of `origins` not given a
+        token since `unused_since` (nor made since then): the client_ids deleted."""
+
+    # Protected resources (RFC 8707)
+    def add_resource(self, resource: Resource) -> None:
+        """Insert, or replace the resource with the same URI."""
+
+    def list_resources(self) -> list[Resource]:
+        """All resources, by URI."""
+
+    def delete_resource(self, uri: str) -> bool:
+        """False if absent."""
+
+    # Initial access tokens (RFC 7591 §3)
+    def add_registration_token(self, token: RegistrationToken) -> None: ...
+
+    def get_registration_token(self, token_hash: str) -> RegistrationToken | None: ...
+
+    def list_registration_tokens(self) -> list[RegistrationToken]:
+        """All, newest first."""
+
+    def delete_registration_token(self, token_hash: str) -> bool:
+        """False if absent."""
 
     # Signing keys (RFC 7517; their timeline: policy/key_rotation.py)
     def add_signing_key(self, key: SigningKey, withdraw_others: bool = False) -> None:
@@ -184,7 +213,8 @@ class Store(Protocol):
 
     def consents_of(self, user_id: str) -> list[Consent]: ...
 
-    # Failed logins, counted per key (see policy/login_throttle.py)
+    # Failed logins, counted per key (see policy/login_throttle.py); the registration
+    # endpoint counts its requests per address the same way (policy/rfc7591_registration.py)
     def record_login_failure(self, key: str, now: int) -> tuple[int, int | None]:
         """Count one more failure at `now`, atomically; (the new count, the time of the
         failure before this one, or None)."""

@@ -13,6 +13,8 @@ from .records import (
     DeviceAuthorization,
     Grant,
     RefreshToken,
+    RegistrationToken,
+    Resource,
     Session,
     SigningKey,
     User,
@@ -34,6 +36,8 @@ class MemoryStore:
         self._refresh: dict[str, RefreshToken] = {}
         self._revoked_tokens: dict[str, int] = {}  # jti -> its token's expiry
         self._failures: dict[str, tuple[int, int]] = {}
+        self._resources: dict[str, Resource] = {}
+        self._registration_tokens: dict[str, RegistrationToken] = {}
 
     # -- clients ----------------------------------------------------------------------
 
@@ -67,6 +71,46 @@ class MemoryStore:
             client = self._clients.get(client_id)
             if client is not None and (client.last_used_at is None or client.last_used_at <= now - every):
                 self._clients[client_id] = replace(client, last_used_at=now)
+
+    def delete_unused_clients(self, origins: tuple[str, ...], unused_since: int, now: int) -> list[str]:
+        with self._lock:
+            unused = sorted(
+                c.client_id
+                for c in self._clients.values()
+                if c.origin in origins and (c.last_used_at or c.created_at) < unused_since
+            )
+            for client_id in unused:
+                self.delete_client(client_id, now)
+            return unused
+
+    # -- protected resources ------------------------------------------------------------
+
+    def add_resource(self, resource: Resource) -> None:
+        with self._lock:
+            self._resources[resource.uri] = resource
+
+    def list_resources(self) -> list[Resource]:
+        return sorted(self._resources.values(), key=lambda r: r.uri)
+
+    def delete_resource(self, uri: str) -> bool:
+        with self._lock:
+            return self._resources.pop(uri, None) is not None
+
+    # -- initial access tokens ----------------------------------------------------------
+
+    def add_registration_token(self, token: RegistrationToken) -> None:
+        with self._lock:
+            self._registration_tokens[token.token_hash] = token
+
+    def get_registration_token(self, token_hash: str) -> RegistrationToken | None:
+        return self._registration_tokens.get(token_hash)
+
+    def list_registration_tokens(self) -> list[RegistrationToken]:
+        return sorted(self._registration_tokens.values(), key=lambda t: (-t.created_at, t.token_hash))
+
+    def delete_registration_token(self, token_hash: str) -> bool:
+        with self._lock:
+            return self._registration_tokens.pop(token_hash, None) is not None
 
     def _withdraw(self, matches, now: int) -> None:
         """Revoke the grants, spend the codes (device codes too) and forget the consents that `matches`."""
@@ -309,6 +353,7 @@ class MemoryStore:
                 "refresh_tokens": self._drop(self._refresh, lambda r: r.expires_at < expired),
                 "grants": self._drop(self._grants, lambda g: g.live_until < expired),
                 "revoked_tokens": self._drop(self._revoked_tokens, lambda expires_at: expires_at < expired),
+                "registration_tokens": self._drop(self._registration_tokens, lambda t: t.expires_at < expired),
                 "sessions": self._drop(self._sessions, lambda s: s.expires_at < cutoffs.sessions_before),
                 "login_failures": self._drop(self._failures, lambda f: f[1] < cutoffs.failures_before),
             }

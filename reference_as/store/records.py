@@ -7,6 +7,11 @@ CONFIDENTIAL = "confidential"
 PUBLIC = "public"
 ACTIVE = "active"
 PAUSED = "paused"
+# How a client came to be: made by an administrator, registered by itself
+# (RFC 7591), or named by the URL of its metadata document.
+ADMIN = "admin"
+RFC7591 = "rfc7591"
+METADATA_DOCUMENT = "metadata_document"
 
 
 @dataclass(frozen=True)
@@ -14,7 +19,10 @@ class Client:
     """An OAuth client (RFC 6749 §2). `secret_hash` is None for public clients.
     `default_scopes`: what a request that names no scope gets (RFC 6749 §3.3's
     "pre-defined default value"), a subset of `scopes`. `last_used_at`: when it
-    was last issued a token, written at most once a minute (`tokens.py`)."""
+    was last issued a token, written at most once a minute (`tokens.py`).
+    `origin`: ADMIN, RFC7591 or METADATA_DOCUMENT. A self-registered client keeps
+    the hash of its registration access token (RFC 7592) and, as JSON text, the
+    metadata it registered (`metadata`); a metadata document client, the document."""
 
     client_id: str
     name: str
@@ -32,6 +40,9 @@ class Client:
     last_used_at: int | None = None
     # OpenID Connect RP-Initiated Logout 1.0 §3: where the client may be sent after signing out.
     post_logout_redirect_uris: tuple[str, ...] = ()
+    origin: str = ADMIN
+    registration_token_hash: str | None = None
+    metadata: str | None = None
 
     @property
     def is_confidential(self) -> bool:
@@ -80,6 +91,7 @@ class Grant:
     live_until: int
     revoked_at: int | None = None
     auth_time: int | None = None  # when the user signed in for it (OIDC Core §2, §12.2)
+    resources: tuple[str, ...] = ()  # RFC 8707: what its tokens are for (empty: the default audience)
 
     def is_live(self, now: int) -> bool:
         return self.revoked_at is None and self.live_until > now
@@ -120,7 +132,7 @@ class User:
 class AuthorizationCode:
     """An issued code (RFC 6749 §4.1.2), stored by its hash, bound to everything
     the token request must match (client, redirect URI, PKCE challenge) and to
-    what it grants (user, scope). `grant_id` names the family of tokens it will
+    what it grants (user, scope, resources: RFC 8707). `grant_id` names the family of tokens it will
     give, so a replay can revoke them all (RFC 6749 §4.1.2, §10.5)."""
 
     code_hash: str
@@ -138,6 +150,7 @@ class AuthorizationCode:
     # the user signed in (the ID Token's auth_time).
     nonce: str | None = None
     auth_time: int | None = None
+    resources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -204,3 +217,23 @@ class DeviceAuthorization:
     approved_at: int | None = None
     denied_at: int | None = None
     used_at: int | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A protected resource tokens may be asked for (RFC 8707 §2), by its URI, with the
+    scopes it accepts."""
+
+    uri: str
+    scopes: tuple[str, ...]
+    created_at: int
+
+
+@dataclass(frozen=True)
+class RegistrationToken:
+    """An initial access token (RFC 7591 §3), stored by its hash, usable until it expires."""
+
+    token_hash: str
+    hint: str
+    created_at: int
+    expires_at: int

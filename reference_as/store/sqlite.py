@@ -39,6 +39,8 @@ from .records import (
     Grant,
     Profile,
     RefreshToken,
+    RegistrationToken,
+    Resource,
     Session,
     SigningKey,
     User,
@@ -78,7 +80,10 @@ def _client(row) -> Client:
         permissions=tuple(row[11].split()),
         default_scopes=tuple(row[12].split()),
         post_logout_redirect_uris=tuple(json.loads(row[13])),
-        last_used_at=row[14],
+        origin=row[14],
+        registration_token_hash=row[15],
+        metadata=row[16],
+        last_used_at=row[17],
     )
 
 
@@ -98,13 +103,17 @@ def _client_values(c: Client) -> tuple:
         " ".join(c.permissions),
         " ".join(c.default_scopes),
         json.dumps(list(c.post_logout_redirect_uris)),
+        c.origin,
+        c.registration_token_hash,
+        c.metadata,
     )
 
 
 # Written by add_client and replace_client; `last_used_at` only by touch_client.
 CLIENT_COLUMNS = (
     "client_id, name, client_type, grant_types, scopes, redirect_uris, status, secret_hash, secret_hint, "
-    "created_at, updated_at, permissions, default_scopes, post_logout_redirect_uris"
+    "created_at, updated_at, permissions, default_scopes, post_logout_redirect_uris, origin, registration_token_hash, "
+    "metadata"
 )
 CLIENT_READ = CLIENT_COLUMNS + ", last_used_at"
 KEY_COLUMNS = "kid, alg, public_jwk, private_key_sealed, created_at, signs_from, withdrawn_at"
@@ -116,14 +125,16 @@ SESSION_COLUMNS = "session_hash, user_id, created_at, expires_at"
 CONSENT_COLUMNS = "user_id, client_id, scope, granted_at"
 CODE_COLUMNS = (
     "code_hash, grant_id, client_id, user_id, redirect_uri, scope, code_challenge, code_challenge_method, "
-    "issued_at, expires_at, used_at, nonce, auth_time"
+    "issued_at, expires_at, used_at, nonce, auth_time, resources"
 )
 DEVICE_COLUMNS = (
     "device_code_hash, user_code_hash, grant_id, client_id, scope, issued_at, expires_at, interval, next_poll_at, "
     "entries, user_id, approved_at, denied_at, used_at"
 )
 REFRESH_COLUMNS = "token_hash, grant_id, issued_at, expires_at, rotated_at, grace_used"
-GRANT_COLUMNS = "grant_id, client_id, user_id, scope, created_at, ends_at, live_until, revoked_at, auth_time"
+GRANT_COLUMNS = "grant_id, client_id, user_id, scope, created_at, ends_at, live_until, revoked_at, auth_time, resources"
+RESOURCE_COLUMNS = "uri, scopes, created_at"
+REGISTRATION_TOKEN_COLUMNS = "token_hash, hint, created_at, expires_at"
 
 
 def _insert(db: sqlite3.Connection, table: str, columns: str, values: tuple) -> None:
@@ -159,7 +170,16 @@ def _refresh(row) -> RefreshToken:
 def _grant_values(g: Grant) -> tuple:
     return (
         g.grant_id, g.client_id, g.user_id, g.scope, g.created_at, g.ends_at, g.live_until, g.revoked_at, g.auth_time,
+        " ".join(g.resources),
     )  # fmt: skip
+
+
+def _grant(row) -> Grant:
+    return Grant(*row[:9], resources=tuple(row[9].split()))
+
+
+def _code(row) -> AuthorizationCode:
+    return AuthorizationCode(*row[:13], resources=tuple(row[13].split()))
 
 
 BUSY_TIMEOUT_MS = 30_000  # how long a statement waits for another connection's lock
@@ -303,6 +323,58 @@ class SQLiteStore:
             (now, client_id, now - every),
         )
 
+    def delete_unused_clients(self, origins: tuple[str, ...], unused_since: int, now: int) -> list[str]:
+        marks = ",".join("?" * len(origins))
+        with self._transaction() as db:
+            deleted = [
+                row[0]
+                for row in db.execute(
+                    f"DELETE FROM clients WHERE origin IN ({marks}) AND coalesce(last_used_at, created_at) < ? "
+                    "RETURNING client_id",
+                    (*origins, unused_since),
+                )
+            ]
+            for client_id in deleted:
+                self._withdraw(db, "client_id = ?", (client_id,), now)
+        return sorted(deleted)
+
+    # -- protected resources ------------------------------------------------------------
+
+    def add_resource(self, resource: Resource) -> None:
+        self._db.execute(
+            f"INSERT OR REPLACE INTO resources ({RESOURCE_COLUMNS}) VALUES (?, ?, ?)",
+            (resource.uri, " ".join(resource.scopes), resource.created_at),
+        )
+
+    def list_resources(self) -> list[Resource]:
+        rows = self._db.execute(f"SELECT {RESOURCE_COLUMNS} FROM resources ORDER BY uri")
+        return [Resource(row[0], tuple(row[1].split()), row[2]) for row in rows]
+
+    def delete_resource(self, uri: str) -> bool:
+        return bool(self._db.execute("DELETE FROM resources WHERE uri = ?", (uri,)).rowcount)
+
+    # -- initial access tokens ----------------------------------------------------------
+
+    def add_registration_token(self, token: RegistrationToken) -> None:
+        _insert(self._db, "registration_tokens", REGISTRATION_TOKEN_COLUMNS, (
+            token.token_hash, token.hint, token.created_at, token.expires_at,
+        ))  # fmt: skip
+
+    def get_registration_token(self, token_hash: str) -> RegistrationToken | None:
+        row = self._db.execute(
+            f"SELECT {REGISTRATION_TOKEN_COLUMNS} FROM registration_tokens WHERE token_hash = ?", (token_hash,)
+        ).fetchone()
+        return RegistrationToken(*row) if row else None
+
+    def list_registration_tokens(self) -> list[RegistrationToken]:
+        rows = self._db.execute(
+            f"SELECT {REGISTRATION_TOKEN_COLUMNS} FROM registration_tokens ORDER BY created_at DESC, token_hash"
+        )
+        return [RegistrationToken(*row) for row in rows]
+
+    def delete_registration_token(self, token_hash: str) -> bool:
+        return bool(self._db.execute("DELETE FROM registration_tokens WHERE token_hash = ?", (token_hash,)).rowcount)
+
     @staticmethod
     def _withdraw(db, condition: str, args: tuple, now: int) -> None:
         """Revoke the grants, spend the codes (device codes too) and forget the consents
@@ -332,14 +404,14 @@ class SQLiteStore:
     def add_code(self, c: AuthorizationCode) -> None:
         _insert(self._db, "authorization_codes", CODE_COLUMNS, (
             c.code_hash, c.grant_id, c.client_id, c.user_id, c.redirect_uri, c.scope, c.code_challenge,
-            c.code_challenge_method, c.issued_at, c.expires_at, c.used_at, c.nonce, c.auth_time,
+            c.code_challenge_method, c.issued_at, c.expires_at, c.used_at, c.nonce, c.auth_time, " ".join(c.resources),
         ))  # fmt: skip
 
     def get_code(self, code_hash: str) -> AuthorizationCode | None:
         row = self._db.execute(
             f"SELECT {CODE_COLUMNS} FROM authorization_codes WHERE code_hash = ?", (code_hash,)
         ).fetchone()
-        return AuthorizationCode(*row) if row else None
+        return _code(row) if row else None
 
     def redeem_code(self, code_hash: str, grant: Grant, refresh: RefreshToken | None, now: int) -> bool:
         # BEGIN IMMEDIATE holds the write lock from the first statement: the
@@ -428,11 +500,12 @@ class SQLiteStore:
     def get_refresh_token(self, token_hash: str) -> tuple[RefreshToken, Grant] | None:
         row = self._db.execute(
             "SELECT r.token_hash, r.grant_id, r.issued_at, r.expires_at, r.rotated_at, r.grace_used, "
-            "g.client_id, g.user_id, g.scope, g.created_at, g.ends_at, g.live_until, g.revoked_at, g.auth_time "
+            "g.client_id, g.user_id, g.scope, g.created_at, g.ends_at, g.live_until, g.revoked_at, g.auth_time, "
+            "g.resources "
             "FROM refresh_tokens r JOIN grants g ON g.grant_id = r.grant_id WHERE r.token_hash = ?",
             (token_hash,),
         ).fetchone()
-        return (_refresh(row[:6]), Grant(row[1], *row[6:])) if row else None
+        return (_refresh(row[:6]), _grant((row[1], *row[6:]))) if row else None
 
     def rotate_refresh_token(
         self, token_hash: str, successor: RefreshToken, live_until: int, now: int, grace: bool = False
@@ -485,7 +558,7 @@ class SQLiteStore:
             "ORDER BY created_at, grant_id",
             (user_id, now),
         )
-        return [Grant(*row) for row in rows]
+        return [_grant(row) for row in rows]
 
     def revoke_access(self, user_id: str, now: int, client_id: str | None = None) -> None:
         with self._transaction() as db:
@@ -609,6 +682,7 @@ class SQLiteStore:
             "refresh_tokens": ("DELETE FROM refresh_tokens WHERE expires_at < ?", expired),
             "grants": ("DELETE FROM grants WHERE live_until < ?", expired),
             "revoked_tokens": ("DELETE FROM revoked_tokens WHERE expires_at < ?", expired),
+            "registration_tokens": ("DELETE FROM registration_tokens WHERE expires_at < ?", expired),
             # Schema 6's live tokens (migration 007), gone within a token lifetime of the upgrade.
             "legacy_access_tokens": ("DELETE FROM legacy_access_tokens WHERE expires_at < ?", expired),
             "sessions": ("DELETE FROM sessions WHERE expires_at < ?", sessions),

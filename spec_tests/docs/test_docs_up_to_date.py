@@ -1,4 +1,5 @@
-"""docs/*.md for each grant are generated from a real run (`make docs`); they must match a fresh one."""
+"""docs/*.md for each grant (and for registration and MCP) are generated from a real run
+(`make docs`); they must match a fresh one."""
 
 from pathlib import Path
 
@@ -17,6 +18,8 @@ def test_each_grant_page_equals_a_fresh_run_of_the_generator(tmp_path):
         "introspection.md",
         "device.md",
         "openid-connect.md",
+        "registration.md",
+        "mcp.md",
     ]
     stale = [
         path.name

@@ -19,6 +19,23 @@ def test_without_openid_refresh_tokens_follow_the_oauth_rules_as_before(flow, rp
     assert flow.exchange(rp, flow.code(rp, scope="api:read"), rp_secret).json["refresh_token"]
 
 
+@pytest.mark.parametrize("grant_types", [("authorization_code", "refresh_token"), ("authorization_code",)])
+def test_offline_access_is_allowed_to_exactly_the_clients_that_may_refresh(flow, clients, grant_types):
+    """A client registered without `offline_access` among its scopes (an MCP client's metadata
+    document, say) may still ask for it when its grant types include refresh_token."""
+    app, secret = clients.create(
+        name="API app",
+        client_type="confidential",
+        grant_types=grant_types,
+        scopes=("api:read", "openid"),
+        redirect_uris=("https://app.example/cb",),
+    )
+    flow.login()
+    answer = redirect_params(authorize(flow, app, scope="openid offline_access", prompt="none"))
+    expected = "consent_required" if "refresh_token" in grant_types else "invalid_scope"
+    assert answer["error"] == expected, answer
+
+
 @pytest.mark.requirement("OIDC-11")
 def test_consent_to_offline_access_is_always_asked_even_when_remembered(flow, rp):
     flow.login()

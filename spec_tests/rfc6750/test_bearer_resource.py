@@ -35,10 +35,12 @@ def test_a_users_token_names_the_user(web, grant, alice):
 
 @pytest.mark.requirement("RFC6750-3")
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Basic dXNlcjpwYXNz"}])
-def test_no_bearer_credentials_get_a_bare_challenge(web, headers):
+def test_no_bearer_credentials_get_a_bare_challenge(web, headers, settings):
     response = web.get("/api/me", headers=headers, expect_errors=True)
     assert response.status_int == 401
-    assert response.headers["WWW-Authenticate"] == 'Bearer realm="reference-as"'
+    # No error code; only where the resource's metadata is (RFC 9728 §5.1).
+    metadata = settings.issuer + "/.well-known/oauth-protected-resource/api"
+    assert response.headers["WWW-Authenticate"] == f'Bearer realm="reference-as", resource_metadata="{metadata}"'
 
 
 @pytest.mark.requirement("RFC6750-3.1")

@@ -1,0 +1,27 @@
+"""Reading a bearer token from the `Authorization` header (RFC 6750 §2.1).
+
+Used wherever a request authenticates with a bearer token: the protected
+resource (an access token), the registration endpoint (an initial access
+token, RFC 7591 §3) and the client configuration endpoint (a registration
+access token, RFC 7592 §3).
+"""
+
+import re
+
+from webob import Request
+
+from .errors import OAuthError
+
+# RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token, None when the request carries no Bearer credentials, or OAuthError
+    `invalid_token` when the header says Bearer but holds no well-formed token."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    if not B64TOKEN.fullmatch(token.strip()):
+        raise OAuthError("invalid_token", "The Authorization header does not carry a bearer token.")
+    return token.strip()
