@@ -408,6 +408,12 @@ REQUIREMENTS = _table(
         "code_challenge_methods_supported lists S256: without it an MCP client refuses to proceed.",
     ),
     (
+        "MCP-Access-Token-Privilege-Restriction",
+        MUST,
+        "The MCP server (the protected resource) accepts only tokens issued for it as their audience "
+        "(RFC 8707): a token for another resource is refused (401 invalid_token, RFC 6750 §3.1).",
+    ),
+    (
         "MCP-Client-Registration-Approaches",
         SHOULD,
         "The server offers a registration path for clients it has never seen: Client ID Metadata Documents "

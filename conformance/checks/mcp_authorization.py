@@ -14,16 +14,17 @@ metadata or OpenID Connect Discovery (MUST); an MCP client "MUST refuse to proce
 the protected resource metadata "MUST include the authorization_servers field containing at
 least one authorization server" (MUST); servers "SHOULD support" Client ID Metadata Documents and
 "MAY support" RFC 7591, so a server with neither leaves an MCP client nothing but
-pre-registration (SHOULD).
+pre-registration (SHOULD); MCP servers "MUST validate that access tokens were issued
+specifically for them as the intended audience" (MUST: a token for another resource is refused).
 """
 
 from urllib.parse import urlsplit
 
-from conformance import resources
+from conformance import resources, steps
 from conformance.checks.rfc8414_metadata import OIDC_WELL_KNOWN, metadata_url_for
 from conformance.expect import describe, json_object
 from conformance.marks import check
-from conformance.outcomes import fail
+from conformance.outcomes import fail, not_applicable
 
 
 def _discovery_urls(issuer: str) -> tuple[str, str]:
@@ -71,3 +72,26 @@ def check_resource_names_as(resource, http, server):
     servers = resources.discover(resource.url, http, server).metadata.get("authorization_servers")
     if not isinstance(servers, list) or not [s for s in servers if isinstance(s, str) and s]:
         fail(f"authorization_servers is {servers!r}: an MCP client cannot find where to get a token")
+
+
+@check(
+    "mcp-access-token-privilege-restriction-other-audience-refused",
+    "MCP-Access-Token-Privilege-Restriction",
+    profiles=("mcp", "bearer"),
+)
+def check_other_audience(resource, http, server, target, confidential):
+    """The protected resource refuses a valid token of its authorization server issued for another resource."""
+    own = resources.discover(resource.url, http, server).metadata.get("resource")
+    if not isinstance(own, str):
+        not_applicable("the resource's metadata names no resource identifier: its own audience is unknown")
+    client = steps.ready_for(server, confidential, "client_credentials")
+    known = (server.metadata or {}).get("protected_resources")
+    others = [r for r in (*target.server.resources, *(known if isinstance(known, list) else ())) if r != own]
+    body = json_object(client.token_request(steps.cc_params(client, resource=others[0] if others else None))) or {}
+    if "access_token" not in body:
+        not_applicable(f"no token for another resource was issued (error={body.get('error')!r})")
+    if own in resources.audience(server, client, body["access_token"]):
+        not_applicable(f"the authorization server knows no resource but {own}: every token is for it")
+    response = http.get(resource.url, headers={"Authorization": f"Bearer {body['access_token']}"})
+    if response.status_code != 401:
+        fail(f"a token for {others[0] if others else 'the default audience'} was answered {describe(response)}")

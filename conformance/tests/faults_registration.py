@@ -8,6 +8,8 @@ import json
 
 from webob import Response
 
+from conformance.jwts import claims_of
+
 from .faults import metadata, resigned, token_form
 from .proxy import Fault, json_error, json_of, with_json
 
@@ -293,4 +295,24 @@ def issue21_faults(ctx) -> list[Fault]:
         "mcp-authorization-server-discovery-resource-names-an-authorization-server",
         response=resource_metadata(lambda doc: doc.pop("authorization_servers")),
     )
+    add(
+        "resource-accepts-any-audience",
+        "mcp-access-token-privilege-restriction-other-audience-refused",
+        request=_any_audience_accepted(ctx.issuer),
+    )
     return faults
+
+
+def _any_audience_accepted(issuer: str):
+    """The resource answers 200 to any token its server signed, whatever the audience: the proxy
+    answers itself when the token's aud does not name the resource."""
+
+    def request(request):
+        auth = request.headers.get("Authorization", "")
+        if request.path == RESOURCE and auth.startswith("Bearer "):
+            aud = (claims_of(auth[7:]) or {}).get("aud", [])
+            if issuer + "/api" not in ([aud] if isinstance(aud, str) else aud):
+                return with_json(Response(status=200), {"sub": "accepted-by-the-fault"})
+        return None
+
+    return request

@@ -39,6 +39,7 @@ def test_the_mcp_profile_passes_against_the_reference_server(reference_target):
         "mcp-authorization-server-discovery-resource-names-an-authorization-server",
         "rfc8707-2-code-flow-aud-is-the-resource",
         "rfc9728-5.1-challenge-names-resource-metadata",
+        "mcp-access-token-privilege-restriction-other-audience-refused",
     }
     assert code == 0
 
