@@ -62,18 +62,24 @@ class ProtectedResource:
         return json_object(self.metadata_response) or {}
 
 
-def _candidates(url: str, challenge: requests.Response, server: Server) -> list[str]:
+def listed_resources(server: Server | None) -> list[str]:
+    """The resource identifiers the authorization server's metadata lists (RFC 9728 §4)."""
+    listed = ((server.metadata if server else None) or {}).get("protected_resources")
+    return [r for r in listed if isinstance(r, str)] if isinstance(listed, list) else []
+
+
+def candidates(url: str, challenge: requests.Response, listed: list[str]) -> list[str]:
+    """Where the metadata of the resource at `url` may be, in the order a client would look."""
     origin = urlsplit(url)._replace(path="", query="", fragment="").geturl()
-    listed = (server.metadata or {}).get("protected_resources")
-    listed = [r for r in listed if isinstance(r, str) and r.startswith(origin)] if isinstance(listed, list) else []
     named = challenge_metadata_url(challenge)
-    return list(dict.fromkeys([*([named] if named else []), *map(metadata_url_for, listed), metadata_url_for(url)]))
+    on_origin = [metadata_url_for(r) for r in listed if r.startswith(origin)]
+    return list(dict.fromkeys([*([named] if named else []), *on_origin, metadata_url_for(url)]))
 
 
-def discover(url: str, http: requests.Session, server: Server) -> ProtectedResource:
+def discover(url: str, http: requests.Session, server: Server | None) -> ProtectedResource:
     """The resource at `url` and its RFC 9728 metadata; skipped when it publishes none."""
     challenge = http.get(url)
-    for candidate in _candidates(url, challenge, server):
+    for candidate in candidates(url, challenge, listed_resources(server)):
         response = http.get(candidate)
         if response.status_code == 200:
             return ProtectedResource(url, challenge, candidate, response)
@@ -84,12 +90,12 @@ def identifiers(target: Target, server: Server, http: requests.Session) -> tuple
     """The RFC 8707 resource identifiers to ask tokens for; skipped when none is known."""
     if target.server.resources:
         return target.server.resources
-    listed = (server.metadata or {}).get("protected_resources")
-    if isinstance(listed, list) and any(isinstance(r, str) for r in listed):
-        return tuple(r for r in listed if isinstance(r, str))
+    listed = listed_resources(server)
+    if listed:
+        return tuple(listed)
     if target.resource is not None:
         challenge = http.get(target.resource.url)
-        for candidate in _candidates(target.resource.url, challenge, server):
+        for candidate in candidates(target.resource.url, challenge, listed):
             body = json_object(http.get(candidate)) or {}
             if isinstance(body.get("resource"), str):
                 return (body["resource"],)

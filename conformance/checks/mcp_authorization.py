@@ -65,7 +65,9 @@ def check_registration_path(metadata):
 
 
 @check(
-    "mcp-authorization-server-discovery-resource-names-an-authorization-server", "MCP-Authorization-Server-Discovery"
+    "mcp-authorization-server-discovery-resource-names-an-authorization-server",
+    "MCP-Authorization-Server-Discovery",
+    profiles=("mcp", "resource-metadata"),
 )
 def check_resource_names_as(resource, http, server):
     """The protected resource's RFC 9728 metadata names at least one authorization server."""
@@ -85,8 +87,7 @@ def check_other_audience(resource, http, server, target, confidential):
     if not isinstance(own, str):
         not_applicable("the resource's metadata names no resource identifier: its own audience is unknown")
     client = steps.ready_for(server, confidential, "client_credentials")
-    known = (server.metadata or {}).get("protected_resources")
-    others = [r for r in (*target.server.resources, *(known if isinstance(known, list) else ())) if r != own]
+    others = [r for r in (*target.server.resources, *resources.listed_resources(server)) if r != own]
     body = json_object(client.token_request(steps.cc_params(client, resource=others[0] if others else None))) or {}
     if "access_token" not in body:
         not_applicable(f"no token for another resource was issued (error={body.get('error')!r})")
