@@ -74,7 +74,6 @@ ALSO_IN_PROFILE = {
         "rfc8414-3.2-metadata-is-a-json-object",
         "rfc8414-3.3-issuer-matches-metadata-url",
         "rfc7636-4.2-s256-offered",
-        "rfc7636-4.6-wrong-verifier-is-invalid-grant",
         "rfc9207-2-iss-in-authorization-response",
         "rfc7591-3.2.1-registration-is-201-with-client-id",
         "rfc8707-2-client-credentials-aud-is-the-resource",
