@@ -23,6 +23,7 @@ SERVER_FIELDS = (
     "client_secret_expires_at",
     "client_id_issued_at",
 )
+REGISTERED = "the registration's own"  # manage(token=REGISTERED): the registration access token
 CONFIDENTIAL_METHODS = ("client_secret_basic", "client_secret_post", "client_secret_jwt")
 
 
@@ -99,10 +100,10 @@ class Registrar:
                 return
         self.made.append(dict(body))
 
-    def manage(self, method: str, body: dict, token: str | None = "registered", **kwargs) -> requests.Response:
+    def manage(self, method: str, body: dict, token: str | None = REGISTERED, **kwargs) -> requests.Response:
         """A request to the client configuration endpoint (RFC 7592 §2) with the registration access
-        token (`token="registered"`), another one, or none (None)."""
-        if token == "registered":
+        token (REGISTERED), another one, or none (None)."""
+        if token is REGISTERED:
             token = body.get("registration_access_token")
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         response = self.http.request(method, body["registration_client_uri"], headers=headers, **kwargs)

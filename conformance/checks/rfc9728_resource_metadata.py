@@ -32,7 +32,7 @@ from conformance import resources
 from conformance.checks.rfc8414_metadata import secure_or_loopback
 from conformance.expect import describe, json_object
 from conformance.marks import check
-from conformance.outcomes import fail, not_applicable
+from conformance.outcomes import Unverifiable, fail, not_applicable
 
 
 @pytest.fixture
@@ -42,8 +42,9 @@ def protected(resource, http, server) -> resources.ProtectedResource:
 
 @pytest.fixture
 def resource_metadata(protected) -> dict:
+    """The document's members; the checks of its members cannot run without a JSON object."""
     if json_object(protected.metadata_response) is None:
-        fail(f"{protected.metadata_url} answered {describe(protected.metadata_response)}, not a JSON object")
+        raise Unverifiable(f"{protected.metadata_url} answered {describe(protected.metadata_response)}")
     return protected.metadata
 
 
