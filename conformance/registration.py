@@ -86,6 +86,10 @@ class Registrar:
         """A registration the check builds on: its client information, else the check cannot run."""
         response = self.post(document)
         body = json_object(response)
+        if (body or {}).get("error") == "invalid_redirect_uri" and document.get("application_type") != "native":
+            # A server may keep http loopback redirect URIs to native apps (RFC 8252 §7.3, §8.3).
+            response = self.post({**document, "application_type": "native"})
+            body = json_object(response)
         if response.status_code not in (200, 201) or body is None or not body.get("client_id"):
             raise Unverifiable(f"the registration was refused: {describe(response)}")
         return body

@@ -10,6 +10,8 @@ from conformance.marks import ALSO_IN_PROFILE, CHECKS, PROFILES
 from conformance.target import parse
 
 from .conftest import UNLIMITED_REGISTRATION, problems, reference_target_file, run_suite
+from .faults_registration import registration_request
+from .proxy import Fault, json_error
 from .servers import ReferenceServer
 
 
@@ -85,3 +87,14 @@ def test_resources_and_initial_access_token_are_read_and_masked(monkeypatch):
     assert target.server.resources == ("https://api.example",)
     assert target.server.initial_access_token == "initial-0123"
     assert "initial-0123" in target.secrets() and "initial-0123" not in repr(target.server)
+
+
+def test_a_server_keeping_loopback_redirects_to_native_apps_gets_a_native_registration(bench):
+    """A server that refuses the suite's web client its http loopback redirect URI (RFC 8252 keeps
+    those to native apps): the suite registers it as a native app instead, and the checks run."""
+    check_id = "rfc7592-2.1-read-returns-the-registration"
+    native_only = registration_request(
+        lambda doc: doc if doc.get("application_type") == "native" else json_error("invalid_redirect_uri")
+    )
+    _, results, _ = bench.run(Fault("loopback-for-native-apps-only", (check_id,), request=native_only))
+    assert results[check_id]["outcome"] == "pass", results[check_id]["message"]
