@@ -46,6 +46,7 @@ PROFILE_OF_RFC = {
     "RFC8707": "resource-indicators",
     "RFC9728": "resource-metadata",
     "MCP": "mcp",
+    "CIMD": "registration",
 }
 PROFILES = (
     "rfc6749",
@@ -76,6 +77,7 @@ ALSO_IN_PROFILE = {
         "rfc7636-4.2-s256-offered",
         "rfc9207-2-iss-in-authorization-response",
         "rfc7591-3.2.1-registration-is-201-with-client-id",
+        "cimd-client-metadata-document-client-works",
         "rfc8707-2-client-credentials-aud-is-the-resource",
         "rfc8707-2-code-flow-aud-is-the-resource",
         "rfc9728-3-metadata-served-at-well-known-url",

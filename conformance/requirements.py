@@ -51,17 +51,19 @@ RFC_TITLES = {
     "RFC8707": "Resource Indicators for OAuth 2.0",
     "RFC9728": "OAuth 2.0 Protected Resource Metadata",
     "MCP": "Model Context Protocol, Authorization",
+    "CIMD": "OAuth Client ID Metadata Document (draft-ietf-oauth-client-id-metadata-document)",
 }
 OAUTH21_URL = "https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1"
 MCP_URL = "https://modelcontextprotocol.io/specification/draft/basic/authorization"
+CIMD_URL = "https://datatracker.ietf.org/doc/html/draft-ietf-oauth-client-id-metadata-document"
 
 
 def document_name(rfc: str) -> str:
     """'RFC6749' -> 'RFC 6749'; 'OAUTH21' -> 'OAuth 2.1'; 'SEED' stays."""
     if rfc == "OAUTH21":
         return "OAuth 2.1"
-    if rfc == "MCP":
-        return "MCP"
+    if rfc in ("MCP", "CIMD"):
+        return rfc
     return rfc.replace("RFC", "RFC ")
 
 
@@ -89,8 +91,8 @@ class Requirement:
             return None
         if self.rfc == "OAUTH21":
             return f"{OAUTH21_URL}#section-{self.section}"
-        if self.rfc == "MCP":
-            return f"{MCP_URL}#{self.section.lower()}"
+        if self.rfc in ("MCP", "CIMD"):
+            return f"{MCP_URL if self.rfc == 'MCP' else CIMD_URL}#{self.section.lower()}"
         number = self.rfc.removeprefix("RFC")
         anchor = f"#appendix-{self.section}" if self.section.isalpha() else f"#section-{self.section}"
         return f"https://www.rfc-editor.org/rfc/rfc{number}{anchor}"
@@ -394,6 +396,17 @@ REQUIREMENTS = _table(
         "RFC9728-5.1",
         MAY,
         "A 401 from the protected resource names its metadata URL in WWW-Authenticate (resource_metadata).",
+    ),
+    (
+        "CIMD-Client-Metadata-Document",
+        MUST,
+        "A server supporting client ID metadata documents fetches the document at the client_id URL and "
+        "uses it only if its client_id is that URL (simple string comparison); a valid one makes a client.",
+    ),
+    (
+        "CIMD-Redirect-URL-Registration",
+        MUST,
+        "The redirect URIs of such a client are those its document lists; no other is redirected to.",
     ),
     (
         "MCP-Authorization-Server-Discovery",

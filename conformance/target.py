@@ -49,6 +49,9 @@ class ServerConfig:
     resources: tuple[str, ...] = ()
     # RFC 7591 §3: the initial access token, where registration is not open to anyone.
     initial_access_token: str | None = None
+    # Where the suite serves OAuth Client ID Metadata Documents during the run: an http(s) URL it can
+    # bind on this machine and the server can fetch (its client_id URLs are under it).
+    client_id_documents_at: str | None = None
 
     def __repr__(self) -> str:
         return f"ServerConfig(metadata_url={self.metadata_url!r}, issuer={self.issuer!r})"
@@ -212,6 +215,7 @@ def _server(table: _Table) -> ServerConfig:
         timeout=table.get("timeout", float, default=10.0),
         resources=table.strings("resources") or (),
         initial_access_token=table.secret("initial_access_token"),
+        client_id_documents_at=table.url("client_id_documents_at"),
     )
     table.done()
     if not server.metadata_url and not (server.issuer and "token_endpoint" in endpoints):
@@ -340,6 +344,7 @@ metadata_url = "http://127.0.0.1:8000/.well-known/oauth-authorization-server"
 # timeout = 10                       # seconds per request
 # resources = ["https://api.example.com"]    # RFC 8707 resources it issues tokens for (else from its metadata)
 # initial_access_token_env = "CONFORMANCE_IAT"   # RFC 7591 §3, where registration needs one
+# client_id_documents_at = "http://127.0.0.1:8002"  # the suite serves client ID metadata documents here
 
 # A protected resource that accepts the server's access tokens (RFC 6750 checks). Optional.
 # [resource]

@@ -2,7 +2,7 @@
 one approved automatically (the `auto` driver), one with its sign-in and consent pages (`form`),
 and `run(fault)`: the suite through the proxy while the fault breaks one requirement."""
 
-from .conftest import SEED, UNLIMITED_REGISTRATION, run_suite
+from .conftest import SEED, SUITE_SETTINGS, run_suite
 from .faults import Context, Resigner, catalogue
 from .proxy import FaultProxy
 from .servers import ReferenceServer, WSGIThread, write_target
@@ -17,7 +17,7 @@ class Bench:
         self.thread = WSGIThread(self.proxy)
         self.servers = {
             driver: ReferenceServer(
-                workdir, self.thread.url, auto_approve=driver == "auto", workers=1, settings=UNLIMITED_REGISTRATION
+                workdir, self.thread.url, auto_approve=driver == "auto", workers=1, settings=SUITE_SETTINGS
             )
             for driver in ("auto", "form")
         }

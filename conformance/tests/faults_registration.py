@@ -10,8 +10,9 @@ from webob import Response
 
 from conformance.jwts import claims_of
 
-from .faults import metadata, resigned, token_form
-from .proxy import Fault, json_error, json_of, with_json
+from .faults import _open_redirect, metadata, resigned, token_form
+from .proxy import Fault, json_error, json_of, set_query, with_json
+from .servers import REDIRECT_URI
 
 REGISTER = "/oauth2/register"
 RESOURCE = "/api/me"  # the reference server's sample resource (the target's [resource] url)
@@ -150,6 +151,27 @@ def _metadata_elsewhere(issuer: str):
         return _without_resource_metadata(header) + f', resource_metadata="{issuer}{ELSEWHERE}"'
 
     return request, challenge(rename)
+
+
+def _document_clients(edit):
+    """Edit authorization requests of clients known by a metadata document URL (the suite's documents
+    live under /documents/): edit(params) -> params, or a Response to answer with."""
+
+    def request(request):
+        params = dict(request.GET)
+        if request.path == "/oauth2/authorize" and "/documents/" in params.get("client_id", ""):
+            result = edit(params)
+            if isinstance(result, Response):
+                return result
+            set_query(request, result.items())
+        return None
+
+    return request
+
+
+def _own_document(params):
+    params["client_id"] = params["client_id"].replace("/mismatch.json", "/client.json")
+    return params
 
 
 def issue21_faults(ctx) -> list[Fault]:
@@ -294,6 +316,25 @@ def issue21_faults(ctx) -> list[Fault]:
         "resource-names-no-authorization-server",
         "mcp-authorization-server-discovery-resource-names-an-authorization-server",
         response=resource_metadata(lambda doc: doc.pop("authorization_servers")),
+    )
+
+    # -- OAuth Client ID Metadata Documents ---------------------------------------------------------------
+    add(
+        "document-clients-refused",
+        "cimd-client-metadata-document-client-works",
+        request=_document_clients(lambda params: Response(status=400, body=b"unknown client")),
+    )
+    add(
+        "document-client-id-not-compared",
+        "cimd-client-metadata-document-client-id-mismatch-refused",
+        request=_document_clients(_own_document),
+    )
+    asked, followed = _open_redirect({REDIRECT_URI})
+    add(
+        "unlisted-redirect-followed",
+        "cimd-redirect-url-registration-unlisted-redirect-refused",
+        request=asked,
+        response=followed,
     )
     add(
         "resource-accepts-any-audience",

@@ -158,6 +158,7 @@ def write_target(
     metadata_path: str = "/.well-known/oauth-authorization-server",
 ) -> Path:
     lines = [top, "[server]", f"metadata_url = {toml_value(issuer_url + metadata_path)}"]
+    lines.append(f"client_id_documents_at = {toml_value(f'http://127.0.0.1:{free_port()}/documents')}")
     if resource:
         lines += ["[resource]", f"url = {toml_value(issuer_url + '/api/me')}", 'scope = "api:read"']
     for role, client in clients.items():

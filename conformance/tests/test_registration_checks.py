@@ -9,7 +9,7 @@ from conformance.checks import load_all
 from conformance.marks import ALSO_IN_PROFILE, CHECKS, PROFILES
 from conformance.target import parse
 
-from .conftest import UNLIMITED_REGISTRATION, problems, reference_target_file, run_suite
+from .conftest import SUITE_SETTINGS, problems, reference_target_file, run_suite
 from .faults_registration import registration_request
 from .proxy import Fault, json_error
 from .servers import ReferenceServer
@@ -49,7 +49,7 @@ def test_the_mcp_profile_passes_against_the_reference_server(reference_target):
 @pytest.fixture(scope="module")
 def token_registration(workdir):
     """The reference server with registration = "token" (an initial access token needed)."""
-    server = ReferenceServer(workdir, settings={"registration": "token", **UNLIMITED_REGISTRATION})
+    server = ReferenceServer(workdir, settings={"registration": "token", **SUITE_SETTINGS})
     yield server
     server.stop()
 
