@@ -1475,6 +1475,11 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     )
     add("seed-two-scopes-accepted", "seed-one-scope-two-scopes-refused")
     faults[-1].state["one_scope_per_request"] = True
+
+    # -- issue 21: registration, resource indicators, RFC 9728, MCP (built on this module's blocks) --
+    from .faults_registration import issue21_faults  # noqa: PLC0415
+
+    faults += issue21_faults(ctx)
     return faults
 
 

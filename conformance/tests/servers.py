@@ -18,6 +18,8 @@ REDIRECT_URI = "http://127.0.0.1:8001/callback"
 QUERY_REDIRECT_URI = "http://127.0.0.1:8001/callback?app=conformance"
 ALL_GRANTS = ("authorization_code", "client_credentials", "refresh_token")
 SCOPES = ("api:read", "api:write")
+# A second protected resource the server issues tokens for: a token for it must not open /api/me.
+OTHER_RESOURCE = "https://other.example/api"
 
 
 # -- the reference server ---------------------------------------------------------------------------
@@ -46,6 +48,7 @@ class Workdir:
             ),
         }
         self.clients["public"]["application_type"] = "native"
+        self.cli("resources", "add", OTHER_RESOURCE)
 
     def _client(self, role, kind, auth_method, redirect_uri, grants) -> dict:
         """A client made with `reference-as clients create`, allowed SCOPES (two, so that a narrower
@@ -155,6 +158,7 @@ def write_target(
     metadata_path: str = "/.well-known/oauth-authorization-server",
 ) -> Path:
     lines = [top, "[server]", f"metadata_url = {toml_value(issuer_url + metadata_path)}"]
+    lines.append(f"client_id_documents_at = {toml_value(f'http://127.0.0.1:{free_port()}/documents')}")
     if resource:
         lines += ["[resource]", f"url = {toml_value(issuer_url + '/api/me')}", 'scope = "api:read"']
     for role, client in clients.items():
