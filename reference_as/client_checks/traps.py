@@ -1,0 +1,34 @@
+"""How the server misbehaves on purpose for a client under check (`scenarios.py` says when).
+
+Each trap falsifies one successful authorization response (RFC 6749 §4.1.2), the code
+in it left valid, as an attacker would hand it over:
+- `iss` (RFC 9207 §2.4): the response names another issuer, as in a mix-up attack; a
+  client MUST then reject it and MUST NOT redeem the code.
+- `state` (RFC 6749 §10.12): the response's state is not the one the client sent, as
+  in a forged callback; a client MUST then refuse it (seed 000: "Invalid OAuth state").
+"""
+
+import secrets
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from .scenarios import ISS, STATE, TRAPS
+
+FOREIGN_ISSUER = "https://another-issuer.example"
+
+
+def next_trap(scenario: str, sprung: int, has_state: bool) -> str | None:
+    """The trap for the next code response, once `sprung` traps have been; the state trap
+    waits for a request that sent a state (without one there is nothing to change)."""
+    traps = TRAPS[scenario]
+    if sprung >= len(traps):
+        return None
+    trap = traps[sprung]
+    return None if trap == STATE and not has_state else trap
+
+
+def spring(trap: str, location: str) -> str:
+    """The redirect `location` with the trap's parameter replaced."""
+    name, value = (ISS, FOREIGN_ISSUER) if trap == ISS else ("state", secrets.token_urlsafe(24))
+    parts = urlsplit(location)
+    query = [(k, value if k == name else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    return urlunsplit(parts._replace(query=urlencode(query)))
