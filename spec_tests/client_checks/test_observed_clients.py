@@ -4,8 +4,12 @@ under check is served as before and not recorded."""
 
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import pytest
+
+from oauth_client.client import OAuthClientError
 from reference_as.client_checks.model import FAIL, NO_EVIDENCE, PASS, WARN
 from reference_as.client_checks.report import VERDICT_FAIL, VERDICT_PASS
+from reference_as.client_checks.scenarios import SCENARIOS, TRAPS
 from spec_tests.conftest import ISSUER
 
 from .conftest import REDIRECT_URI, browser, make_client, own_client, sign_in
@@ -36,6 +40,28 @@ def test_the_projects_own_client_passes_every_observable_check(session, checks, 
     recorded = " ".join(e.details for e in checks.store.check_events("app"))
     assert secret not in recorded and client.tokens.refresh_token not in recorded
     assert client.tokens.access_token not in recorded
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_the_projects_own_client_passes_under_every_scenario(session, checks, secret, scenario):
+    """As a person would: a sign-in the client refuses is tried again, until one succeeds."""
+    checks.start("app", scenario)
+    client = own_client(session, "app", secret)
+    refused = 0
+    while True:
+        try:
+            sign_in(client, session)
+            break
+        except OAuthClientError:
+            refused += 1
+            assert refused <= len(TRAPS[scenario])
+    assert refused == len(TRAPS[scenario])
+    assert client.get(ISSUER + "/api/me").status_code == 200
+    client.refresh()
+
+    report = checks.report("app")
+    assert report.verdict == VERDICT_PASS, report.text()
+    assert not outcomes_of(report, FAIL) | outcomes_of(report, WARN), report.text()
 
 
 class CarelessClient:
