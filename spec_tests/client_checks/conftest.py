@@ -12,6 +12,7 @@ from reference_as.client_checks.service import ClientChecks
 from reference_as.config import Settings
 from reference_as.playground.inprocess import WSGIAdapter
 from reference_as.users import UserService
+from spec_tests.cli.test_cli import workdir  # noqa: F401 - the shared fixture
 from spec_tests.conftest import ISSUER
 
 REDIRECT_URI = "http://127.0.0.1:8001/callback"
