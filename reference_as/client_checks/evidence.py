@@ -49,10 +49,12 @@ def authorization(params: dict, client: Client, outcome: dict) -> dict:
     }
 
 
-def token(request_params: dict, query_names: list[str], methods: list[str], code, now: int) -> dict:
+def token(request_params: dict, query_names: list[str], methods: list[str], code, refresh, now: int) -> dict:
     """A token request (RFC 6749 §3.2): how the client authenticated (`methods`, one or
-    several), what was in the URI's query (names only), and for a code (§4.1.3) how it
-    compares with the code as issued (`code`, the stored record, or None if unknown)."""
+    several), what was in the URI's query (names only); for a code (§4.1.3) how it
+    compares with the code as issued (`code`, the stored record, or None if unknown);
+    for a refresh token (§6) whether it had been rotated already (`refresh`, the stored
+    record, or None)."""
     grant_type = request_params.get("grant_type")
     details = {
         "grant_type": grant_type,
@@ -72,7 +74,7 @@ def token(request_params: dict, query_names: list[str], methods: list[str], code
             verifier_sent="code_verifier" in request_params,
         )
     elif grant_type == "refresh_token":
-        details["refresh_token_hash"] = _hash(request_params.get("refresh_token"))
+        details["refresh_rotated_before"] = refresh is not None and refresh.rotated_at is not None
     return details
 
 

@@ -12,14 +12,16 @@ from urllib.parse import parse_qsl, unquote_plus
 
 from webob import Request, Response
 
+from ..endpoints.resource import REALM
 from ..errors import OAuthError
 from ..form import FORM
 from ..jose.jws import decode_unverified
 from ..policy.secrets import hash_secret
 from . import evidence
 from .evidence import AUTHORIZATION, RESOURCE, TOKEN
+from .scenarios import REFUSED_ONCE, TRAPS
 from .service import ClientChecks
-from .traps import next_trap, spring
+from .traps import next_trap, refused_once, spring
 
 
 def _form(request: Request, max_bytes: int) -> dict[str, str] | None:
@@ -127,8 +129,10 @@ class ObservedToken:
         check = self.checks.under_way(client_id)
         if check is None:
             return self.endpoint(request)
-        code = self.checks.store.get_code(hash_secret(body["code"])) if body.get("code") else None
-        details = evidence.token(body, list(query), methods, code, self.checks.clock.now())
+        store = self.checks.store
+        code = store.get_code(hash_secret(body["code"])) if body.get("code") else None
+        refresh = store.get_refresh_token(hash_secret(body["refresh_token"])) if body.get("refresh_token") else None
+        details = evidence.token(body, list(query), methods, code, refresh and refresh[0], self.checks.clock.now())
         try:
             response = self.endpoint(request)
         except OAuthError as error:
@@ -163,7 +167,9 @@ def _client_of(token: str | None) -> str | None:
 
 
 class ObservedResource:
-    """A protected resource (`/api/me`, UserInfo): how the token was sent, and the answer."""
+    """A protected resource (`/api/me`, UserInfo): how the token was sent (and its hash, to
+    tell a retry with a new token), and the answer; the `401` trap (`traps.py`) replaces the
+    first answer to a valid token."""
 
     def __init__(self, endpoint, checks: ClientChecks, max_body_bytes: int):
         self.endpoint = endpoint
@@ -174,7 +180,21 @@ class ObservedResource:
         places, token = _token_places(request, _form(request, self.max_body_bytes))
         check = self.checks.under_way(_client_of(token))
         response = self.endpoint(request)
-        if check is not None:
-            details = {"path": request.path_info, "token_in": places, **evidence.answered(response.status_code, None)}
-            self.checks.record(check.client_id, RESOURCE, details)
+        if check is None:
+            return response
+        trap = None
+        if (
+            response.status_code == 200
+            and REFUSED_ONCE in TRAPS[check.scenario]
+            and not self.checks.traps_sprung(check.client_id, RESOURCE)
+        ):
+            trap, response = REFUSED_ONCE, refused_once(REALM)
+        details = {
+            "path": request.path_info,
+            "token_in": places,
+            "token_hash": hash_secret(token) if token else None,
+            "trap": trap,
+            **evidence.answered(response.status_code, None),
+        }
+        self.checks.record(check.client_id, RESOURCE, details)
         return response

@@ -6,12 +6,17 @@ in it left valid, as an attacker would hand it over:
   client MUST then reject it and MUST NOT redeem the code.
 - `state` (RFC 6749 §10.12): the response's state is not the one the client sent, as
   in a forged callback; a client MUST then refuse it (seed 000: "Invalid OAuth state").
+And one resource answer:
+- `401` (seed 000): a valid access token refused once with `invalid_token` (RFC 6750
+  §3.1), as after a key rotation or a revocation the client could not know of; the
+  client should refresh and retry once.
 """
 
 import secrets
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .scenarios import ISS, STATE, TRAPS
+from ..errors import OAuthError, bearer_challenge, render
+from .scenarios import AUTHORIZATION_TRAPS, ISS, STATE, TRAPS
 
 FOREIGN_ISSUER = "https://another-issuer.example"
 
@@ -19,7 +24,7 @@ FOREIGN_ISSUER = "https://another-issuer.example"
 def next_trap(scenario: str, sprung: int, has_state: bool) -> str | None:
     """The trap for the next code response, once `sprung` traps have been; the state trap
     waits for a request that sent a state (without one there is nothing to change)."""
-    traps = TRAPS[scenario]
+    traps = [trap for trap in TRAPS[scenario] if trap in AUTHORIZATION_TRAPS]
     if sprung >= len(traps):
         return None
     trap = traps[sprung]
@@ -32,3 +37,11 @@ def spring(trap: str, location: str) -> str:
     parts = urlsplit(location)
     query = [(k, value if k == name else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def refused_once(realm: str):
+    """The 401 of the `401` trap, as the resource answers an invalid token (RFC 6750 §3.1)."""
+    error = OAuthError("invalid_token", "The access token is not accepted (a client check refuses it once).")
+    response = render(error)
+    response.headers["WWW-Authenticate"] = bearer_challenge(realm, error)
+    return response

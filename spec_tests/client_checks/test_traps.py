@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from oauth_client.client import InvalidState, OAuthClientError
-from reference_as.client_checks.model import FAIL, PASS
+from reference_as.client_checks.model import FAIL, PASS, WARN
 from reference_as.client_checks.report import VERDICT_FAIL, VERDICT_PASS
 from reference_as.client_checks.traps import FOREIGN_ISSUER
 from spec_tests.conftest import ISSUER
@@ -16,6 +16,8 @@ from spec_tests.conftest import ISSUER
 from .conftest import browser, own_client, sign_in
 
 TRAP_CHECKS = ("RFC9207-2.4-iss-mix-up", "RFC6749-10.12-state-checked")
+RETRY = "SEED000-retry-once-after-401"
+ME = ISSUER + "/api/me"
 
 
 def callback(location: str) -> dict:
@@ -63,3 +65,26 @@ def test_the_seed_scenario_springs_the_state_trap_only(session, checks, secret):
     request = client.authorization_request()
     location = browser(session, request.url)
     assert callback(location)["iss"] == ISSUER and callback(location)["state"] != request.state
+
+
+def test_one_401_for_a_valid_token_then_the_client_refreshes_and_retries_once(session, checks, secret):
+    checks.start("app", "seed")
+    client = own_client(session, "app", secret)
+    request = client.authorization_request()
+    location = browser(session, request.url)
+    with pytest.raises(InvalidState):  # the seed scenario's state trap comes first
+        client.authorization_response(request, location)
+    sign_in(client, session)
+    first = client.tokens.access_token
+    refused = session.get(ME, headers={"Authorization": f"Bearer {first}"})
+    assert refused.status_code == 401 and 'error="invalid_token"' in refused.headers["WWW-Authenticate"]
+    assert session.get(ME, headers={"Authorization": f"Bearer {first}"}).status_code == 200  # once only
+    assert checks.report("app").outcomes()[RETRY] == WARN  # called again without refreshing
+
+    checks.stop("app")
+    checks.start("app", "seed")
+    with pytest.raises(InvalidState):  # a new check: its state trap again
+        sign_in(client, session)
+    sign_in(client, session)
+    assert client.get(ME).status_code == 200  # 401, refresh, retry: OAuthClient.request
+    assert checks.report("app").outcomes()[RETRY] == PASS

@@ -2,7 +2,7 @@
 traps), the token request, the code's redemption, the resource call, then what the
 server cannot see. Each module cites its RFC sections."""
 
-from . import bearer, client_auth, code_redemption, csrf, not_observable, pkce, redirect_uri, scopes, traps
+from . import bearer, client_auth, code_redemption, csrf, not_observable, pkce, redirect_uri, refresh, scopes, traps
 
 CHECKS = (
     *pkce.CHECKS,
@@ -12,6 +12,7 @@ CHECKS = (
     *traps.CHECKS,
     *client_auth.CHECKS,
     *code_redemption.CHECKS,
+    *refresh.CHECKS,
     *bearer.CHECKS,
     *not_observable.CHECKS,
 )

@@ -4,9 +4,8 @@ taken as passed (seed 000 "Security Details" and "Automatic Token Refresh").
 - Encrypted storage: the client secret and the tokens are encrypted at rest: what a
   client keeps on its own disk never reaches the server.
 - Nothing logged: a client's logs are its own.
-- Refresh before expiry and one retry after a 401: observable in principle by the
-  token-life traps (a short access token lifetime; one 401 for a valid token), which
-  no scenario springs yet.
+- Refresh before expiry: observable in principle by a short-lifetime trap, which no
+  scenario springs yet.
 """
 
 from ..model import NOT_IN_SCENARIO, NOT_OBSERVABLE, SHOULD, Check, skipped
@@ -37,12 +36,5 @@ CHECKS = (
         SHOULD,
         "the access token refreshed before it expires",
         never("needs the short-lifetime trap, which no scenario springs yet", NOT_IN_SCENARIO),
-    ),
-    Check(
-        "SEED000-retry-once-after-401",
-        "seed 000 (Automatic Token Refresh)",
-        SHOULD,
-        "after a 401, one refresh and one retry",
-        never("needs the one-401 trap, which no scenario springs yet", NOT_IN_SCENARIO),
     ),
 )
