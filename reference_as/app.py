@@ -207,7 +207,9 @@ def make_app(
         "/account/revoke": Route(pages.revoke_access, form, html=True),
         "/admin": Route(lambda request: redirect("/admin/"), read),
         "/admin/": Route(
-            AdminPages(store, clients, resources, keyring, sessions, settings, ShownOnce(store, box, clock), users),
+            AdminPages(
+                store, clients, resources, keyring, sessions, settings, ShownOnce(store, box, clock), users, checks
+            ),
             both,
             html=True,
             runs_long=True,
