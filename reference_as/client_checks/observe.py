@@ -8,6 +8,7 @@ endpoint then reads the same bytes again and judges them as it always does.
 """
 
 import base64
+import json
 from urllib.parse import parse_qsl, unquote_plus
 
 from webob import Request, Response
@@ -19,9 +20,9 @@ from ..jose.jws import decode_unverified
 from ..policy.secrets import hash_secret
 from . import evidence
 from .evidence import AUTHORIZATION, RESOURCE, TOKEN
-from .scenarios import REFUSED_ONCE, TRAPS
+from .scenarios import REFUSED_ONCE, SHORT_LIVED, TRAPS
 from .service import ClientChecks
-from .traps import next_trap, refused_once, spring
+from .traps import next_trap, refused, shorten, spring
 
 
 def _form(request: Request, max_bytes: int) -> dict[str, str] | None:
@@ -92,7 +93,7 @@ class ObservedAuthorization:
             return response
         trap = None
         if outcome["result"] == "code":
-            trap = next_trap(check.scenario, self.checks.traps_sprung(client.client_id), bool(params.get("state")))
+            trap = next_trap(check.scenario, len(self.checks.traps_sprung(client.client_id)), bool(params.get("state")))
             if trap:
                 response.location = spring(trap, response.location)
         self.checks.record(
@@ -138,8 +139,20 @@ class ObservedToken:
         except OAuthError as error:
             self.checks.record(check.client_id, TOKEN, {**details, **evidence.answered(error.status, error.error)})
             raise
-        self.checks.record(check.client_id, TOKEN, {**details, **evidence.answered(response.status_code, None)})
+        details.update(self._issued(response, check), **evidence.answered(response.status_code, None))
+        self.checks.record(check.client_id, TOKEN, details)
         return response
+
+    def _issued(self, response: Response, check) -> dict:
+        """What the client was told of a new access token: its hash and when it expires (RFC 6749
+        §5.1 `expires_in`), shortened by the `short` trap."""
+        if response.status_code != 200:
+            return {}
+        trap = SHORT_LIVED if SHORT_LIVED in TRAPS[check.scenario] else None
+        life = shorten(response) if trap else json.loads(response.body).get("expires_in")
+        token = json.loads(response.body).get("access_token")
+        expires_at = self.checks.clock.now() + life if isinstance(life, int) else None
+        return {"access_token_hash": hash_secret(token) if token else None, "expires_at": expires_at, "trap": trap}
 
 
 def _token_places(request: Request, form: dict | None) -> tuple[list[str], str | None]:
@@ -154,6 +167,15 @@ def _token_places(request: Request, form: dict | None) -> tuple[list[str], str |
     if request.GET.get("access_token"):
         found.append(("query", request.GET["access_token"]))
     return [place for place, _ in found], (found[0][1] if found else None)
+
+
+def _announced_expiry(checks: ClientChecks, client_id: str, token_hash: str) -> int | None:
+    """When the token response that issued this token said it expires (None if not seen)."""
+    for event in checks.store.check_events(client_id):
+        details = json.loads(event.details)
+        if event.kind == TOKEN and details.get("access_token_hash") == token_hash:
+            return details.get("expires_at")
+    return None
 
 
 def _client_of(token: str | None) -> str | None:
@@ -182,19 +204,34 @@ class ObservedResource:
         response = self.endpoint(request)
         if check is None:
             return response
+        token_hash = hash_secret(token) if token else None
+        expired = self._past_announced_life(check, token_hash)
         trap = None
-        if (
+        if response.status_code == 200 and expired:
+            trap, response = SHORT_LIVED, refused(REALM, "The access token expired (as its expires_in announced).")
+        elif (
             response.status_code == 200
             and REFUSED_ONCE in TRAPS[check.scenario]
-            and not self.checks.traps_sprung(check.client_id, RESOURCE)
+            and REFUSED_ONCE not in self.checks.traps_sprung(check.client_id, RESOURCE)
         ):
-            trap, response = REFUSED_ONCE, refused_once(REALM)
+            trap, response = (
+                REFUSED_ONCE,
+                refused(REALM, "The access token is not accepted (refused once, on purpose)."),
+            )
         details = {
             "path": request.path_info,
             "token_in": places,
-            "token_hash": hash_secret(token) if token else None,
+            "token_hash": token_hash,
+            "past_announced_life": expired,
             "trap": trap,
             **evidence.answered(response.status_code, None),
         }
         self.checks.record(check.client_id, RESOURCE, details)
         return response
+
+    def _past_announced_life(self, check, token_hash: str | None) -> bool:
+        """Whether the `short` trap's announced life of this token is over."""
+        if SHORT_LIVED not in TRAPS[check.scenario] or token_hash is None:
+            return False
+        expires_at = _announced_expiry(self.checks, check.client_id, token_hash)
+        return expires_at is not None and self.checks.clock.now() >= expires_at

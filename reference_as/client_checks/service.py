@@ -54,10 +54,10 @@ class ClientChecks:
         event = CheckEvent(client_id, self.clock.now(), kind, json.dumps(details, sort_keys=True))
         self.store.add_check_event(event, MAX_EVENTS)
 
-    def traps_sprung(self, client_id: str, kind: str = AUTHORIZATION) -> int:
-        """How many traps the check has sprung at the authorization endpoint (or `kind`)."""
-        events = self.store.check_events(client_id)
-        return sum(1 for e in events if e.kind == kind and json.loads(e.details).get("trap"))
+    def traps_sprung(self, client_id: str, kind: str = AUTHORIZATION) -> list[str]:
+        """The traps the check has sprung so far at the authorization endpoint (or `kind`), in order."""
+        traps = [json.loads(e.details).get("trap") for e in self.store.check_events(client_id) if e.kind == kind]
+        return [trap for trap in traps if trap]
 
     def report(self, client_id: str) -> Report:
         client = self._client(client_id)

@@ -10,8 +10,13 @@ And one resource answer:
 - `401` (seed 000): a valid access token refused once with `invalid_token` (RFC 6750
   §3.1), as after a key rotation or a revocation the client could not know of; the
   client should refresh and retry once.
+And every token response:
+- `short`: `expires_in` (RFC 6749 §5.1) announced as SHORT_LIFE seconds at most, and a
+  token used past that announced life refused with `invalid_token` (the token itself
+  lives as long as ever; the trap is the resource's): the client should refresh before.
 """
 
+import json
 import secrets
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -19,6 +24,7 @@ from ..errors import OAuthError, bearer_challenge, render
 from .scenarios import AUTHORIZATION_TRAPS, ISS, STATE, TRAPS
 
 FOREIGN_ISSUER = "https://another-issuer.example"
+SHORT_LIFE = 90  # seconds: longer than a client's refresh margin (oauth_client: 60 s), far shorter than an hour
 
 
 def next_trap(scenario: str, sprung: int, has_state: bool) -> str | None:
@@ -39,9 +45,17 @@ def spring(trap: str, location: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def refused_once(realm: str):
-    """The 401 of the `401` trap, as the resource answers an invalid token (RFC 6750 §3.1)."""
-    error = OAuthError("invalid_token", "The access token is not accepted (a client check refuses it once).")
+def refused(realm: str, why: str):
+    """The 401 of the `401` and `short` traps, as the resource answers an invalid token (RFC 6750 §3.1)."""
+    error = OAuthError("invalid_token", why)
     response = render(error)
     response.headers["WWW-Authenticate"] = bearer_challenge(realm, error)
     return response
+
+
+def shorten(response) -> int:
+    """The `short` trap on a successful token response: its `expires_in` cut to SHORT_LIFE; the life announced."""
+    body = json.loads(response.body)
+    body["expires_in"] = min(int(body.get("expires_in", SHORT_LIFE)), SHORT_LIFE)
+    response.body = json.dumps(body).encode()
+    return body["expires_in"]

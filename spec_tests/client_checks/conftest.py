@@ -57,13 +57,16 @@ def secret(clients):
     return make_client(clients, "app")
 
 
-def own_client(session, client_id: str, secret: str) -> OAuthClient:
-    """The project's OAuth client (oauth_client), as the playground and the suite use it."""
+def own_client(session, client_id: str, secret: str, clock=None) -> OAuthClient:
+    """The project's OAuth client (oauth_client), as the playground and the suite use it;
+    `clock`, the server's ManualClock, to move time for both."""
     config = ClientConfig(
         "confidential", client_id, secret, "client_secret_basic", REDIRECT_URI, "api:read", ("authorization_code",)
     )
     metadata = session.get(ISSUER + "/.well-known/oauth-authorization-server").json()
-    return OAuthClient(config, Endpoints.from_metadata(metadata), session=session)
+    return OAuthClient(
+        config, Endpoints.from_metadata(metadata), session=session, **({"clock": clock.now} if clock else {})
+    )
 
 
 def browser(session, url: str) -> str:

@@ -10,13 +10,14 @@ import pytest
 from oauth_client.client import InvalidState, OAuthClientError
 from reference_as.client_checks.model import FAIL, PASS, WARN
 from reference_as.client_checks.report import VERDICT_FAIL, VERDICT_PASS
-from reference_as.client_checks.traps import FOREIGN_ISSUER
+from reference_as.client_checks.traps import FOREIGN_ISSUER, SHORT_LIFE
 from spec_tests.conftest import ISSUER
 
 from .conftest import browser, own_client, sign_in
 
 TRAP_CHECKS = ("RFC9207-2.4-iss-mix-up", "RFC6749-10.12-state-checked")
 RETRY = "SEED000-retry-once-after-401"
+REFRESH = "SEED000-refresh-before-expiry"
 ME = ISSUER + "/api/me"
 
 
@@ -88,3 +89,22 @@ def test_one_401_for_a_valid_token_then_the_client_refreshes_and_retries_once(se
     sign_in(client, session)
     assert client.get(ME).status_code == 200  # 401, refresh, retry: OAuthClient.request
     assert checks.report("app").outcomes()[RETRY] == PASS
+
+
+def test_short_lived_tokens_the_own_client_refreshes_in_time_a_careless_call_is_refused(session, checks, secret, clock):
+    checks.start("app", "seed")
+    client = own_client(session, "app", secret, clock)
+    with pytest.raises(InvalidState):  # the seed scenario's state trap
+        sign_in(client, session)
+    sign_in(client, session)
+    assert client.tokens.expires_at == clock.now() + SHORT_LIFE  # announced short (RFC 6749 §5.1)
+    assert client.get(ME).status_code == 200  # the one 401, a refresh, the retry
+    clock.advance(SHORT_LIFE - 40)  # within the client's 60 s margin: it refreshes before the call
+    assert client.get(ME).status_code == 200
+    assert checks.report("app").outcomes()[REFRESH] == PASS
+
+    stale = client.tokens.access_token
+    clock.advance(SHORT_LIFE)  # announced life over: the token itself would still be valid
+    refused = session.get(ME, headers={"Authorization": f"Bearer {stale}"})
+    assert refused.status_code == 401 and 'error="invalid_token"' in refused.headers["WWW-Authenticate"]
+    assert checks.report("app").outcomes()[REFRESH] == WARN

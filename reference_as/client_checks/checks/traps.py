@@ -7,17 +7,14 @@
   the one sent is refused: its code is never redeemed.
 A trap is survived when the code stayed unredeemed and the client went on (a later
 authorization request); until then there is no verdict.
-- seed 000: "If a request fails with a 401 (Unauthorized) error, the plugin will
-  attempt to refresh the token and retry the request once" (RFC 6750 §3.1 lets a
-  client that gets `invalid_token` ask for a new token and retry): after the one 401
-  of the `401` trap, a refresh, then one call again.
+The token-life traps' verdicts are in `token_life.py`.
 """
 
-from ..model import MUST, NO_EVIDENCE, NOT_IN_SCENARIO, SHOULD, Check, met, skipped, unmet
-from ..scenarios import ISS, REFUSED_ONCE, STATE, TRAPS
+from ..model import MUST, NO_EVIDENCE, NOT_IN_SCENARIO, Check, met, skipped, unmet
+from ..scenarios import ISS, STATE, TRAPS
 
 
-def _not_sprung_here(evidence, trap: str):
+def not_sprung_here(evidence, trap: str):
     if trap in TRAPS[evidence.check.scenario]:
         return None
     scenarios = ", ".join(name for name, traps in TRAPS.items() if trap in traps)
@@ -26,7 +23,7 @@ def _not_sprung_here(evidence, trap: str):
 
 def survived(trap: str):
     def judge(evidence):
-        if outside := _not_sprung_here(evidence, trap):
+        if outside := not_sprung_here(evidence, trap):
             return outside
         trapped = [e for e in evidence.authorizations if e["trap"] == trap]
         if not trapped:
@@ -43,26 +40,6 @@ def survived(trap: str):
     return judge
 
 
-def retried_once(evidence):
-    if outside := _not_sprung_here(evidence, REFUSED_ONCE):
-        return outside
-    trapped = [e for e in evidence.kind("resource") if e["trap"] == REFUSED_ONCE]
-    if not trapped:
-        return skipped(NO_EVIDENCE, "not sprung yet: it waits for a resource call with a valid token")
-    after = [e for e in evidence.events if e.seq > trapped[0].seq]
-    calls = [e for e in after if e.kind == "resource"]
-    refreshes = [e for e in after if e.kind == "token" and e["grant_type"] == "refresh_token"]
-    if not calls:
-        return skipped(NO_EVIDENCE, f"refused at #{trapped[0].seq}: the client has not called the resource again")
-    if not refreshes or refreshes[0].seq > calls[0].seq:
-        return unmet(
-            f"after the 401 at #{trapped[0].seq} the client called again without refreshing", [*trapped, calls[0]]
-        )
-    return met(
-        f"after the 401 at #{trapped[0].seq}: a refresh, then one call again", [trapped[0], refreshes[0], calls[0]]
-    )
-
-
 CHECKS = (
     # RFC9207-2.4 MUST NOT: proceed with a response naming another issuer (mix-up).
     Check("RFC9207-2.4-iss-mix-up", "RFC 9207 §2.4", MUST, "a response from another issuer is rejected", survived(ISS)),
@@ -73,13 +50,5 @@ CHECKS = (
         MUST,
         "a response with another state is refused",
         survived(STATE),
-    ),
-    # SEED000 (RFC 6750 §3.1 MAY): after a 401 invalid_token, refresh and retry once.
-    Check(
-        "SEED000-retry-once-after-401",
-        "seed 000 (Automatic Token Refresh); RFC 6750 §3.1",
-        SHOULD,
-        "after a 401, one refresh and one retry",
-        retried_once,
     ),
 )
