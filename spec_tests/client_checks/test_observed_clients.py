@@ -135,3 +135,15 @@ def test_a_client_not_under_check_is_served_as_before_and_not_recorded(session, 
     other.exchange_code(other.authorization_response(request, location), request)
     assert other.get(ISSUER + "/api/me").status_code == 200
     assert checks.store.check_events("other") == [] and checks.store.check_events("app") == []
+
+
+def test_a_redirect_uri_not_registered_exactly_fails_its_check(session, checks, secret):
+    """RFC 9700 §4.1.3: one character more (a trailing slash) and the request stops at the
+    server's error page (RFC 6749 §4.1.2.1), which the check records as what the client sent."""
+    checks.start("app", "basic")
+    client = own_client(session, "app", secret)
+    request = client.authorization_request(redirect_uri=REDIRECT_URI + "/")
+    assert session.get(request.url, allow_redirects=False).status_code == 400
+    report = checks.report("app")
+    assert report.outcomes()["RFC9700-4.1.3-exact-redirect-uri"] == FAIL
+    assert outcomes_of(report, FAIL) == {"RFC9700-4.1.3-exact-redirect-uri"}, report.text()
