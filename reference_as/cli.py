@@ -232,6 +232,8 @@ def cmd_clients_report(ctx: Context) -> int:
             report.write_json(ctx.args.json)
     if ctx.args.junit:
         report.write_junit(ctx.args.junit)
+    if ctx.args.html:
+        report.write_html(ctx.args.html)
     return report.exit_code
 
 
@@ -576,6 +578,7 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("client_id")
     report.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write JSON to FILE (alone: print it)")
     report.add_argument("--junit", metavar="FILE", help="write JUnit XML (for CI)")
+    report.add_argument("--html", metavar="FILE", help="write the report as one HTML page")
     report.set_defaults(handler=cmd_clients_report)
     for action, handler, text in (
         ("show", cmd_clients_show, "show one client (secret masked)"),

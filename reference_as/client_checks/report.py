@@ -1,5 +1,5 @@
 """The report of a client check: each check's outcome with the events that showed it,
-and the verdict, as text, JSON and JUnit XML, in the conformance suite's terms
+and the verdict, as text, JSON, JUnit XML and a self-contained HTML page, in the conformance suite's terms
 (`conformance/results.py`: pass, fail, warn, skip; PASS, FAIL, INCOMPLETE; exit 0, 1, 3).
 
 - FAIL (exit 1): a MUST failed;
@@ -10,7 +10,10 @@ and the verdict, as text, JSON and JUnit XML, in the conformance suite's terms
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from importlib import resources
 
+from ..clock import readable
+from ..pages import SERVER_TEMPLATES
 from .checks import CHECKS
 from .evidence import Evidence
 from .model import FAIL, MUST, NO_EVIDENCE, PASS, SKIP, WARN, Check, Finding
@@ -111,6 +114,19 @@ class Report:
         with open(path, "w", encoding="utf-8") as out:
             json.dump(self.as_dict(), out, indent=2)
             out.write("\n")
+
+    def write_html(self, path: str) -> None:
+        """One self-contained page (its style inline), as the admin check page shows the report."""
+        check = self.evidence.check
+        html = SERVER_TEMPLATES.get_template("check_report.html").render(
+            report=self.as_dict(),
+            style=(resources.files("reference_as") / "static" / "style.css").read_text(),
+            started=readable(check.started_at),
+            ended=readable(check.ended_at) if check.ended_at else None,
+            made=readable(self.made_at),
+        )
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(html)
 
     def write_junit(self, path: str) -> None:
         """JUnit XML (xunit2, as the suite's `--junit`): a failure per MUST failed, a

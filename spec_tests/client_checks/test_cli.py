@@ -34,12 +34,15 @@ def test_check_then_report_with_no_evidence_is_incomplete(workdir, capsys):
     code, out, err = run(capsys, "clients", "check", client_id)
     assert code == 2 and "already under check" in err and out == ""
 
-    code, out, _ = run(capsys, "clients", "report", client_id, "--json", "report.json", "--junit", "report.xml")
+    written_files = ("--json", "report.json", "--junit", "report.xml", "--html", "report.html")
+    code, out, _ = run(capsys, "clients", "report", client_id, *written_files)
     assert code == 3 and "INCOMPLETE" in out
     written = json.loads((workdir / "report.json").read_text())
     assert written["summary"]["verdict"] == "INCOMPLETE" and written["scenario"] == "security"
     suite = ET.parse(workdir / "report.xml").getroot().find("testsuite")
     assert int(suite.get("tests")) == len(written["checks"]) and int(suite.get("failures")) == 0
+    html = (workdir / "report.html").read_text()
+    assert html.count('<tr id="') == len(written["checks"]) and 'id="verdict">INCOMPLETE' in html
 
     stopped = run_json(capsys, "clients", "check", client_id, "--stop")
     assert stopped["ended_at"] is not None
