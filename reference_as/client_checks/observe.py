@@ -4,7 +4,11 @@ record what a client under check does (`evidence.py`) and spring its scenario's 
 client_id of the request, or the access token's claim) and hand it on untouched.
 
 A body is read for this only when it fits the server's limit (`max_body_bytes`); the
-endpoint then reads the same bytes again and judges them as it always does.
+endpoint then reads the same bytes again and judges them as it always does. What this
+costs a client not under check, measured in process on SQLite (client credentials
+token requests, load average 3.5-5 on 2 cores): a median of 28-43 µs per request
+(reading the form, finding the client_id, one look-up by primary key), against about
+1-1.4 ms for the request itself.
 """
 
 import base64
