@@ -7,6 +7,8 @@ unannounced are saved here too, under the same rules: one that registers
 itself (RFC 7591, `register` and `reregister`) and one named by the URL of its
 metadata document (`adopt`). Each client keeps its `origin`.
 
+A client of `private_key_jwt` (RFC 7523 §2.2) has no secret: its public keys,
+a JWK Set (`jwks`) or where to fetch it (`jwks_uri`), authenticate it.
 A confidential client's secret is 256-bit random, returned in clear only by
 `create` and `rotate_secret`, and stored as a hash (see `policy/secrets.py`).
 """
@@ -54,9 +56,14 @@ class ClientService:
         origin: str = ADMIN,
         metadata: dict | None = None,
         registration_token_hash: str | None = None,
+        jwks: str | None = None,
+        jwks_uri: str | None = None,
+        require_pushed_authorization_requests: bool = False,
     ) -> tuple[Client, str | None]:
         """A new client and, for a confidential one, its secret (shown this once).
-        `default_scopes` unset: the lowest of its scopes (least privilege)."""
+        `default_scopes` unset: the lowest of its scopes (least privilege). With `jwks`
+        (a JWK Set as JSON text) or `jwks_uri`, a confidential client authenticates with
+        `private_key_jwt` and gets no secret."""
         # Hex, 96 random bits: never starts with '-', which a command line would take for an option.
         # (Nor with https://, which is how a metadata document's URL is told apart.)
         client_id = client_id or random.token_hex(12)
@@ -67,7 +74,8 @@ class ClientService:
         self._check_editable(name, grant_types, scopes, redirect_uris)
         rules.check_post_logout_redirect_uris(tuple(post_logout_redirect_uris))
         default_scopes = self._defaults(default_scopes, tuple(scopes))
-        secret = secrets.new_secret() if client_type == CONFIDENTIAL else None
+        method = rules.auth_method(client_type, jwks, jwks_uri)
+        secret = secrets.new_secret() if client_type == CONFIDENTIAL and method is None else None
         now = self.clock.now()
         client = Client(
             client_id=client_id,
@@ -87,6 +95,10 @@ class ClientService:
             origin=origin,
             metadata=json.dumps(metadata) if metadata is not None else None,
             registration_token_hash=registration_token_hash,
+            token_endpoint_auth_method=method,
+            jwks=jwks,
+            jwks_uri=jwks_uri,
+            require_pushed_authorization_requests=require_pushed_authorization_requests,
         )
         try:
             self.store.add_client(client)
@@ -108,8 +120,11 @@ class ClientService:
     def reregister(self, client: Client, registration: Registration) -> Client:
         """RFC 7592 §2.2: the client's metadata replaced whole by what it sent again.
         Its type stays: a public client cannot become confidential or back."""
-        if registration.client_type != client.client_type:
-            raise InvalidClientSettings("token_endpoint_auth_method: a registered client keeps its type")
+        if (registration.client_type, registration.token_endpoint_auth_method) != (
+            client.client_type,
+            client.token_endpoint_auth_method,
+        ):
+            raise InvalidClientSettings("token_endpoint_auth_method: a registered client keeps its type and method")
         return self._replace_registration(client, registration)
 
     def adopt(self, url: str, registration: Registration) -> Client:
@@ -129,6 +144,9 @@ class ClientService:
             redirect_uris=registration.redirect_uris,
             origin=origin,
             metadata=registration.metadata,
+            jwks=registration.jwks,
+            jwks_uri=registration.jwks_uri,
+            require_pushed_authorization_requests=registration.require_pushed_authorization_requests,
             **more,
         )
 
@@ -148,6 +166,9 @@ class ClientService:
             scopes=registration.scopes,
             redirect_uris=registration.redirect_uris,
             metadata=json.dumps(registration.metadata),
+            jwks=registration.jwks,
+            jwks_uri=registration.jwks_uri,
+            require_pushed_authorization_requests=registration.require_pushed_authorization_requests,
         )
         defaults = tuple(scope for scope in client.default_scopes if scope in changed.scopes)
         return self._save(dataclasses.replace(changed, default_scopes=self._defaults(defaults, changed.scopes)))
@@ -250,7 +271,11 @@ def describe(client: Client) -> dict:
         "redirect_uris": list(client.redirect_uris),
         "post_logout_redirect_uris": list(client.post_logout_redirect_uris),
         "permissions": list(client.permissions),
-        "client_secret": secrets.mask(client.secret_hint) if client.is_confidential else None,
+        "client_secret": secrets.mask(client.secret_hint) if client.secret_hint else None,
+        "token_endpoint_auth_method": client.token_endpoint_auth_method,
+        "jwks": json.loads(client.jwks) if client.jwks else None,
+        "jwks_uri": client.jwks_uri,
+        "require_pushed_authorization_requests": client.require_pushed_authorization_requests,
         "origin": client.origin,
         "origin_text": ORIGINS[client.origin],
         "created_at": client.created_at,

@@ -22,6 +22,7 @@ import json
 from webob import Request, Response
 
 from .. import client_auth
+from ..client_assertions import ALGORITHMS_SUPPORTED
 from ..config import OFF, Settings
 from ..keys import Keyring
 from ..policy import oidc_core_authentication, oidc_core_claims, rfc7636_pkce
@@ -45,6 +46,11 @@ def metadata(settings: Settings, grant_types: tuple[str, ...]) -> dict:
         "response_modes_supported": ["query"],
         "grant_types_supported": list(grant_types),
         "token_endpoint_auth_methods_supported": list(client_auth.METHODS_SUPPORTED),
+        # RFC 8414 §2 / RFC 7523: the algorithms of the private_key_jwt assertions verified.
+        "token_endpoint_auth_signing_alg_values_supported": list(ALGORITHMS_SUPPORTED),
+        # RFC 9126 §5: where requests are pushed, and whether every client must push them.
+        "pushed_authorization_request_endpoint": issuer + "/oauth2/par",
+        "require_pushed_authorization_requests": settings.require_pushed_authorization_requests,
         # RFC 7636 §6.2 (registered by RFC 8414 §2)
         "code_challenge_methods_supported": list(rfc7636_pkce.methods_allowed(settings.pkce_allow_plain)),
         # RFC 9207 §3: the authorization response carries `iss`.
@@ -55,6 +61,8 @@ def metadata(settings: Settings, grant_types: tuple[str, ...]) -> dict:
         # RFC 7662 §4: introspection needs an authenticated (confidential) client.
         "introspection_endpoint": issuer + "/oauth2/introspect",
         "introspection_endpoint_auth_methods_supported": list(client_auth.METHODS_SUPPORTED),
+        "revocation_endpoint_auth_signing_alg_values_supported": list(ALGORITHMS_SUPPORTED),
+        "introspection_endpoint_auth_signing_alg_values_supported": list(ALGORITHMS_SUPPORTED),
         # RFC 8628 §4: where a device asks for its codes.
         "device_authorization_endpoint": issuer + "/oauth2/device_authorization",
         # OpenID Connect Discovery 1.0 §3
