@@ -11,6 +11,7 @@ import importlib.metadata
 import json
 import logging
 import sys
+from pathlib import Path
 
 from . import app as app_module
 from . import serve
@@ -86,6 +87,11 @@ def _client_text(client: dict, secret: str | None = None) -> str:
         f"post-logout:   {' '.join(client['post_logout_redirect_uris']) or '-'}",
         f"permissions:   {' '.join(client['permissions']) or '-'}",
     ]
+    if client["token_endpoint_auth_method"]:
+        keys = f"{len(client['jwks']['keys'])} registered key(s)" if client["jwks"] else client["jwks_uri"]
+        lines.append(f"auth method:   {client['token_endpoint_auth_method']} ({keys})")
+    if client["require_pushed_authorization_requests"]:
+        lines.append("requests:      pushed only (RFC 9126)")
     if secret:
         lines.append(f"client_secret: {secret}")
         lines.append("               (shown this once: only its hash is kept)")
@@ -147,8 +153,25 @@ def cmd_clients_create(ctx: Context) -> None:
         permissions=tuple(a.permission or ()),
         default_scopes=tuple(a.default_scope or ()),
         post_logout_redirect_uris=tuple(a.post_logout_redirect_uri or ()),
+        jwks=_jwks(a.jwks_file),
+        jwks_uri=a.jwks_uri,
+        require_pushed_authorization_requests=a.require_par,
     )
     ctx.emit(_with_secret(client, secret), _client_text(describe(client), secret))
+
+
+def _jwks(path: str | None) -> str | None:
+    """The client's public keys as a JWK Set (RFC 7517 §5), read from a file holding a set or
+    one key; None without a file."""
+    if path is None:
+        return None
+    try:
+        document = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as error:
+        raise InvalidClientSettings(f"--jwks-file {path}: not a readable JSON file ({error})") from None
+    if isinstance(document, dict) and "kty" in document:
+        document = {"keys": [document]}
+    return json.dumps(document)
 
 
 def cmd_clients_list(ctx: Context) -> None:
@@ -529,6 +552,18 @@ def parser() -> argparse.ArgumentParser:
         "--type", choices=CLIENT_TYPES, default=CONFIDENTIAL, help="public: no secret, PKCE (default: %(default)s)"
     )
     create.add_argument("--client-id", help="choose the client_id (default: random)")
+    keys = create.add_mutually_exclusive_group()
+    keys.add_argument(
+        "--jwks-file",
+        help="a JSON file with the client's public JWK (or JWK Set): it authenticates with private_key_jwt "
+        "(RFC 7523) and gets no secret",
+    )
+    keys.add_argument("--jwks-uri", help="where the client publishes its JWK Set (https): private_key_jwt, no secret")
+    create.add_argument(
+        "--require-par",
+        action="store_true",
+        help="accept its authorization requests only when pushed (RFC 9126 §6)",
+    )
     clients.add_parser("list", parents=[common], help="list clients").set_defaults(handler=cmd_clients_list)
     for action, handler, text in (
         ("show", cmd_clients_show, "show one client (secret masked)"),

@@ -14,11 +14,13 @@
 Each rule raises `InvalidClientSettings` with a sentence saying what to change.
 """
 
+import json
 import re
 from urllib.parse import urlsplit
 
+from ..jose.jwk import InvalidJwk
 from ..store.records import CONFIDENTIAL, PUBLIC
-from .rfc7523_client_assertion import PRIVATE_KEY_JWT
+from .rfc7523_client_assertion import PRIVATE_KEY_JWT, check_public_keys
 from .rfc7662_introspection import PERMISSIONS
 from .rfc8628_device import GRANT_TYPE as DEVICE_CODE
 
@@ -57,6 +59,11 @@ def auth_method(client_type: str, jwks: str | None, jwks_uri: str | None) -> str
         return None
     if client_type != CONFIDENTIAL:
         raise InvalidClientSettings("keys: a public client authenticates with no key; make it confidential")
+    if jwks is not None:
+        try:
+            check_public_keys(json.loads(jwks))
+        except (ValueError, InvalidJwk) as error:  # json.JSONDecodeError is a ValueError
+            raise InvalidClientSettings(f"jwks: {error}") from None
     return PRIVATE_KEY_JWT
 
 

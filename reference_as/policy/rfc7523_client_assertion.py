@@ -23,7 +23,7 @@ the signature and the replay cache are `client_assertions.py`.
 Every refusal is `InvalidAssertion`, answered `invalid_client` (RFC 7523 §3.1).
 """
 
-from ..jose.jwk import InvalidJwk, algorithm_of
+from ..jose.jwk import InvalidJwk, algorithm_of, public_key
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 PRIVATE_KEY_JWT = "private_key_jwt"
@@ -55,6 +55,12 @@ def key_set(document) -> tuple[dict, ...]:
     if len(keys) > MAX_KEYS:
         raise InvalidJwk(f"a JWK Set of more than {MAX_KEYS} keys is not accepted")
     return tuple(keys)
+
+
+def check_public_keys(document) -> None:
+    """A JWK Set a client may register: every key a public key we verify with; InvalidJwk otherwise."""
+    for key in key_set(document):
+        public_key(key)
 
 
 def choose_key(keys: tuple[dict, ...], header: dict, alg: str) -> dict:

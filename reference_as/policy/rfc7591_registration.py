@@ -36,9 +36,9 @@ import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..jose.jwk import InvalidJwk, public_key
+from ..jose.jwk import InvalidJwk
 from ..store.records import CONFIDENTIAL, PUBLIC
-from .rfc7523_client_assertion import PRIVATE_KEY_JWT, key_set
+from .rfc7523_client_assertion import PRIVATE_KEY_JWT, check_public_keys
 
 MAX_REDIRECT_URIS = 20
 MAX_CONTACTS = 10
@@ -136,8 +136,7 @@ def _check_keys(method: str, metadata: dict) -> None:
 def check_jwks(document) -> None:
     """A JWK Set of public keys the server can verify with (RFC 7517 §5), or InvalidMetadata."""
     try:
-        for key in key_set(document):
-            public_key(key)
+        check_public_keys(document)
     except InvalidJwk as error:
         raise InvalidMetadata(f"jwks: {error}") from None
 
