@@ -556,13 +556,16 @@ def parser() -> argparse.ArgumentParser:
     keys.add_argument(
         "--jwks-file",
         help="a JSON file with the client's public JWK (or JWK Set): it authenticates with private_key_jwt "
-        "(RFC 7523) and gets no secret",
+        "(RFC 7523) and gets no secret (default: none, a secret)",
     )
-    keys.add_argument("--jwks-uri", help="where the client publishes its JWK Set (https): private_key_jwt, no secret")
+    keys.add_argument(
+        "--jwks-uri",
+        help="where the client publishes its JWK Set (https): private_key_jwt, no secret (default: none)",
+    )
     create.add_argument(
         "--require-par",
         action="store_true",
-        help="accept its authorization requests only when pushed (RFC 9126 §6)",
+        help="accept its authorization requests only when pushed (RFC 9126 §6) (default: as the server's setting)",
     )
     clients.add_parser("list", parents=[common], help="list clients").set_defaults(handler=cmd_clients_list)
     for action, handler, text in (
