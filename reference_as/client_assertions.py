@@ -1,9 +1,12 @@
-"""Verifying a client assertion (RFC 7523 §2.2, §3; OpenID Connect Core §9 `private_key_jwt`).
+"""Verifying a client assertion (RFC 7523 §2.2, §3; OpenID Connect Core §9 `private_key_jwt`,
+and `client_secret_jwt` where the setting offers it).
 
 The steps, in order, each refusal `invalid_client` (RFC 7523 §3.1):
   1. The assertion is a compact JWS of bounded size (`jose/jws.py`), its `iss` a
-     client that registered `private_key_jwt`.
-  2. Its header: an asymmetric algorithm we verify (RFC 8725 §3.1: no `none`, no MAC).
+     client that registered `private_key_jwt` (or `client_secret_jwt`, when offered).
+  2. Its header: an asymmetric algorithm we verify (RFC 8725 §3.1: no `none`, no MAC);
+     for `client_secret_jwt` HS256, keyed with the client's secret, unsealed from
+     the store (secret_box.py) and compared in constant time; then step 5.
   3. The key: the client's `jwks`, or its `jwks_uri` fetched by `outbound.py`
      (https, no redirects, small, quick, cached within bounds); the key named by `kid`.
      A `kid` not found in a cached set fetches the set once more (the client
@@ -16,6 +19,9 @@ The steps, in order, each refusal `invalid_client` (RFC 7523 §3.1):
      is recorded: nobody can use up another client's jtis.
 """
 
+import base64
+import hashlib
+import hmac
 import json
 
 from cryptography.exceptions import InvalidSignature
@@ -28,7 +34,8 @@ from .jose.algorithms import ALGORITHMS
 from .jose.jwk import InvalidJwk, public_key
 from .outbound import Fetcher, FetchFailed
 from .policy import rfc7523_client_assertion as rules
-from .policy.rfc7523_client_assertion import InvalidAssertion
+from .policy.rfc7523_client_assertion import CLIENT_SECRET_JWT, PRIVATE_KEY_JWT, SECRET_ALGORITHMS, InvalidAssertion
+from .secret_box import SecretBox
 from .store import Store
 from .store.records import Client
 
@@ -40,7 +47,8 @@ def refused(description: str) -> OAuthError:
 
 
 class ClientAssertions:
-    def __init__(self, store: Store, fetcher: Fetcher, settings: Settings, clock: Clock):
+    def __init__(self, store: Store, fetcher: Fetcher, settings: Settings, clock: Clock, box: SecretBox):
+        self.box = box
         self.store = store
         self.fetcher = fetcher
         self.settings = settings
@@ -57,16 +65,15 @@ class ClientAssertions:
             raise refused("it is not a compact JWS of JSON objects") from None
         client_id = claims.get("iss")
         client = self.store.get_client(client_id) if isinstance(client_id, str) else None
-        if client is None or client.token_endpoint_auth_method != rules.PRIVATE_KEY_JWT:
-            raise refused("its iss is not a client registered for private_key_jwt")
+        method = client.token_endpoint_auth_method if client else None
+        if method != PRIVATE_KEY_JWT and not (method == CLIENT_SECRET_JWT and self.settings.client_secret_jwt):
+            raise refused("its iss is not a client registered for private_key_jwt or client_secret_jwt")
         now = self.clock.now()
         try:
-            alg = rules.check_header(header, ALGORITHMS_SUPPORTED)
-            key = public_key(self._key(client, header, alg))
-            try:
-                ALGORITHMS[alg].verify(key, signature, signing_input)
-            except InvalidSignature:
-                raise InvalidAssertion("the signature does not verify with the client's key") from None
+            if method == CLIENT_SECRET_JWT:
+                self._verify_mac(client, header, signing_input, signature)
+            else:
+                self._verify_signature(client, header, signing_input, signature)
             audiences = tuple(dict.fromkeys((*self.audiences, endpoint_url)))
             jti, exp = rules.check_claims(
                 claims, client.client_id, audiences, now, self.settings.client_assertion_max_lifetime
@@ -77,6 +84,22 @@ class ClientAssertions:
         if not self.store.use_assertion_jti(client.client_id, jti, exp, now):
             raise refused("its jti was used before (an assertion is good for one request)")
         return client
+
+    def _verify_signature(self, client: Client, header: dict, signing_input: bytes, signature: bytes) -> None:
+        alg = rules.check_header(header, ALGORITHMS_SUPPORTED)
+        key = public_key(self._key(client, header, alg))
+        try:
+            ALGORITHMS[alg].verify(key, signature, signing_input)
+        except InvalidSignature:
+            raise InvalidAssertion("the signature does not verify with the client's key") from None
+
+    def _verify_mac(self, client: Client, header: dict, signing_input: bytes, signature: bytes) -> None:
+        """OIDC Core §9 client_secret_jwt: HMAC SHA-256 with the client's secret as the key."""
+        rules.check_header(header, SECRET_ALGORITHMS)
+        secret = self.box.open(base64.b64decode(client.secret_sealed), client.client_id.encode())
+        expected = hmac.new(secret, signing_input, hashlib.sha256).digest()
+        if not hmac.compare_digest(expected, signature):
+            raise InvalidAssertion("the HMAC does not verify with the client's secret")
 
     def _key(self, client: Client, header: dict, alg: str) -> dict:
         if client.jwks:

@@ -10,9 +10,10 @@ The methods, as advertised in the metadata (RFC 8414
   request body. Allowed, NOT RECOMMENDED by the RFC.
 - `private_key_jwt` (RFC 7523 §2.2, OpenID Connect Core §9): `client_assertion_type`
   and `client_assertion`, a JWT signed with the client's private key, verified
-  with its registered public keys (`client_assertions.py`).
+  with its registered public keys (`client_assertions.py`); where the setting
+  offers it, `client_secret_jwt`: the same, an HMAC keyed with its secret.
 A public client presents its `client_id` alone (`none`). A client registered for
-`private_key_jwt` can authenticate with an assertion only, and only such a client can.
+a JWT method can authenticate with an assertion only, and only such a client can.
 
 RFC6749-2.3 MUST NOT: a client uses more than one method in one request.
 The secret is compared in constant time against its stored hash, and an
@@ -24,16 +25,17 @@ from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
 from .client_assertions import ClientAssertions
+from .config import Settings
 from .errors import OAuthError
 from .policy import secrets
-from .policy.rfc7523_client_assertion import ASSERTION_TYPE, PRIVATE_KEY_JWT
+from .policy.rfc7523_client_assertion import ASSERTION_TYPE, CLIENT_SECRET_JWT, JWT_METHODS, PRIVATE_KEY_JWT
 from .store import Store
 from .store.records import Client
 
 BASIC = "client_secret_basic"
 POST = "client_secret_post"
 NONE = "none"
-METHODS_SUPPORTED = (BASIC, POST, PRIVATE_KEY_JWT)
+ASSERTION = "client_assertion"  # RFC 7523 §2.2: private_key_jwt or client_secret_jwt, as the client registered
 
 # Compared against when the client is unknown, so failure takes the same time.
 _UNKNOWN_CLIENT_HASH = secrets.hash_secret(secrets.new_secret())
@@ -45,6 +47,11 @@ class Credentials:
     client_id: str | None
     client_secret: str | None = None
     client_assertion: str | None = None
+
+
+def methods_supported(settings: Settings) -> tuple[str, ...]:
+    """RFC 8414 `token_endpoint_auth_methods_supported`: the methods this server accepts."""
+    return (BASIC, POST, PRIVATE_KEY_JWT, *((CLIENT_SECRET_JWT,) if settings.client_secret_jwt else ()))
 
 
 def basic(authorization: str) -> Credentials:
@@ -78,7 +85,7 @@ def presented(
         # RFC7523-2.2: the type says how to read the assertion; only JWTs are read here.
         if assertion_type != ASSERTION_TYPE or not assertion:
             raise OAuthError("invalid_client", f"Send client_assertion with client_assertion_type {ASSERTION_TYPE}.")
-        return Credentials(PRIVATE_KEY_JWT, body_client_id, client_assertion=assertion)
+        return Credentials(ASSERTION, body_client_id, client_assertion=assertion)
     if authorization:
         # RFC6749-2.3 MUST NOT: more than one authentication method in one request.
         if body_client_secret is not None:
@@ -97,7 +104,7 @@ def presented(
 def authenticate(credentials: Credentials, store: Store, assertions: ClientAssertions, endpoint_url: str) -> Client:
     """The client the credentials prove, or OAuthError `invalid_client` (RFC 6749 §5.2).
     `endpoint_url`: where they were sent (an assertion may name it as its audience)."""
-    if credentials.method == PRIVATE_KEY_JWT:
+    if credentials.method == ASSERTION:
         client = assertions.authenticate(credentials.client_assertion, endpoint_url)
         # RFC7523-3: the client_id, when sent too, is the assertion's.
         if credentials.client_id is not None and credentials.client_id != client.client_id:
@@ -110,8 +117,8 @@ def authenticate(credentials: Credentials, store: Store, assertions: ClientAsser
         if client is not None and not client.is_confidential:
             raise OAuthError("unauthorized_client", "A public client cannot use this grant type.")
         raise OAuthError("invalid_client", "The client must authenticate with its secret.")
-    if client is not None and client.token_endpoint_auth_method == PRIVATE_KEY_JWT:
-        raise OAuthError("invalid_client", "This client authenticates with a signed JWT (private_key_jwt) only.")
+    if client is not None and client.token_endpoint_auth_method in JWT_METHODS:
+        raise OAuthError("invalid_client", "This client authenticates with a client assertion (a signed JWT) only.")
     stored_hash = client.secret_hash if client and client.secret_hash else _UNKNOWN_CLIENT_HASH
     if (
         not secrets.secret_matches(credentials.client_secret or "", stored_hash)

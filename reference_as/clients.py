@@ -13,6 +13,7 @@ A confidential client's secret is 256-bit random, returned in clear only by
 `create` and `rotate_secret`, and stored as a hash (see `policy/secrets.py`).
 """
 
+import base64
 import dataclasses
 import json
 import secrets as random
@@ -21,7 +22,9 @@ from .clock import Clock
 from .config import Settings
 from .policy import rfc6749_clients as rules
 from .policy import secrets
+from .policy.rfc7523_client_assertion import CLIENT_SECRET_JWT, PRIVATE_KEY_JWT
 from .policy.rfc7591_registration import Registration
+from .secret_box import SecretBox
 from .store import DuplicateClient, Store
 from .store.records import ACTIVE, ADMIN, CONFIDENTIAL, METADATA_DOCUMENT, PAUSED, RFC7591, Client
 
@@ -36,10 +39,11 @@ class ClientNotFound(LookupError):
 
 
 class ClientService:
-    def __init__(self, store: Store, settings: Settings, clock: Clock):
+    def __init__(self, store: Store, settings: Settings, clock: Clock, box: SecretBox | None = None):
         self.store = store
         self.settings = settings
         self.clock = clock
+        self.box = box  # seals the secrets of client_secret_jwt clients (None: none can be made)
 
     def create(
         self,
@@ -59,11 +63,13 @@ class ClientService:
         jwks: str | None = None,
         jwks_uri: str | None = None,
         require_pushed_authorization_requests: bool = False,
+        client_secret_jwt: bool = False,
     ) -> tuple[Client, str | None]:
         """A new client and, for a confidential one, its secret (shown this once).
         `default_scopes` unset: the lowest of its scopes (least privilege). With `jwks`
         (a JWK Set as JSON text) or `jwks_uri`, a confidential client authenticates with
-        `private_key_jwt` and gets no secret."""
+        `private_key_jwt` and gets no secret. `client_secret_jwt`: its secret is kept sealed
+        too, usable as the key of its assertions' HMAC (only where the setting allows it)."""
         # Hex, 96 random bits: never starts with '-', which a command line would take for an option.
         # (Nor with https://, which is how a metadata document's URL is told apart.)
         client_id = client_id or random.token_hex(12)
@@ -74,8 +80,8 @@ class ClientService:
         self._check_editable(name, grant_types, scopes, redirect_uris)
         rules.check_post_logout_redirect_uris(tuple(post_logout_redirect_uris))
         default_scopes = self._defaults(default_scopes, tuple(scopes))
-        method = rules.auth_method(client_type, jwks, jwks_uri)
-        secret = secrets.new_secret() if client_type == CONFIDENTIAL and method is None else None
+        method = rules.auth_method(client_type, jwks, jwks_uri, client_secret_jwt)
+        secret = secrets.new_secret() if client_type == CONFIDENTIAL and method != PRIVATE_KEY_JWT else None
         now = self.clock.now()
         client = Client(
             client_id=client_id,
@@ -99,6 +105,7 @@ class ClientService:
             jwks=jwks,
             jwks_uri=jwks_uri,
             require_pushed_authorization_requests=require_pushed_authorization_requests,
+            secret_sealed=self._sealed(client_id, secret) if method == CLIENT_SECRET_JWT else None,
         )
         try:
             self.store.add_client(client)
@@ -147,6 +154,7 @@ class ClientService:
             jwks=registration.jwks,
             jwks_uri=registration.jwks_uri,
             require_pushed_authorization_requests=registration.require_pushed_authorization_requests,
+            client_secret_jwt=registration.token_endpoint_auth_method == CLIENT_SECRET_JWT,
             **more,
         )
 
@@ -230,9 +238,19 @@ class ClientService:
         client = self.get(client_id)
         if not client.is_confidential:
             raise InvalidClientSettings("a public client has no secret to rotate")
+        if client.token_endpoint_auth_method == PRIVATE_KEY_JWT:
+            raise InvalidClientSettings("a client of private_key_jwt has keys, not a secret")
         secret = secrets.new_secret()
         changed = dataclasses.replace(client, secret_hash=secrets.hash_secret(secret), secret_hint=secrets.hint(secret))
+        if client.secret_sealed is not None:
+            changed = dataclasses.replace(changed, secret_sealed=self._sealed(client_id, secret))
         return self._save(changed), secret
+
+    def _sealed(self, client_id: str, secret: str) -> str:
+        """OIDC Core §9 client_secret_jwt: the secret sealed under the master key, bound to the client."""
+        if not self.settings.client_secret_jwt or self.box is None:
+            raise InvalidClientSettings("client_secret_jwt is off (the client_secret_jwt setting)")
+        return base64.b64encode(self.box.seal(secret.encode(), client_id.encode())).decode("ascii")
 
     def delete(self, client_id: str) -> None:
         """Remove the client; its tokens are revoked in the same transaction."""

@@ -108,6 +108,11 @@ class Settings:
     # and its jti is kept until it expires (OpenID Connect Core §9).
     client_assertion_max_lifetime: int = 300
     """The furthest ahead, in seconds, a client assertion's `exp` may be (RFC 7523 §3, private_key_jwt)."""
+    # OIDC Core §9 client_secret_jwt: an HMAC over the secret, which must then be kept usable as
+    # a key (sealed under the master key, not only hashed). Off: secrets stay hashed only.
+    client_secret_jwt: bool = False
+    """Offer client_secret_jwt (RFC 7523 §2.2 assertions signed HS256 with the client's secret). Such
+    clients' secrets are kept sealed under the master key, not only hashed: see the README."""
 
     # The device authorization grant (RFC 8628; policy/rfc8628_device.py). §3.2's
     # example lifetime is 30 minutes; 10 is enough to walk to another device and

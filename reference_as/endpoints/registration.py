@@ -69,7 +69,7 @@ def _refuse_token(description: str) -> OAuthError:
 
 def _registration(document: dict, settings: Settings) -> rfc7591.Registration:
     try:
-        return rfc7591.read(document, settings.registrable, GRANT_TYPES)
+        return rfc7591.read(document, settings.registrable, GRANT_TYPES, settings.client_secret_jwt)
     except rfc7591.InvalidMetadata as refused:
         raise OAuthError(refused.error, str(refused)) from None
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from ..jose.jwk import InvalidJwk
 from ..store.records import CONFIDENTIAL, PUBLIC
-from .rfc7523_client_assertion import PRIVATE_KEY_JWT, check_public_keys
+from .rfc7523_client_assertion import CLIENT_SECRET_JWT, PRIVATE_KEY_JWT, check_public_keys
 from .rfc7662_introspection import PERMISSIONS
 from .rfc8628_device import GRANT_TYPE as DEVICE_CODE
 
@@ -50,9 +50,13 @@ def check_name(name: str) -> None:
         raise InvalidClientSettings("name: give a name of 1 to 200 characters")
 
 
-def auth_method(client_type: str, jwks: str | None, jwks_uri: str | None) -> str | None:
-    """How the client authenticates: `private_key_jwt` when it has keys, None (as its type:
-    a secret, or none) otherwise."""
+def auth_method(client_type: str, jwks: str | None, jwks_uri: str | None, secret_jwt: bool = False) -> str | None:
+    """How the client authenticates: `private_key_jwt` when it has keys, `client_secret_jwt`
+    when asked (a confidential client, no keys), None (as its type: a secret, or none) otherwise."""
+    if secret_jwt:
+        if client_type != CONFIDENTIAL or jwks is not None or jwks_uri is not None:
+            raise InvalidClientSettings("client_secret_jwt: for a confidential client with a secret and no keys")
+        return CLIENT_SECRET_JWT
     if jwks is not None and jwks_uri is not None:
         raise InvalidClientSettings("keys: register jwks or jwks_uri, not both (RFC 7591 §2)")
     if jwks is None and jwks_uri is None:

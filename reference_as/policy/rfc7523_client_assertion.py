@@ -19,7 +19,8 @@ the signature and the replay cache are `client_assertions.py`.
 - OIDC Core §9 REQUIRED: `jti`; RFC7523-3 item 7 MAY / OIDC Core §9: a `jti` is
   accepted once (the store's replay cache).
 - RFC7523-3 MUST (item 8): signed; RFC 8725 §3.1: by an algorithm chosen by the
-  key, never `none`, never a MAC over a public key.
+  key, never `none`, never a MAC over a public key. `client_secret_jwt` (OIDC Core
+  §9): HS256 with the client's secret as the key, nothing else.
 Every refusal is `InvalidAssertion`, answered `invalid_client` (RFC 7523 §3.1).
 """
 
@@ -27,6 +28,10 @@ from ..jose.jwk import InvalidJwk, algorithm_of, public_key
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 PRIVATE_KEY_JWT = "private_key_jwt"
+# OIDC Core §9: an HMAC over the client's secret (off unless the `client_secret_jwt` setting is on).
+CLIENT_SECRET_JWT = "client_secret_jwt"
+SECRET_ALGORITHMS = ("HS256",)
+JWT_METHODS = (PRIVATE_KEY_JWT, CLIENT_SECRET_JWT)
 # Seconds of clock difference allowed on `nbf` and `iat` (RFC 7519 §4.1.5 "some small leeway").
 CLOCK_SKEW = 30
 MAX_JTI_LENGTH = 256  # kept in the store until the assertion expires: bounded

@@ -16,7 +16,8 @@ service saves the client.
   `private_key_jwt` (RFC 7523 §2.2), which gets no secret and needs the client's
   public keys: `jwks` (a JWK Set, public keys only) or `jwks_uri` (an https URL,
   fetched when an assertion is verified). RFC7591-2 MUST NOT: both at once.
-  Other methods (`client_secret_jwt`, …) are not offered: `invalid_client_metadata`.
+  `client_secret_jwt` (OIDC Core §9) is a confidential client with a secret, where
+  the `client_secret_jwt` setting offers it. Other methods: `invalid_client_metadata`.
 - RFC9126-6 `require_pushed_authorization_requests`: a boolean, false by default.
 - RFC7591-2.1 SHOULD: `grant_types` and `response_types` agree
   (authorization_code with code); this server offers no implicit grant.
@@ -38,7 +39,7 @@ from urllib.parse import urlsplit
 
 from ..jose.jwk import InvalidJwk
 from ..store.records import CONFIDENTIAL, PUBLIC
-from .rfc7523_client_assertion import PRIVATE_KEY_JWT, check_public_keys
+from .rfc7523_client_assertion import CLIENT_SECRET_JWT, JWT_METHODS, PRIVATE_KEY_JWT, check_public_keys
 
 MAX_REDIRECT_URIS = 20
 MAX_CONTACTS = 10
@@ -99,11 +100,15 @@ class Registration:
     require_pushed_authorization_requests: bool = False
 
 
-def read(document: dict, registrable: tuple[str, ...], grant_types_supported: tuple[str, ...]) -> Registration:
+def read(
+    document: dict, registrable: tuple[str, ...], grant_types_supported: tuple[str, ...], secret_jwt: bool = False
+) -> Registration:
+    """`secret_jwt`: whether `client_secret_jwt` is offered (the setting)."""
     metadata = {**DEFAULTS, **_understood(document)}
     method = metadata["token_endpoint_auth_method"]
-    if method not in AUTH_METHODS:
-        raise InvalidMetadata(f"token_endpoint_auth_method: this server offers {', '.join(AUTH_METHODS)}")
+    offered = (*AUTH_METHODS, CLIENT_SECRET_JWT) if secret_jwt else AUTH_METHODS
+    if method not in offered:
+        raise InvalidMetadata(f"token_endpoint_auth_method: this server offers {', '.join(offered)}")
     _check_grants(metadata["grant_types"], metadata["response_types"], grant_types_supported)
     _check_redirect_uris(metadata.get("redirect_uris", []), metadata["application_type"])
     scopes = _scopes(metadata.get("scope"), registrable)
@@ -116,7 +121,7 @@ def read(document: dict, registrable: tuple[str, ...], grant_types_supported: tu
         grant_types=tuple(dict.fromkeys(metadata["grant_types"])),
         scopes=scopes,
         redirect_uris=tuple(dict.fromkeys(metadata.get("redirect_uris", []))),
-        token_endpoint_auth_method=PRIVATE_KEY_JWT if method == PRIVATE_KEY_JWT else None,
+        token_endpoint_auth_method=method if method in JWT_METHODS else None,
         jwks=json.dumps(metadata["jwks"]) if "jwks" in metadata else None,
         jwks_uri=metadata.get("jwks_uri"),
         require_pushed_authorization_requests=metadata.get("require_pushed_authorization_requests", False),

@@ -51,6 +51,9 @@ class Client:
     jwks_uri: str | None = None
     # RFC 9126 §6: its authorization requests must be pushed.
     require_pushed_authorization_requests: bool = False
+    # OIDC Core §9 `client_secret_jwt`: the secret sealed under the master key (base64 of
+    # AES-256-GCM, secret_box.py), which verifying its HMAC needs; None for every other client.
+    secret_sealed: str | None = None
 
     @property
     def is_confidential(self) -> bool:

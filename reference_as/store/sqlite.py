@@ -88,7 +88,8 @@ def _client(row) -> Client:
         jwks=row[18],
         jwks_uri=row[19],
         require_pushed_authorization_requests=bool(row[20]),
-        last_used_at=row[21],
+        secret_sealed=row[21],
+        last_used_at=row[22],
     )
 
 
@@ -115,6 +116,7 @@ def _client_values(c: Client) -> tuple:
         c.jwks,
         c.jwks_uri,
         int(c.require_pushed_authorization_requests),
+        c.secret_sealed,
     )
 
 
@@ -122,7 +124,7 @@ def _client_values(c: Client) -> tuple:
 CLIENT_COLUMNS = (
     "client_id, name, client_type, grant_types, scopes, redirect_uris, status, secret_hash, secret_hint, "
     "created_at, updated_at, permissions, default_scopes, post_logout_redirect_uris, origin, registration_token_hash, "
-    "metadata, token_endpoint_auth_method, jwks, jwks_uri, require_pushed_authorization_requests"
+    "metadata, token_endpoint_auth_method, jwks, jwks_uri, require_pushed_authorization_requests, secret_sealed"
 )
 CLIENT_READ = CLIENT_COLUMNS + ", last_used_at"
 KEY_COLUMNS = "kid, alg, public_jwk, private_key_sealed, created_at, signs_from, withdrawn_at"

@@ -10,6 +10,9 @@ ALTER TABLE clients ADD COLUMN token_endpoint_auth_method TEXT;
 ALTER TABLE clients ADD COLUMN jwks TEXT;
 ALTER TABLE clients ADD COLUMN jwks_uri TEXT;
 ALTER TABLE clients ADD COLUMN require_pushed_authorization_requests INTEGER NOT NULL DEFAULT 0;
+-- OpenID Connect Core §9 `client_secret_jwt` (off unless the `client_secret_jwt` setting is on):
+-- the secret sealed under the master key (base64 text of AES-256-GCM), usable as an HMAC key.
+ALTER TABLE clients ADD COLUMN secret_sealed TEXT;
 
 -- RFC 9126 §2.2: a pushed request, by the SHA-256 of its request_uri, bound to the
 -- client that pushed it; its parameters as a JSON array of [name, value] pairs.
