@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import app as app_module
 from . import serve
-from .clients import ClientNotFound, ClientService, InvalidClientSettings, describe
+from .clients import ClientNotFound, ClientService, InvalidClientSettings, describe, key_set_text
 from .clock import SystemClock, readable
 from .config import ConfigError, Settings, load_settings
 from .keys import Keyring
@@ -166,12 +166,10 @@ def _jwks(path: str | None) -> str | None:
     if path is None:
         return None
     try:
-        document = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as error:
-        raise InvalidClientSettings(f"--jwks-file {path}: not a readable JSON file ({error})") from None
-    if isinstance(document, dict) and "kty" in document:
-        document = {"keys": [document]}
-    return json.dumps(document)
+        text = Path(path).read_text()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidClientSettings(f"--jwks-file {path}: not readable ({error})") from None
+    return key_set_text(text)
 
 
 def cmd_clients_list(ctx: Context) -> None:

@@ -276,6 +276,18 @@ class ClientService:
         return client
 
 
+def key_set_text(text: str) -> str:
+    """A client's public keys as given by an administrator (a JWK Set, or one JWK, in JSON,
+    RFC 7517 §4-5), as the JWK Set text `create` takes; InvalidClientSettings if not JSON."""
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        raise InvalidClientSettings(f"jwks: not JSON ({error})") from None
+    if isinstance(document, dict) and "kty" in document:
+        document = {"keys": [document]}
+    return json.dumps(document)
+
+
 def describe(client: Client) -> dict:
     """A client as shown by `list`, `show` and `--json`: the secret only masked."""
     return {
