@@ -42,6 +42,10 @@ def refused_in_push(params: dict) -> str | None:
 def conflict(sent: list[tuple[str, str]], pushed: tuple[tuple[str, str], ...]) -> str | None:
     """RFC9126-4: the first parameter sent beside `client_id` and `request_uri` that
     the pushed request does not have with that very value, named in a sentence; None if none."""
+    names = [name for name, _ in sent]
+    for name in REFERENCE:
+        if names.count(name) > 1:  # RFC6749-3.1: parameters are not repeated
+            return f"The parameter {name} is repeated."
     pushed_values: dict[str, set[str]] = {}
     for name, value in pushed:
         pushed_values.setdefault(name, set()).add(value)

@@ -102,6 +102,15 @@ def test_a_parameter_that_changes_the_pushed_request_is_refused(web, flow, web_c
     assert error_page(response) and "invalid_request" in response.text
 
 
+@pytest.mark.requirement("RFC6749-3.1")
+def test_a_repeated_request_uri_is_refused(web, flow, web_client, web_secret):
+    first, second = (pushed(web, flow, web_client, web_secret) for _ in range(2))
+    flow.login()
+    query = urlencode([("client_id", web_client.client_id), ("request_uri", first), ("request_uri", second)])
+    response = web.get("/oauth2/authorize?" + query, expect_errors=True)
+    assert error_page(response) and "invalid_request" in response.text
+
+
 @pytest.mark.requirement("RFC9126-4")
 def test_a_parameter_repeating_the_pushed_one_unchanged_is_accepted(web, flow, web_client, web_secret):
     request_uri = pushed(web, flow, web_client, web_secret)
