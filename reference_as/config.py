@@ -315,6 +315,10 @@ LIMITS = {
     "jwks_max_age": (0, DAY),
     # RFC 6749 §4.1.2: "a maximum authorization code lifetime of 10 minutes is RECOMMENDED".
     "code_ttl": (1, 10 * MINUTE),
+    # RFC 9126 §2.2: a request_uri lives "typically between 5 and 600 seconds".
+    "par_ttl": (5, 10 * MINUTE),
+    # RFC 7523 §3: a client assertion is short-lived; its jti is kept this long at most.
+    "client_assertion_max_lifetime": (10, 10 * MINUTE),
     "refresh_token_ttl": (1, 366 * DAY),
     "refresh_token_reuse_grace": (0, MINUTE),
     "grant_max_lifetime": (MINUTE, 5 * 366 * DAY),
