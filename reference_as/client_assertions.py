@@ -10,7 +10,8 @@ The steps, in order, each refusal `invalid_client` (RFC 7523 §3.1):
   3. The key: the client's `jwks`, or its `jwks_uri` fetched by `outbound.py`
      (https, no redirects, small, quick, cached within bounds); the key named by `kid`.
      A `kid` not found in a cached set fetches the set once more (the client
-     rotated its keys).
+     rotated its keys), at most once per REFETCH_AFTER seconds per URL: assertions
+     with made-up kids cannot make the server fetch on every request.
   4. The signature, with that key and the algorithm its type fixes.
   5. The claims (`policy/rfc7523_client_assertion.py`): iss = sub = client_id, aud
      this server, exp soon, nbf/iat past, a jti.
@@ -40,6 +41,7 @@ from .store import Store
 from .store.records import Client
 
 ALGORITHMS_SUPPORTED = tuple(ALGORITHMS)  # RS256, ES256, EdDSA: asymmetric only
+REFETCH_AFTER = 60  # seconds between two fetches of one jwks_uri for an unknown kid
 
 
 def refused(description: str) -> OAuthError:
@@ -55,6 +57,7 @@ class ClientAssertions:
         self.clock = clock
         issuer = settings.issuer.rstrip("/")
         self.audiences = (settings.issuer, issuer + "/oauth2/token")
+        self._refetched: dict[str, int] = {}  # jwks_uri -> when an unknown kid last fetched it (this process)
 
     def authenticate(self, assertion: str, endpoint_url: str) -> Client:
         """The client the assertion proves (steps 1-6), or OAuthError `invalid_client`.
@@ -109,8 +112,13 @@ class ClientAssertions:
         try:
             return rules.choose_key(self._fetched(client.jwks_uri), header, alg)
         except InvalidAssertion:
-            if header.get("kid") is None:
+            now = self.clock.now()
+            if (
+                header.get("kid") is None
+                or self._refetched.get(client.jwks_uri, now - REFETCH_AFTER) > now - REFETCH_AFTER
+            ):
                 raise
+            self._refetched[client.jwks_uri] = now
             self.fetcher.forget(client.jwks_uri)  # a new kid: the client may have rotated its keys
             return rules.choose_key(self._fetched(client.jwks_uri), header, alg)
 

@@ -106,6 +106,21 @@ def test_a_new_kid_fetches_the_set_again_once(web, documents, clients, settings)
     assert documents.hits[path] == 2
 
 
+def test_unknown_kids_fetch_the_set_again_at_most_once_a_minute(web, documents, clients, settings, clock):
+    from reference_as.client_assertions import REFETCH_AFTER
+
+    signer = Signer("ES256")
+    path = unique("/probed/jwks.json")
+    client = keyed_client(clients, jwks_uri=serve_jwks(documents, path, signer))
+    for kid in ("made-up-1", "made-up-2", "made-up-3"):
+        made_up = signer.assertion(client.client_id, token_endpoint(settings), headers={"kid": kid})
+        assert send(web, made_up).status_int == 401
+    assert documents.hits[path] == 2  # the first fetch, and one refetch for the first unknown kid
+    clock.advance(REFETCH_AFTER)
+    send(web, signer.assertion(client.client_id, token_endpoint(settings), headers={"kid": "made-up-4"}))
+    assert documents.hits[path] == 3
+
+
 @pytest.mark.requirement("RFC7523-2.2")
 @pytest.mark.parametrize(
     "reply",
