@@ -24,6 +24,7 @@ from webob import Request, Response
 from . import server
 from .access_tokens import AccessTokenValidator
 from .admin.pages import AdminPages
+from .client_assertions import ClientAssertions
 from .client_checks.observe import ObservedAuthorization, ObservedResource, ObservedToken
 from .client_checks.service import ClientChecks
 from .clients import ClientService
@@ -36,6 +37,8 @@ from .endpoints.discovery import OPENID_CONFIGURATION, WELL_KNOWN, JwksEndpoint,
 from .endpoints.end_session import EndSessionEndpoint
 from .endpoints.login import LoginPages
 from .endpoints.protocol import FormEndpoint
+from .endpoints.pushed_authorization import PATH as PAR
+from .endpoints.pushed_authorization import PushedAuthorizationEndpoint
 from .endpoints.registration import PATH as REGISTRATION
 from .endpoints.registration import Registrations
 from .endpoints.resource import ProtectedResource, ResourceMetadataEndpoint, me
@@ -150,13 +153,15 @@ def make_app(
     keyring.ensure_active()
     resources = Resources(store, settings, clock)
     access_tokens = AccessTokenValidator(settings, store, keyring, clock, resources)
-    validator = Validator(store, settings, clock, access_tokens)
+    fetcher = Fetcher(Limits.from_settings(settings), clock)
+    assertions = ClientAssertions(store, fetcher, settings, clock, box)
+    validator = Validator(store, settings, clock, access_tokens, assertions)
     oauthlib = server.OAuthlibEndpoints(validator, TokenIssuer(settings, store, keyring, clock, resources), settings)
     sessions = Sessions(store, clock, settings, box.derive_key("reference-as session cookie"))
     users = UserService(store, settings, clock)
     pages = LoginPages(store, users, sessions, settings, clock)
-    clients = ClientService(store, settings, clock)
-    documents = MetadataDocuments(clients, Fetcher(Limits.from_settings(settings), clock), settings)
+    clients = ClientService(store, settings, clock, box)
+    documents = MetadataDocuments(clients, fetcher, settings)
     grant_types, limit = GRANT_TYPES, settings.max_body_bytes
     read, form, both = ("GET", "HEAD"), ("POST",), ("GET", "HEAD", "POST")
     hints = IdTokenHints(settings, keyring)
@@ -173,6 +178,10 @@ def make_app(
         "/oauth2/jwks": Route(JwksEndpoint(keyring), read),
         "/oauth2/authorize": Route(ObservedAuthorization(authorization, checks, limit), both, html=True),
         "/oauth2/token": Route(ObservedToken(TokenEndpoint(oauthlib.token, grant_types, limit), checks, limit), form),
+        PAR: Route(
+            PushedAuthorizationEndpoint(oauthlib.code_grant, oauthlib.authorization, store, settings, clock, resources),
+            form,
+        ),
         "/oauth2/revoke": Route(FormEndpoint(oauthlib.revocation.create_revocation_response, limit), form),
         "/oauth2/introspect": Route(FormEndpoint(oauthlib.introspection.create_introspect_response, limit), form),
         "/oauth2/device_authorization": Route(

@@ -11,12 +11,13 @@ import importlib.metadata
 import json
 import logging
 import sys
+from pathlib import Path
 
 from . import app as app_module
 from . import serve
 from .client_checks.scenarios import DEFAULT, SCENARIOS
 from .client_checks.service import CheckRefused, ClientChecks
-from .clients import ClientNotFound, ClientService, InvalidClientSettings, describe
+from .clients import ClientNotFound, ClientService, InvalidClientSettings, describe, key_set_text
 from .clock import SystemClock, readable
 from .config import ConfigError, Settings, load_settings
 from .keys import Keyring
@@ -88,6 +89,11 @@ def _client_text(client: dict, secret: str | None = None) -> str:
         f"post-logout:   {' '.join(client['post_logout_redirect_uris']) or '-'}",
         f"permissions:   {' '.join(client['permissions']) or '-'}",
     ]
+    if client["token_endpoint_auth_method"]:
+        keys = f"{len(client['jwks']['keys'])} registered key(s)" if client["jwks"] else client["jwks_uri"]
+        lines.append(f"auth method:   {client['token_endpoint_auth_method']} ({keys})")
+    if client["require_pushed_authorization_requests"]:
+        lines.append("requests:      pushed only (RFC 9126)")
     if secret:
         lines.append(f"client_secret: {secret}")
         lines.append("               (shown this once: only its hash is kept)")
@@ -149,8 +155,23 @@ def cmd_clients_create(ctx: Context) -> None:
         permissions=tuple(a.permission or ()),
         default_scopes=tuple(a.default_scope or ()),
         post_logout_redirect_uris=tuple(a.post_logout_redirect_uri or ()),
+        jwks=_jwks(a.jwks_file),
+        jwks_uri=a.jwks_uri,
+        require_pushed_authorization_requests=a.require_par,
     )
     ctx.emit(_with_secret(client, secret), _client_text(describe(client), secret))
+
+
+def _jwks(path: str | None) -> str | None:
+    """The client's public keys as a JWK Set (RFC 7517 §5), read from a file holding a set or
+    one key; None without a file."""
+    if path is None:
+        return None
+    try:
+        text = Path(path).read_text()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidClientSettings(f"--jwks-file {path}: not readable ({error})") from None
+    return key_set_text(text)
 
 
 def cmd_clients_list(ctx: Context) -> None:
@@ -566,6 +587,21 @@ def parser() -> argparse.ArgumentParser:
         "--type", choices=CLIENT_TYPES, default=CONFIDENTIAL, help="public: no secret, PKCE (default: %(default)s)"
     )
     create.add_argument("--client-id", help="choose the client_id (default: random)")
+    keys = create.add_mutually_exclusive_group()
+    keys.add_argument(
+        "--jwks-file",
+        help="a JSON file with the client's public JWK (or JWK Set): it authenticates with private_key_jwt "
+        "(RFC 7523) and gets no secret (default: none, a secret)",
+    )
+    keys.add_argument(
+        "--jwks-uri",
+        help="where the client publishes its JWK Set (https): private_key_jwt, no secret (default: none)",
+    )
+    create.add_argument(
+        "--require-par",
+        action="store_true",
+        help="accept its authorization requests only when pushed (RFC 9126 §6) (default: as the server's setting)",
+    )
     clients.add_parser("list", parents=[common], help="list clients").set_defaults(handler=cmd_clients_list)
     check = clients.add_parser("check", parents=[common], help="put a client under check: record and grade it")
     check.add_argument("client_id")

@@ -7,10 +7,13 @@ unannounced are saved here too, under the same rules: one that registers
 itself (RFC 7591, `register` and `reregister`) and one named by the URL of its
 metadata document (`adopt`). Each client keeps its `origin`.
 
+A client of `private_key_jwt` (RFC 7523 §2.2) has no secret: its public keys,
+a JWK Set (`jwks`) or where to fetch it (`jwks_uri`), authenticate it.
 A confidential client's secret is 256-bit random, returned in clear only by
 `create` and `rotate_secret`, and stored as a hash (see `policy/secrets.py`).
 """
 
+import base64
 import dataclasses
 import json
 import secrets as random
@@ -19,7 +22,9 @@ from .clock import Clock
 from .config import Settings
 from .policy import rfc6749_clients as rules
 from .policy import secrets
+from .policy.rfc7523_client_assertion import CLIENT_SECRET_JWT, PRIVATE_KEY_JWT
 from .policy.rfc7591_registration import Registration
+from .secret_box import SecretBox
 from .store import DuplicateClient, Store
 from .store.records import ACTIVE, ADMIN, CONFIDENTIAL, METADATA_DOCUMENT, PAUSED, RFC7591, Client
 
@@ -34,10 +39,11 @@ class ClientNotFound(LookupError):
 
 
 class ClientService:
-    def __init__(self, store: Store, settings: Settings, clock: Clock):
+    def __init__(self, store: Store, settings: Settings, clock: Clock, box: SecretBox | None = None):
         self.store = store
         self.settings = settings
         self.clock = clock
+        self.box = box  # seals the secrets of client_secret_jwt clients (None: none can be made)
 
     def create(
         self,
@@ -54,9 +60,16 @@ class ClientService:
         origin: str = ADMIN,
         metadata: dict | None = None,
         registration_token_hash: str | None = None,
+        jwks: str | None = None,
+        jwks_uri: str | None = None,
+        require_pushed_authorization_requests: bool = False,
+        client_secret_jwt: bool = False,
     ) -> tuple[Client, str | None]:
         """A new client and, for a confidential one, its secret (shown this once).
-        `default_scopes` unset: the lowest of its scopes (least privilege)."""
+        `default_scopes` unset: the lowest of its scopes (least privilege). With `jwks`
+        (a JWK Set as JSON text) or `jwks_uri`, a confidential client authenticates with
+        `private_key_jwt` and gets no secret. `client_secret_jwt`: its secret is kept sealed
+        too, usable as the key of its assertions' HMAC (only where the setting allows it)."""
         # Hex, 96 random bits: never starts with '-', which a command line would take for an option.
         # (Nor with https://, which is how a metadata document's URL is told apart.)
         client_id = client_id or random.token_hex(12)
@@ -67,7 +80,8 @@ class ClientService:
         self._check_editable(name, grant_types, scopes, redirect_uris)
         rules.check_post_logout_redirect_uris(tuple(post_logout_redirect_uris))
         default_scopes = self._defaults(default_scopes, tuple(scopes))
-        secret = secrets.new_secret() if client_type == CONFIDENTIAL else None
+        method = rules.auth_method(client_type, jwks, jwks_uri, client_secret_jwt)
+        secret = secrets.new_secret() if client_type == CONFIDENTIAL and method != PRIVATE_KEY_JWT else None
         now = self.clock.now()
         client = Client(
             client_id=client_id,
@@ -87,6 +101,11 @@ class ClientService:
             origin=origin,
             metadata=json.dumps(metadata) if metadata is not None else None,
             registration_token_hash=registration_token_hash,
+            token_endpoint_auth_method=method,
+            jwks=jwks,
+            jwks_uri=jwks_uri,
+            require_pushed_authorization_requests=require_pushed_authorization_requests,
+            secret_sealed=self._sealed(client_id, secret) if method == CLIENT_SECRET_JWT else None,
         )
         try:
             self.store.add_client(client)
@@ -108,8 +127,11 @@ class ClientService:
     def reregister(self, client: Client, registration: Registration) -> Client:
         """RFC 7592 §2.2: the client's metadata replaced whole by what it sent again.
         Its type stays: a public client cannot become confidential or back."""
-        if registration.client_type != client.client_type:
-            raise InvalidClientSettings("token_endpoint_auth_method: a registered client keeps its type")
+        if (registration.client_type, registration.token_endpoint_auth_method) != (
+            client.client_type,
+            client.token_endpoint_auth_method,
+        ):
+            raise InvalidClientSettings("token_endpoint_auth_method: a registered client keeps its type and method")
         return self._replace_registration(client, registration)
 
     def adopt(self, url: str, registration: Registration) -> Client:
@@ -129,6 +151,10 @@ class ClientService:
             redirect_uris=registration.redirect_uris,
             origin=origin,
             metadata=registration.metadata,
+            jwks=registration.jwks,
+            jwks_uri=registration.jwks_uri,
+            require_pushed_authorization_requests=registration.require_pushed_authorization_requests,
+            client_secret_jwt=registration.token_endpoint_auth_method == CLIENT_SECRET_JWT,
             **more,
         )
 
@@ -148,6 +174,9 @@ class ClientService:
             scopes=registration.scopes,
             redirect_uris=registration.redirect_uris,
             metadata=json.dumps(registration.metadata),
+            jwks=registration.jwks,
+            jwks_uri=registration.jwks_uri,
+            require_pushed_authorization_requests=registration.require_pushed_authorization_requests,
         )
         defaults = tuple(scope for scope in client.default_scopes if scope in changed.scopes)
         return self._save(dataclasses.replace(changed, default_scopes=self._defaults(defaults, changed.scopes)))
@@ -209,9 +238,19 @@ class ClientService:
         client = self.get(client_id)
         if not client.is_confidential:
             raise InvalidClientSettings("a public client has no secret to rotate")
+        if client.token_endpoint_auth_method == PRIVATE_KEY_JWT:
+            raise InvalidClientSettings("a client of private_key_jwt has keys, not a secret")
         secret = secrets.new_secret()
         changed = dataclasses.replace(client, secret_hash=secrets.hash_secret(secret), secret_hint=secrets.hint(secret))
+        if client.secret_sealed is not None:
+            changed = dataclasses.replace(changed, secret_sealed=self._sealed(client_id, secret))
         return self._save(changed), secret
+
+    def _sealed(self, client_id: str, secret: str) -> str:
+        """OIDC Core §9 client_secret_jwt: the secret sealed under the master key, bound to the client."""
+        if not self.settings.client_secret_jwt or self.box is None:
+            raise InvalidClientSettings("client_secret_jwt is off (the client_secret_jwt setting)")
+        return base64.b64encode(self.box.seal(secret.encode(), client_id.encode())).decode("ascii")
 
     def delete(self, client_id: str) -> None:
         """Remove the client; its tokens are revoked in the same transaction."""
@@ -237,6 +276,18 @@ class ClientService:
         return client
 
 
+def key_set_text(text: str) -> str:
+    """A client's public keys as given by an administrator (a JWK Set, or one JWK, in JSON,
+    RFC 7517 §4-5), as the JWK Set text `create` takes; InvalidClientSettings if not JSON."""
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        raise InvalidClientSettings(f"jwks: not JSON ({error})") from None
+    if isinstance(document, dict) and "kty" in document:
+        document = {"keys": [document]}
+    return json.dumps(document)
+
+
 def describe(client: Client) -> dict:
     """A client as shown by `list`, `show` and `--json`: the secret only masked."""
     return {
@@ -250,7 +301,11 @@ def describe(client: Client) -> dict:
         "redirect_uris": list(client.redirect_uris),
         "post_logout_redirect_uris": list(client.post_logout_redirect_uris),
         "permissions": list(client.permissions),
-        "client_secret": secrets.mask(client.secret_hint) if client.is_confidential else None,
+        "client_secret": secrets.mask(client.secret_hint) if client.secret_hint else None,
+        "token_endpoint_auth_method": client.token_endpoint_auth_method,
+        "jwks": json.loads(client.jwks) if client.jwks else None,
+        "jwks_uri": client.jwks_uri,
+        "require_pushed_authorization_requests": client.require_pushed_authorization_requests,
         "origin": client.origin,
         "origin_text": ORIGINS[client.origin],
         "created_at": client.created_at,

@@ -97,6 +97,23 @@ class Settings:
     pkce_allow_plain: bool = False
     """Accept the PKCE method `plain` besides S256 (RFC 7636 §4.2)."""
 
+    # Pushed authorization requests (RFC 9126). §2.2: a request_uri lives "typically
+    # between 5 and 600 seconds"; a minute covers the redirect that follows the push.
+    par_ttl: int = 60
+    """Seconds a pushed authorization request's request_uri can be used (RFC 9126 §2.2 `expires_in`)."""
+    require_pushed_authorization_requests: bool = False
+    """Accept authorization requests only as pushed ones, from every client (RFC 9126 §6); a client can
+    also be made to need them alone."""
+    # RFC 7523 §3: a client assertion's `exp`; made per request, it need not live long,
+    # and its jti is kept until it expires (OpenID Connect Core §9).
+    client_assertion_max_lifetime: int = 300
+    """The furthest ahead, in seconds, a client assertion's `exp` may be (RFC 7523 §3, private_key_jwt)."""
+    # OIDC Core §9 client_secret_jwt: an HMAC over the secret, which must then be kept usable as
+    # a key (sealed under the master key, not only hashed). Off: secrets stay hashed only.
+    client_secret_jwt: bool = False
+    """Offer client_secret_jwt (RFC 7523 §2.2 assertions signed HS256 with the client's secret). Such
+    clients' secrets are kept sealed under the master key, not only hashed: see the README."""
+
     # The device authorization grant (RFC 8628; policy/rfc8628_device.py). §3.2's
     # example lifetime is 30 minutes; 10 is enough to walk to another device and
     # keeps the window for guessing a user code short (§5.1). §3.2: interval 5 s.
@@ -303,6 +320,10 @@ LIMITS = {
     "jwks_max_age": (0, DAY),
     # RFC 6749 §4.1.2: "a maximum authorization code lifetime of 10 minutes is RECOMMENDED".
     "code_ttl": (1, 10 * MINUTE),
+    # RFC 9126 §2.2: a request_uri lives "typically between 5 and 600 seconds".
+    "par_ttl": (5, 10 * MINUTE),
+    # RFC 7523 §3: a client assertion is short-lived; its jti is kept this long at most.
+    "client_assertion_max_lifetime": (10, 10 * MINUTE),
     "refresh_token_ttl": (1, 366 * DAY),
     "refresh_token_reuse_grace": (0, MINUTE),
     "grant_max_lifetime": (MINUTE, 5 * 366 * DAY),

@@ -54,6 +54,8 @@ ERRORS = {
     "request_not_supported": ErrorCode(400, "OIDC Core §3.1.2.6", "The request parameter is not supported."),
     "request_uri_not_supported": ErrorCode(400, "OIDC Core §3.1.2.6", "The request_uri parameter is not supported."),
     "registration_not_supported": ErrorCode(400, "OIDC Core §3.1.2.6", "The registration parameter is not supported."),
+    # RFC 9126 §4 (the error RFC 9101 §6.2 registers): a request_uri that cannot be used
+    "invalid_request_uri": ErrorCode(400, "RFC 9101 §6.2", "The request_uri is unknown, expired or used."),
     # RFC 7009 §2.2.1
     "unsupported_token_type": ErrorCode(400, "RFC 7009 §2.2.1", "The token type is not supported."),
     # RFC 8707 §2, authorization and token endpoints

@@ -59,6 +59,7 @@ class OAuthlibEndpoints:
 
     def __init__(self, validator: Validator, issuer: TokenIssuer, settings: Settings):
         code_grant = CodeGrant(validator, settings.pkce_allow_plain)
+        self.code_grant = code_grant  # its client authentication serves the PAR endpoint (RFC 9126 §2)
         self.device_grant = DeviceCodeGrant(validator)
         grant_types = {
             "authorization_code": code_grant,

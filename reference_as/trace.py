@@ -28,6 +28,7 @@ from .routes import request_path
 SECRET_PARAMS = {
     "client_secret", "code", "code_verifier", "refresh_token", "access_token", "token", "password", "csrf_token",
     "code_challenge", "device_code", "user_code",
+    "client_assertion", "request_uri",  # RFC 7523 §2.2 credentials; RFC 9126 §2.2 a bearer reference
 }  # fmt: skip
 
 GRANT_SECTIONS = {

@@ -12,11 +12,13 @@ the transaction that records what it yields.
 """
 
 import secrets as random
+from urllib.parse import urlsplit
 
 from oauthlib.oauth2 import RequestValidator
 
 from . import client_auth
 from .access_tokens import AccessTokenValidator, InvalidToken
+from .client_assertions import ClientAssertions
 from .clock import Clock
 from .config import Settings
 from .errors import OAuthError
@@ -39,11 +41,19 @@ ACCESS, REFRESH = "access_token", "refresh_token"
 
 
 class Validator(RequestValidator):
-    def __init__(self, store: Store, settings: Settings, clock: Clock, access_tokens: AccessTokenValidator):
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        clock: Clock,
+        access_tokens: AccessTokenValidator,
+        assertions: ClientAssertions,
+    ):
         self.store = store
         self.settings = settings
         self.clock = clock
         self.access_tokens = access_tokens
+        self.assertions = assertions
 
     # -- RFC 6749 §2.3 client authentication (token endpoint) -----------------------
 
@@ -52,15 +62,21 @@ class Validator(RequestValidator):
         presents its client_id alone."""
         if request.headers.get("Authorization") or request.client_secret is not None:
             return True
+        if _assertion(request) != (None, None):
+            return True
         client = self.store.get_client(request.client_id or "")
         return client is None or client.is_confidential
 
     def authenticate_client(self, request, *args, **kwargs) -> bool:
-        """RFC6749-2.3.1: the client proves itself with its secret (Basic or body)."""
+        """RFC6749-2.3.1: the client proves itself with its secret (Basic or body);
+        RFC7523-2.2: or with a JWT it signed (private_key_jwt)."""
         credentials = client_auth.presented(
-            request.headers.get("Authorization"), request.client_id, request.client_secret
+            request.headers.get("Authorization"), request.client_id, request.client_secret, *_assertion(request)
         )
-        request.client = self._active(client_auth.authenticate(credentials, self.store))
+        # The endpoint's URL under the issuer (how the client knows it), whatever Host was sent.
+        endpoint_url = self.settings.issuer.rstrip("/") + urlsplit(request.uri).path
+        client = client_auth.authenticate(credentials, self.store, self.assertions, endpoint_url)
+        request.client = self._active(client)
         request.client_id = request.client.client_id
         return True
 
@@ -374,6 +390,12 @@ class Validator(RequestValidator):
 
     def save_token(self, token, request, *args, **kwargs) -> None:
         """Nothing left to do: `tokens.TokenIssuer` records what must be recorded as it mints."""
+
+
+def _assertion(request) -> tuple[str | None, str | None]:
+    """RFC7523-2.2: (client_assertion_type, client_assertion) of the request's body."""
+    params = dict(request.decoded_body or [])
+    return params.get("client_assertion_type"), params.get("client_assertion")
 
 
 def _search_order(token_type_hint: str | None) -> tuple[str, str]:

@@ -552,7 +552,13 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     add(
         "jwt-auth-without-algs",
         "rfc8414-2-jwt-auth-methods-list-signing-algs",
-        response=metadata(lambda m: m["token_endpoint_auth_methods_supported"].append("private_key_jwt")),
+        # JWT authentication offered, its algorithms not listed (the reference server lists both).
+        response=metadata(
+            lambda m: m.update(
+                token_endpoint_auth_methods_supported=["client_secret_basic", "private_key_jwt"],
+                token_endpoint_auth_signing_alg_values_supported=[],
+            )
+        ),
     )
     add(
         "iss-field-not-boolean",

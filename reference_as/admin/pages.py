@@ -34,7 +34,7 @@ from webob import Request, Response
 
 from ..client_checks.scenarios import DEFAULT, SCENARIOS
 from ..client_checks.service import CheckRefused, ClientChecks
-from ..clients import ClientNotFound, ClientService, InvalidClientSettings, describe
+from ..clients import ClientNotFound, ClientService, InvalidClientSettings, describe, key_set_text
 from ..clock import readable
 from ..config import Settings
 from ..errors import OAuthError
@@ -243,10 +243,14 @@ class AdminPages:
 
     def create(self, context: dict, form: dict[str, list[str]], current: Current) -> Response:
         values = _client_values(form)
+        jwks = _one(form, "jwks")
         try:
-            client, secret = self.clients.create(client_type=_one(form, "type"), **values)
+            keys = key_set_text(jwks) if jwks else None  # RFC 7523 §2.2: private_key_jwt, no secret
+            client, secret = self.clients.create(client_type=_one(form, "type"), jwks=keys, **values)
         except InvalidClientSettings as error:
-            return self.client_form(context, None, {**values, "type": _one(form, "type")}, str(error), 400)
+            return self.client_form(
+                context, None, {**values, "type": _one(form, "type"), "jwks": jwks}, str(error), 400
+            )
         return self._show_once(current, Made(client.client_id, "created", secret))
 
     def _show_once(self, current: Current, made: Made) -> Response:

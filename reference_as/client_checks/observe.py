@@ -21,6 +21,7 @@ from ..endpoints.resource import REALM
 from ..errors import OAuthError
 from ..form import FORM
 from ..jose.jws import decode_unverified
+from ..policy import rfc9126_par
 from ..policy.secrets import hash_secret
 from . import evidence
 from .evidence import AUTHORIZATION, RESOURCE, TOKEN
@@ -91,6 +92,7 @@ class ObservedAuthorization:
         check = self.checks.under_way((params or {}).get("client_id"))
         if check is None:
             return response
+        params = self._pushed(params, check.client_id)
         client = self.checks.store.get_client(check.client_id)
         outcome = _outcome(response, params.get("redirect_uri") or next(iter(client.redirect_uris), None))
         if outcome is None:
@@ -104,6 +106,16 @@ class ObservedAuthorization:
             client.client_id, AUTHORIZATION, {**evidence.authorization(params, client, outcome), "trap": trap}
         )
         return response
+
+
+    def _pushed(self, params: dict, client_id: str) -> dict:
+        """The parameters to judge: for `client_id` + `request_uri` (RFC 9126 §4), the ones
+        the client pushed (the first value of each), if it pushed them."""
+        request_uri = params.get(rfc9126_par.REQUEST_URI)
+        pushed = self.checks.store.get_pushed_request(hash_secret(request_uri)) if request_uri else None
+        if pushed is None or pushed.client_id != client_id:
+            return params
+        return {**dict(reversed(pushed.params)), **params}
 
 
 def _outcome(response: Response, redirect_uri: str | None) -> dict | None:

@@ -3,7 +3,14 @@
 The steps, in order:
   1. Read the request's parameters (query for GET, form body for POST; RFC6749-3.1
      MUST support GET, MAY support POST); `resource` may be repeated (RFC 8707 §2).
-  1a. A `client_id` that is an https URL names its metadata document (Client ID
+  1a. RFC 9126 §4: `client_id` with a pushed `request_uri` stands for the parameters
+     pushed at /oauth2/par: unknown, expired, spent or another client's is
+     `invalid_request_uri` on the error page; another parameter beside them that
+     differs from the pushed ones is `invalid_request` (policy/rfc9126_par.py). The
+     sign-in and consent pages carry only `client_id` and `request_uri` on, and a
+     sign-in after the push satisfies its prompt=login or max_age. The request is
+     spent (single use) when a code is issued or the user denies it.
+  1b. A `client_id` that is an https URL names its metadata document (Client ID
      Metadata Document draft), which is fetched and read into the client
      (`metadata_documents.py`); one that cannot be used gets the error page
      (the draft: the server SHOULD abort the request).
@@ -13,6 +20,8 @@ The steps, in order:
      - anything else (`invalid_request`, `unsupported_response_type`, `invalid_scope`,
        `unauthorized_client`, PKCE errors): redirected to the client with
        `error`, `error_description`, `state` and `iss`.
+     RFC9126-6: a request not pushed, where the server or the client requires
+     pushed requests, is `invalid_request`, redirected.
      Then the resources (RFC 8707 §2, `resources.py`): a malformed or unknown one
      is `invalid_target`, a scope none of them accepts `invalid_scope`, redirected.
   3. Nobody signed in: to the login page, which comes back here.
@@ -55,11 +64,11 @@ from ..form import read_form_and_repeats
 from ..id_token_hints import IdTokenHints, InvalidToken
 from ..metadata_documents import MetadataDocuments, UnusableDocument
 from ..pages import page, redirect, sign_in_first
-from ..policy import oidc_core_authentication, oidc_core_scopes, rfc6749_scope
+from ..policy import oidc_core_authentication, oidc_core_scopes, rfc6749_scope, rfc9126_par, secrets
 from ..resources import Resources, Target
 from ..sessions import Sessions
 from ..store import Store
-from ..store.records import METADATA_DOCUMENT, Consent
+from ..store.records import METADATA_DOCUMENT, Consent, PushedRequest
 
 RESOURCE = "resource"  # RFC 8707 §2, the one parameter that may be repeated
 # Parameters of our consent form that are not part of the authorization request.
@@ -100,9 +109,22 @@ class AuthorizationEndpoint:
 
     def __call__(self, request: Request) -> Response:
         pairs, named = self._pairs(request)
-        params = dict(pairs)
+        consent_fields = [(name, value) for name, value in pairs if name in CONSENT_FIELDS]
         oauth_pairs = [(name, value) for name, value in pairs if name not in CONSENT_FIELDS]
         oauth_pairs += [(RESOURCE, uri) for uri in named]
+        carried = oauth_pairs  # what the sign-in and consent pages carry on
+        pushed = None
+        if rfc9126_par.REQUEST_URI in dict(pairs):
+            try:
+                pushed = self._pushed(oauth_pairs)
+            except OAuthError as error:
+                return self._error_page(error.error, error.description)
+            carried = [(name, value) for name, value in oauth_pairs if name in rfc9126_par.REFERENCE]
+            oauth_pairs = [pair for pair in pushed.params if pair[0] != RESOURCE]
+            named = [value for name, value in pushed.params if name == RESOURCE]
+            pairs = oauth_pairs + consent_fields
+            oauth_pairs += [(RESOURCE, uri) for uri in named]
+        params = dict(pairs)
         uri = self.endpoint_url + "?" + urlencode(oauth_pairs)
         if self.documents.applies_to(params.get("client_id")):
             try:
@@ -120,6 +142,13 @@ class AuthorizationEndpoint:
             return self._error_redirect(params, error.error, error.description)
 
         client = credentials["request"].client  # the one validator.validate_client_id found
+        # RFC9126-6: where pushed requests are required, no other request is accepted.
+        if pushed is None and (
+            self.settings.require_pushed_authorization_requests or client.require_pushed_authorization_requests
+        ):
+            return self._error_redirect(
+                params, "invalid_request", "This client must push its authorization requests (RFC 9126) first."
+            )
         try:
             oidc, hinted = self._authentication(params, scopes, client)
         except OAuthError as error:
@@ -127,10 +156,10 @@ class AuthorizationEndpoint:
         user, current = self._user(request)
         decision = params.get("decision") if request.method == "POST" else None
         # A consent form's answer was given after these checks passed: they are not run again.
-        if user is None or (decision is None and self._not_as_asked(oidc, hinted, user, current)):
+        if user is None or (decision is None and self._not_as_asked(oidc, hinted, user, current, pushed)):
             if oidc and oidc.silent:  # OIDC-3.1.2.6: prompt=none shows no page
                 return self._error_redirect(params, "login_required", "No one is signed in as this request needs.")
-            return self._to_sign_in(oauth_pairs, oidc, hinted)
+            return self._to_sign_in(carried, oidc, hinted)
 
         auth_time = current.session.created_at if current else self.clock.now()
         if decision is not None:
@@ -139,6 +168,8 @@ class AuthorizationEndpoint:
                     "access_denied", "The consent form expired or did not come from this server.", 403
                 )
             if decision != "allow":
+                if pushed:
+                    self.store.spend_pushed_request(pushed.request_uri_hash, self.clock.now())
                 return self._error_redirect(params, "access_denied", "The user denied the request.")
             if params.get("remember") == "yes" and client.is_confidential and not target.resources:
                 self.store.add_consent(Consent(user.user_id, client.client_id, _scope_key(scopes), self.clock.now()))
@@ -147,8 +178,30 @@ class AuthorizationEndpoint:
         ):
             if oidc and oidc.silent:  # OIDC-3.1.2.6
                 return self._error_redirect(params, "consent_required", "The user has not consented to this client.")
-            return self._consent_page(client, params, scopes, target, user, current)
+            return self._consent_page(client, params, scopes, target, user, current, carried)
+        if pushed and not self.store.spend_pushed_request(pushed.request_uri_hash, self.clock.now()):
+            return self._error_page("invalid_request_uri", "The pushed authorization request was used already.")
         return self._issue(uri, scopes, user, auth_time, target)
+
+    def _pushed(self, sent: list[tuple[str, str]]) -> PushedRequest:
+        """RFC9126-4: the pushed request `request_uri` names, for the client that pushed it,
+        unused and unexpired; and nothing sent beside it that changes it."""
+        params = dict(sent)
+        found = self.store.get_pushed_request(secrets.hash_secret(params[rfc9126_par.REQUEST_URI]))
+        if (
+            found is None
+            or found.client_id != params.get("client_id")
+            or found.used_at is not None
+            or found.expires_at <= self.clock.now()
+        ):
+            raise OAuthError(
+                "invalid_request_uri",
+                "The request_uri is unknown, expired, used already or not this client's; push the request again.",
+            )
+        problem = rfc9126_par.conflict(sent, found.params)
+        if problem:
+            raise OAuthError("invalid_request", problem)
+        return found
 
     def _authentication(self, params: dict, scopes, client):
         """OIDC-3.1.2.2: an OpenID Connect request's own parameters, checked, and the
@@ -163,12 +216,16 @@ class AuthorizationEndpoint:
         except InvalidToken as reason:
             raise OAuthError("invalid_request", f"The id_token_hint is not usable: {reason}") from None
 
-    def _not_as_asked(self, oidc, hinted: str | None, user, current) -> bool:
+    def _not_as_asked(self, oidc, hinted: str | None, user, current, pushed: PushedRequest | None) -> bool:
         """OIDC Core §3.1.2.3: the sign-in is older than max_age, or prompt=login asks
-        for a fresh one, or the signed-in user is not the one the id_token_hint names."""
+        for a fresh one, or the signed-in user is not the one the id_token_hint names.
+        A pushed request's freshness is met by a sign-in after it was pushed (its
+        parameters cannot be dropped on the way back, as `after_sign_in` does)."""
         if oidc is None or self.settings.auto_approve_user:
             return False
-        stale = oidc_core_authentication.needs_sign_in(oidc, current.session.created_at, self.clock.now())
+        signed_in = current.session.created_at
+        fresh_for_push = pushed is not None and signed_in >= pushed.issued_at
+        stale = not fresh_for_push and oidc_core_authentication.needs_sign_in(oidc, signed_in, self.clock.now())
         return stale or oidc_core_authentication.hinted_user_differs(hinted, user.user_id)
 
     def _to_sign_in(self, pairs, oidc, hinted: str | None) -> Response:
@@ -243,7 +300,9 @@ class AuthorizationEndpoint:
             "registered exactly as sent. You were not sent back to it.",
         )
 
-    def _consent_page(self, client, params: dict, scopes, target: Target, user, current) -> Response:
+    def _consent_page(self, client, params: dict, scopes, target: Target, user, current, carried) -> Response:
+        """The consent form carries the request on: its parameters, or (pushed) the reference to them."""
+        pushed = any(name == rfc9126_par.REQUEST_URI for name, _ in carried)
         return page(
             "consent.html",
             client_name=client.name,
@@ -255,7 +314,9 @@ class AuthorizationEndpoint:
             scopes=rfc6749_scope.described(scopes, self.settings.scope_prefix),
             resources=target.resources,
             redirect_host=urlsplit(params["redirect_uri"]).netloc or params["redirect_uri"],
-            request_params=[(name, params[name]) for name in AUTHORIZATION_PARAMS if name in params]
+            request_params=carried
+            if pushed
+            else [(name, params[name]) for name in AUTHORIZATION_PARAMS if name in params]
             + [(RESOURCE, uri) for uri in target.resources],
             csrf_token=current.csrf_token,
             username=user.username,

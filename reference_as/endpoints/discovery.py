@@ -22,9 +22,11 @@ import json
 from webob import Request, Response
 
 from .. import client_auth
+from ..client_assertions import ALGORITHMS_SUPPORTED
 from ..config import OFF, Settings
 from ..keys import Keyring
 from ..policy import oidc_core_authentication, oidc_core_claims, rfc7636_pkce
+from ..policy.rfc7523_client_assertion import SECRET_ALGORITHMS
 from ..resources import Resources
 from ..responses import json_response
 
@@ -35,6 +37,8 @@ OPENID_CONFIGURATION = "/.well-known/openid-configuration"
 def metadata(settings: Settings, grant_types: tuple[str, ...]) -> dict:
     """RFC 8414 §2 and OpenID Connect Discovery §3: every field that applies to this server."""
     issuer = settings.issuer.rstrip("/")
+    methods = client_auth.methods_supported(settings)
+    algorithms = (*ALGORITHMS_SUPPORTED, *(SECRET_ALGORITHMS if settings.client_secret_jwt else ()))
     return {
         "issuer": settings.issuer,
         "authorization_endpoint": issuer + "/oauth2/authorize",
@@ -44,17 +48,24 @@ def metadata(settings: Settings, grant_types: tuple[str, ...]) -> dict:
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
         "grant_types_supported": list(grant_types),
-        "token_endpoint_auth_methods_supported": list(client_auth.METHODS_SUPPORTED),
+        "token_endpoint_auth_methods_supported": list(methods),
+        # RFC 8414 §2 / RFC 7523: the algorithms of the client assertions verified.
+        "token_endpoint_auth_signing_alg_values_supported": list(algorithms),
+        # RFC 9126 §5: where requests are pushed, and whether every client must push them.
+        "pushed_authorization_request_endpoint": issuer + "/oauth2/par",
+        "require_pushed_authorization_requests": settings.require_pushed_authorization_requests,
         # RFC 7636 §6.2 (registered by RFC 8414 §2)
         "code_challenge_methods_supported": list(rfc7636_pkce.methods_allowed(settings.pkce_allow_plain)),
         # RFC 9207 §3: the authorization response carries `iss`.
         "authorization_response_iss_parameter_supported": True,
         # RFC 7009 (registered by RFC 8414 §2): public clients revoke with their client_id.
         "revocation_endpoint": issuer + "/oauth2/revoke",
-        "revocation_endpoint_auth_methods_supported": [*client_auth.METHODS_SUPPORTED, "none"],
+        "revocation_endpoint_auth_methods_supported": [*methods, "none"],
         # RFC 7662 §4: introspection needs an authenticated (confidential) client.
         "introspection_endpoint": issuer + "/oauth2/introspect",
-        "introspection_endpoint_auth_methods_supported": list(client_auth.METHODS_SUPPORTED),
+        "introspection_endpoint_auth_methods_supported": list(methods),
+        "revocation_endpoint_auth_signing_alg_values_supported": list(algorithms),
+        "introspection_endpoint_auth_signing_alg_values_supported": list(algorithms),
         # RFC 8628 §4: where a device asks for its codes.
         "device_authorization_endpoint": issuer + "/oauth2/device_authorization",
         # OpenID Connect Discovery 1.0 §3

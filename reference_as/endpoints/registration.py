@@ -69,7 +69,7 @@ def _refuse_token(description: str) -> OAuthError:
 
 def _registration(document: dict, settings: Settings) -> rfc7591.Registration:
     try:
-        return rfc7591.read(document, settings.registrable, GRANT_TYPES)
+        return rfc7591.read(document, settings.registrable, GRANT_TYPES, settings.client_secret_jwt)
     except rfc7591.InvalidMetadata as refused:
         raise OAuthError(refused.error, str(refused)) from None
 
@@ -97,7 +97,7 @@ class Registrations:
         """RFC7591-3.2.1 / RFC7592-3: the client information response."""
         body = {**json.loads(client.metadata or "{}"), "client_id": client.client_id}
         body["client_id_issued_at"] = client.created_at
-        if client.is_confidential:
+        if client.secret_hash:
             body["client_secret_expires_at"] = 0
         if secret:
             body["client_secret"] = secret

@@ -4,16 +4,23 @@
 - §4.4: the client credentials grant "MUST only be used by confidential clients".
 - §3.1.2: a redirection URI is absolute and has no fragment; §3.1.2.2: clients
   using the authorization code grant MUST register one.
+- RFC 6749 §2.3.2 "other authentication methods": a confidential client with public
+  keys (`jwks` or `jwks_uri`, RFC 7591 §2) authenticates with `private_key_jwt`
+  (RFC 7523 §2.2) and has no secret; a public client has no keys (it cannot keep
+  a private key any better than a secret).
 - RFC 9700 §2.6: redirect URIs use https, except loopback ones of native apps
   (RFC 8252 §7.3); private-use schemes of native apps (RFC 8252 §7.1) are
   accepted as they are.
 Each rule raises `InvalidClientSettings` with a sentence saying what to change.
 """
 
+import json
 import re
 from urllib.parse import urlsplit
 
+from ..jose.jwk import InvalidJwk
 from ..store.records import CONFIDENTIAL, PUBLIC
+from .rfc7523_client_assertion import CLIENT_SECRET_JWT, PRIVATE_KEY_JWT, check_public_keys
 from .rfc7662_introspection import PERMISSIONS
 from .rfc8628_device import GRANT_TYPE as DEVICE_CODE
 
@@ -41,6 +48,27 @@ def check_client_id(client_id: str) -> None:
 def check_name(name: str) -> None:
     if not name.strip() or len(name) > 200:
         raise InvalidClientSettings("name: give a name of 1 to 200 characters")
+
+
+def auth_method(client_type: str, jwks: str | None, jwks_uri: str | None, secret_jwt: bool = False) -> str | None:
+    """How the client authenticates: `private_key_jwt` when it has keys, `client_secret_jwt`
+    when asked (a confidential client, no keys), None (as its type: a secret, or none) otherwise."""
+    if secret_jwt:
+        if client_type != CONFIDENTIAL or jwks is not None or jwks_uri is not None:
+            raise InvalidClientSettings("client_secret_jwt: for a confidential client with a secret and no keys")
+        return CLIENT_SECRET_JWT
+    if jwks is not None and jwks_uri is not None:
+        raise InvalidClientSettings("keys: register jwks or jwks_uri, not both (RFC 7591 §2)")
+    if jwks is None and jwks_uri is None:
+        return None
+    if client_type != CONFIDENTIAL:
+        raise InvalidClientSettings("keys: a public client authenticates with no key; make it confidential")
+    if jwks is not None:
+        try:
+            check_public_keys(json.loads(jwks))
+        except (ValueError, InvalidJwk) as error:  # json.JSONDecodeError is a ValueError
+            raise InvalidClientSettings(f"jwks: {error}") from None
+    return PRIVATE_KEY_JWT
 
 
 def check_type_and_grants(client_type: str, grant_types: tuple[str, ...]) -> None:

@@ -12,8 +12,13 @@ service saves the client.
   where a string belongs) are `invalid_client_metadata`.
 - RFC7591-2 defaults: `grant_types` ["authorization_code"], `response_types`
   ["code"], `token_endpoint_auth_method` "client_secret_basic". `none` makes a
-  public client; the two secret methods a confidential one. Other methods
-  (`private_key_jwt`, …) are not offered here: `invalid_client_metadata`.
+  public client; the two secret methods a confidential one, and so does
+  `private_key_jwt` (RFC 7523 §2.2), which gets no secret and needs the client's
+  public keys: `jwks` (a JWK Set, public keys only) or `jwks_uri` (an https URL,
+  fetched when an assertion is verified). RFC7591-2 MUST NOT: both at once.
+  `client_secret_jwt` (OIDC Core §9) is a confidential client with a secret, where
+  the `client_secret_jwt` setting offers it. Other methods: `invalid_client_metadata`.
+- RFC9126-6 `require_pushed_authorization_requests`: a boolean, false by default.
 - RFC7591-2.1 SHOULD: `grant_types` and `response_types` agree
   (authorization_code with code); this server offers no implicit grant.
 - `application_type` (OpenID Connect Dynamic Registration §2, which RFC 8252
@@ -28,18 +33,23 @@ service saves the client.
 Each refusal is `InvalidMetadata` with the RFC 7591 §3.2.2 code and a sentence.
 """
 
+import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..jose.jwk import InvalidJwk
 from ..store.records import CONFIDENTIAL, PUBLIC
+from .rfc7523_client_assertion import CLIENT_SECRET_JWT, JWT_METHODS, PRIVATE_KEY_JWT, check_public_keys
 
 MAX_REDIRECT_URIS = 20
 MAX_CONTACTS = 10
 MAX_STRING = 2000
+MAX_JWKS = 16 * 1024
+PAR_REQUIRED = "require_pushed_authorization_requests"
 DEFAULT_NAME = "Unnamed application"
 
 SECRET_METHODS = ("client_secret_basic", "client_secret_post")
-AUTH_METHODS = (*SECRET_METHODS, "none")
+AUTH_METHODS = (*SECRET_METHODS, PRIVATE_KEY_JWT, "none")
 APPLICATION_TYPES = ("web", "native")
 RESPONSE_TYPES = ("code",)
 STRINGS = (
@@ -53,8 +63,9 @@ STRINGS = (
     "scope",
     "token_endpoint_auth_method",
     "application_type",
+    "jwks_uri",
 )
-URLS = ("client_uri", "logo_uri", "tos_uri", "policy_uri")
+URLS = ("client_uri", "logo_uri", "tos_uri", "policy_uri", "jwks_uri")
 LISTS = ("redirect_uris", "grant_types", "response_types", "contacts")
 DEFAULTS = {
     "grant_types": ["authorization_code"],
@@ -83,17 +94,26 @@ class Registration:
     grant_types: tuple[str, ...]
     scopes: tuple[str, ...]
     redirect_uris: tuple[str, ...]
+    token_endpoint_auth_method: str | None = None  # None: as its type (a secret, or none)
+    jwks: str | None = None  # JSON text
+    jwks_uri: str | None = None
+    require_pushed_authorization_requests: bool = False
 
 
-def read(document: dict, registrable: tuple[str, ...], grant_types_supported: tuple[str, ...]) -> Registration:
+def read(
+    document: dict, registrable: tuple[str, ...], grant_types_supported: tuple[str, ...], secret_jwt: bool = False
+) -> Registration:
+    """`secret_jwt`: whether `client_secret_jwt` is offered (the setting)."""
     metadata = {**DEFAULTS, **_understood(document)}
     method = metadata["token_endpoint_auth_method"]
-    if method not in AUTH_METHODS:
-        raise InvalidMetadata(f"token_endpoint_auth_method: this server offers {', '.join(AUTH_METHODS)}")
+    offered = (*AUTH_METHODS, CLIENT_SECRET_JWT) if secret_jwt else AUTH_METHODS
+    if method not in offered:
+        raise InvalidMetadata(f"token_endpoint_auth_method: this server offers {', '.join(offered)}")
     _check_grants(metadata["grant_types"], metadata["response_types"], grant_types_supported)
     _check_redirect_uris(metadata.get("redirect_uris", []), metadata["application_type"])
     scopes = _scopes(metadata.get("scope"), registrable)
     metadata["scope"] = " ".join(scopes)
+    _check_keys(method, metadata)
     return Registration(
         metadata=metadata,
         name=metadata.get("client_name") or DEFAULT_NAME,
@@ -101,7 +121,29 @@ def read(document: dict, registrable: tuple[str, ...], grant_types_supported: tu
         grant_types=tuple(dict.fromkeys(metadata["grant_types"])),
         scopes=scopes,
         redirect_uris=tuple(dict.fromkeys(metadata.get("redirect_uris", []))),
+        token_endpoint_auth_method=method if method in JWT_METHODS else None,
+        jwks=json.dumps(metadata["jwks"]) if "jwks" in metadata else None,
+        jwks_uri=metadata.get("jwks_uri"),
+        require_pushed_authorization_requests=metadata.get("require_pushed_authorization_requests", False),
     )
+
+
+def _check_keys(method: str, metadata: dict) -> None:
+    """RFC7591-2: `jwks` or `jwks_uri`, never both; `private_key_jwt` needs one of them."""
+    if "jwks" in metadata and "jwks_uri" in metadata:
+        raise InvalidMetadata("jwks and jwks_uri: register one of them, not both (RFC 7591 §2)")
+    if method == PRIVATE_KEY_JWT and not ("jwks" in metadata or "jwks_uri" in metadata):
+        raise InvalidMetadata("private_key_jwt needs the client's public keys: jwks or jwks_uri")
+    if "jwks" in metadata:
+        check_jwks(metadata["jwks"])
+
+
+def check_jwks(document) -> None:
+    """A JWK Set of public keys the server can verify with (RFC 7517 §5), or InvalidMetadata."""
+    try:
+        check_public_keys(document)
+    except InvalidJwk as error:
+        raise InvalidMetadata(f"jwks: {error}") from None
 
 
 def _understood(document: dict) -> dict:
@@ -127,6 +169,14 @@ def _understood(document: dict) -> dict:
         if any(len(item) > MAX_STRING for item in value):
             raise InvalidMetadata(f"{name}: each at most {MAX_STRING} characters")
         found[name] = value
+    for name, kind, described in (("jwks", dict, "a JSON object"), (PAR_REQUIRED, bool, "true or false")):
+        value = document.get(name)
+        if value is not None and not isinstance(value, kind):
+            raise InvalidMetadata(f"{name}: must be {described}")
+        if value is not None:
+            found[name] = value
+    if "jwks" in found and len(json.dumps(found["jwks"])) > MAX_JWKS:
+        raise InvalidMetadata(f"jwks: at most {MAX_JWKS} characters")
     if len(found.get("contacts", [])) > MAX_CONTACTS:
         raise InvalidMetadata(f"contacts: at most {MAX_CONTACTS}")
     if found.get("application_type", "web") not in APPLICATION_TYPES:

@@ -18,6 +18,7 @@ from .records import (
     Consent,
     DeviceAuthorization,
     Grant,
+    PushedRequest,
     RefreshToken,
     RegistrationToken,
     Resource,
@@ -48,9 +49,8 @@ class DuplicateUserCode(Exception):
 class PurgeCutoffs:
     """What `purge` deletes: rows whose time is before each cut-off."""
 
-    expired_before: (
-        int  # codes, device codes, refresh tokens, grants, the revocation list, initial access tokens, by expiry
-    )
+    expired_before: int  # codes, device codes, refresh tokens, grants, the revocation list, initial access
+    # tokens, pushed requests and client assertion jtis, by expiry
     sessions_before: int  # sessions, by expiry
     failures_before: int  # failed-login counts, by their last failure
 
@@ -161,6 +161,21 @@ class Store(Protocol):
         """As `redeem_code`, for an approved, unexpired device code: spend it and record the
         grant with its first refresh token in one transaction; exactly one of concurrent
         callers succeeds."""
+
+    # Pushed authorization requests (RFC 9126)
+    def add_pushed_request(self, pushed: PushedRequest) -> None: ...
+
+    def get_pushed_request(self, request_uri_hash: str) -> PushedRequest | None: ...
+
+    def spend_pushed_request(self, request_uri_hash: str, now: int) -> bool:
+        """Mark the request used, if it is unused and unexpired: True if this call spent it
+        (of concurrent callers exactly one)."""
+
+    # Client assertions (RFC 7523 §3, OpenID Connect Core §9)
+    def use_assertion_jti(self, client_id: str, jti: str, expires_at: int, now: int) -> bool:
+        """Record that the client's assertion `jti` was used, kept until `expires_at`: True
+        if it was not in use already (a recorded one that expired before `now` may be used
+        again). Atomic: of concurrent callers with one jti, exactly one gets True."""
 
     # Refresh tokens (RFC 6749 §6, RFC 9700 §4.14)
     def get_refresh_token(self, token_hash: str) -> tuple[RefreshToken, Grant] | None:

@@ -14,6 +14,7 @@ from .records import (
     Consent,
     DeviceAuthorization,
     Grant,
+    PushedRequest,
     RefreshToken,
     RegistrationToken,
     Resource,
@@ -42,6 +43,8 @@ class MemoryStore:
         self._registration_tokens: dict[str, RegistrationToken] = {}
         self._checks: dict[str, ClientCheck] = {}
         self._check_events: dict[str, list[CheckEvent]] = {}  # client_id -> its check's events
+        self._pushed: dict[str, PushedRequest] = {}
+        self._assertion_jtis: dict[tuple[str, str], int] = {}  # (client_id, jti) -> its assertion's expiry
 
     # -- clients ----------------------------------------------------------------------
 
@@ -246,6 +249,33 @@ class MemoryStore:
             self._start_grant(grant, refresh)
             return True
 
+    # -- pushed authorization requests (RFC 9126) -----------------------------------------
+
+    def add_pushed_request(self, pushed: PushedRequest) -> None:
+        with self._lock:
+            self._pushed[pushed.request_uri_hash] = pushed
+
+    def get_pushed_request(self, request_uri_hash: str) -> PushedRequest | None:
+        return self._pushed.get(request_uri_hash)
+
+    def spend_pushed_request(self, request_uri_hash: str, now: int) -> bool:
+        with self._lock:
+            pushed = self._pushed.get(request_uri_hash)
+            if pushed is None or pushed.used_at is not None or pushed.expires_at <= now:
+                return False
+            self._pushed[request_uri_hash] = replace(pushed, used_at=now)
+            return True
+
+    # -- client assertions (RFC 7523) -----------------------------------------------------
+
+    def use_assertion_jti(self, client_id: str, jti: str, expires_at: int, now: int) -> bool:
+        with self._lock:
+            recorded = self._assertion_jtis.get((client_id, jti))
+            if recorded is not None and recorded > now:
+                return False
+            self._assertion_jtis[(client_id, jti)] = expires_at
+            return True
+
     # -- refresh tokens -----------------------------------------------------------------
 
     def get_refresh_token(self, token_hash: str) -> tuple[RefreshToken, Grant] | None:
@@ -393,6 +423,8 @@ class MemoryStore:
                 "grants": self._drop(self._grants, lambda g: g.live_until < expired),
                 "revoked_tokens": self._drop(self._revoked_tokens, lambda expires_at: expires_at < expired),
                 "registration_tokens": self._drop(self._registration_tokens, lambda t: t.expires_at < expired),
+                "pushed_requests": self._drop(self._pushed, lambda p: p.expires_at < expired),
+                "assertion_jtis": self._drop(self._assertion_jtis, lambda expires_at: expires_at < expired),
                 "sessions": self._drop(self._sessions, lambda s: s.expires_at < cutoffs.sessions_before),
                 "login_failures": self._drop(self._failures, lambda f: f[1] < cutoffs.failures_before),
             }

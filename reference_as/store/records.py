@@ -43,6 +43,17 @@ class Client:
     origin: str = ADMIN
     registration_token_hash: str | None = None
     metadata: str | None = None
+    # RFC 7591 §2: how it authenticates at the token endpoint; None: with its secret
+    # (confidential) or not at all (public). `private_key_jwt` (RFC 7523 §2.2) verifies
+    # with its public keys: `jwks` (a JWK Set, JSON text) or fetched from `jwks_uri`.
+    token_endpoint_auth_method: str | None = None
+    jwks: str | None = None
+    jwks_uri: str | None = None
+    # RFC 9126 §6: its authorization requests must be pushed.
+    require_pushed_authorization_requests: bool = False
+    # OIDC Core §9 `client_secret_jwt`: the secret sealed under the master key (base64 of
+    # AES-256-GCM, secret_box.py), which verifying its HMAC needs; None for every other client.
+    secret_sealed: str | None = None
 
     @property
     def is_confidential(self) -> bool:
@@ -216,6 +227,21 @@ class DeviceAuthorization:
     user_id: str | None = None
     approved_at: int | None = None
     denied_at: int | None = None
+    used_at: int | None = None
+
+
+@dataclass(frozen=True)
+class PushedRequest:
+    """A pushed authorization request (RFC 9126 §2), stored by the hash of its
+    request_uri, bound to the client that pushed it; `params`: the authorization
+    request's parameters, as (name, value) pairs (`resource` may repeat). Lives until
+    `expires_at`; `used_at` marks it spent by the authorization response it led to."""
+
+    request_uri_hash: str
+    client_id: str
+    params: tuple[tuple[str, str], ...]
+    issued_at: int
+    expires_at: int
     used_at: int | None = None
 
 

@@ -40,6 +40,7 @@ from .records import (
     DeviceAuthorization,
     Grant,
     Profile,
+    PushedRequest,
     RefreshToken,
     RegistrationToken,
     Resource,
@@ -85,7 +86,12 @@ def _client(row) -> Client:
         origin=row[14],
         registration_token_hash=row[15],
         metadata=row[16],
-        last_used_at=row[17],
+        token_endpoint_auth_method=row[17],
+        jwks=row[18],
+        jwks_uri=row[19],
+        require_pushed_authorization_requests=bool(row[20]),
+        secret_sealed=row[21],
+        last_used_at=row[22],
     )
 
 
@@ -108,6 +114,11 @@ def _client_values(c: Client) -> tuple:
         c.origin,
         c.registration_token_hash,
         c.metadata,
+        c.token_endpoint_auth_method,
+        c.jwks,
+        c.jwks_uri,
+        int(c.require_pushed_authorization_requests),
+        c.secret_sealed,
     )
 
 
@@ -115,7 +126,7 @@ def _client_values(c: Client) -> tuple:
 CLIENT_COLUMNS = (
     "client_id, name, client_type, grant_types, scopes, redirect_uris, status, secret_hash, secret_hint, "
     "created_at, updated_at, permissions, default_scopes, post_logout_redirect_uris, origin, registration_token_hash, "
-    "metadata"
+    "metadata, token_endpoint_auth_method, jwks, jwks_uri, require_pushed_authorization_requests, secret_sealed"
 )
 CLIENT_READ = CLIENT_COLUMNS + ", last_used_at"
 KEY_COLUMNS = "kid, alg, public_jwk, private_key_sealed, created_at, signs_from, withdrawn_at"
@@ -139,6 +150,7 @@ RESOURCE_COLUMNS = "uri, scopes, created_at"
 REGISTRATION_TOKEN_COLUMNS = "token_hash, hint, created_at, expires_at"
 CHECK_COLUMNS = "client_id, scenario, started_at, ended_at"
 CHECK_EVENT_COLUMNS = "client_id, at, kind, details, seq"
+PUSHED_COLUMNS = "request_uri_hash, client_id, params, issued_at, expires_at, used_at"
 
 
 def _insert(db: sqlite3.Connection, table: str, columns: str, values: tuple) -> None:
@@ -541,6 +553,45 @@ class SQLiteStore:
             refresh,
         )
 
+    # -- pushed authorization requests (RFC 9126) -----------------------------------------
+
+    def add_pushed_request(self, p: PushedRequest) -> None:
+        _insert(self._db, "pushed_authorization_requests", PUSHED_COLUMNS, (
+            p.request_uri_hash, p.client_id, json.dumps([list(pair) for pair in p.params]), p.issued_at,
+            p.expires_at, p.used_at,
+        ))  # fmt: skip
+
+    def get_pushed_request(self, request_uri_hash: str) -> PushedRequest | None:
+        row = self._db.execute(
+            f"SELECT {PUSHED_COLUMNS} FROM pushed_authorization_requests WHERE request_uri_hash = ?",
+            (request_uri_hash,),
+        ).fetchone()
+        if row is None:
+            return None
+        return PushedRequest(row[0], row[1], tuple((name, value) for name, value in json.loads(row[2])), *row[3:])
+
+    def spend_pushed_request(self, request_uri_hash: str, now: int) -> bool:
+        return bool(
+            self._db.execute(
+                "UPDATE pushed_authorization_requests SET used_at = ? "
+                "WHERE request_uri_hash = ? AND used_at IS NULL AND expires_at > ?",
+                (now, request_uri_hash, now),
+            ).rowcount
+        )
+
+    # -- client assertions (RFC 7523) -----------------------------------------------------
+
+    def use_assertion_jti(self, client_id: str, jti: str, expires_at: int, now: int) -> bool:
+        # One statement: a new jti is inserted; a recorded one is taken over only once it expired.
+        return bool(
+            self._db.execute(
+                "INSERT INTO client_assertion_jtis (client_id, jti, expires_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (client_id, jti) DO UPDATE SET expires_at = excluded.expires_at "
+                "WHERE client_assertion_jtis.expires_at <= ?",
+                (client_id, jti, expires_at, now),
+            ).rowcount
+        )
+
     # -- refresh tokens -----------------------------------------------------------------
 
     def get_refresh_token(self, token_hash: str) -> tuple[RefreshToken, Grant] | None:
@@ -729,6 +780,8 @@ class SQLiteStore:
             "grants": ("DELETE FROM grants WHERE live_until < ?", expired),
             "revoked_tokens": ("DELETE FROM revoked_tokens WHERE expires_at < ?", expired),
             "registration_tokens": ("DELETE FROM registration_tokens WHERE expires_at < ?", expired),
+            "pushed_requests": ("DELETE FROM pushed_authorization_requests WHERE expires_at < ?", expired),
+            "assertion_jtis": ("DELETE FROM client_assertion_jtis WHERE expires_at < ?", expired),
             # Schema 6's live tokens (migration 007), gone within a token lifetime of the upgrade.
             "legacy_access_tokens": ("DELETE FROM legacy_access_tokens WHERE expires_at < ?", expired),
             "sessions": ("DELETE FROM sessions WHERE expires_at < ?", sessions),

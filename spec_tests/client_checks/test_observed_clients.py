@@ -147,3 +147,22 @@ def test_a_redirect_uri_not_registered_exactly_fails_its_check(session, checks, 
     report = checks.report("app")
     assert report.outcomes()["RFC9700-4.1.3-exact-redirect-uri"] == FAIL
     assert outcomes_of(report, FAIL) == {"RFC9700-4.1.3-exact-redirect-uri"}, report.text()
+
+
+def test_a_client_that_pushes_its_request_is_judged_on_what_it_pushed(session, checks, secret):
+    """RFC 9126 §4: the authorization endpoint then sees only client_id and request_uri; the
+    PKCE and state checks read the parameters the client pushed (with PKCE, state, the redirect URI)."""
+    checks.start("app", "basic")
+    client = own_client(session, "app", secret)
+    request = client.authorization_request()
+    pushed = dict(parse_qsl(urlsplit(request.url).query))
+    answer = session.post(ISSUER + "/oauth2/par", data=pushed, auth=("app", secret))
+    assert answer.status_code == 201, answer.text
+    reference = urlencode({"client_id": "app", "request_uri": answer.json()["request_uri"]})
+    client.exchange_code(
+        client.authorization_response(request, browser(session, f"{ISSUER}/oauth2/authorize?{reference}")), request
+    )
+
+    outcomes = checks.report("app").outcomes()
+    for check_id in ("RFC9700-4.7.1-csrf", "RFC9700-2.1.1-s256", "RFC9700-4.1.3-exact-redirect-uri"):
+        assert outcomes[check_id] == PASS, checks.report("app").text()

@@ -63,9 +63,11 @@ def test_the_consent_page_says_a_self_registered_name_is_unverified(web, store, 
 
 @pytest.mark.requirement("RFC7591-2")
 def test_members_the_server_does_not_understand_are_ignored(web, store):
-    response = register(web, {**PUBLIC_APP, "frobnicate": [1, 2], "software_statement": "e30.e30.", "jwks": {}})
+    response = register(
+        web, {**PUBLIC_APP, "frobnicate": [1, 2], "software_statement": "e30.e30.", "tls_client_auth_san_dns": "a"}
+    )
     assert response.status_int == 201
-    assert not {"frobnicate", "software_statement", "jwks"} & set(response.json)
+    assert not {"frobnicate", "software_statement", "tls_client_auth_san_dns"} & set(response.json)
     assert "frobnicate" not in store.get_client(response.json["client_id"]).metadata
 
 

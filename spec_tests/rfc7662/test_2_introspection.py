@@ -146,7 +146,9 @@ def test_responses_are_not_cached(web, confidential):
 def test_introspection_is_advertised(web):
     metadata = web.get("/.well-known/oauth-authorization-server").json
     assert metadata["introspection_endpoint"].endswith("/oauth2/introspect")
-    assert metadata["introspection_endpoint_auth_methods_supported"] == ["client_secret_basic", "client_secret_post"]
+    assert metadata["introspection_endpoint_auth_methods_supported"] == [
+        "client_secret_basic", "client_secret_post", "private_key_jwt",
+    ]  # fmt: skip
 
 
 def test_a_public_client_cannot_hold_the_introspect_permission(clients):

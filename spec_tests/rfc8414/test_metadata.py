@@ -30,7 +30,9 @@ def test_every_field_that_applies_is_present(web, settings):
     assert document["grant_types_supported"] == [
         "authorization_code", "client_credentials", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code",
     ]  # fmt: skip
-    assert document["token_endpoint_auth_methods_supported"] == ["client_secret_basic", "client_secret_post"]
+    assert document["token_endpoint_auth_methods_supported"] == [
+        "client_secret_basic", "client_secret_post", "private_key_jwt",
+    ]  # fmt: skip
     assert document["code_challenge_methods_supported"] == ["S256"]
 
 

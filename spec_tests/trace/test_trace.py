@@ -89,3 +89,27 @@ def test_the_device_flow_is_traced_with_its_sections_and_its_codes_hidden(traced
     assert f"issued an access token for grant {DEVICE_GRANT}" in text and "rule: RFC 8628 §3.4-3.5" in text
     for value in (device["device_code"], device["user_code"], tokens["access_token"]):
         assert value not in text
+
+
+def test_client_assertions_and_request_uris_are_masked(traced, alice, web_app, clients, settings):
+    import json
+
+    from spec_tests.rfc7523.conftest import Signer, assertion_body, token_endpoint
+    from spec_tests.rfc9126.conftest import push
+
+    web, out = traced
+    client, secret = web_app
+    signer = Signer("ES256")
+    keyed, _ = clients.create(
+        name="Keyed", client_type="confidential", grant_types=("client_credentials",), scopes=("api:read",),
+        jwks=json.dumps(signer.jwks()),
+    )  # fmt: skip
+    assertion = signer.assertion(keyed.client_id, token_endpoint(settings))
+    token_request(web, {"grant_type": "client_credentials", **assertion_body(assertion)})
+    flow = Flow(web, *alice)
+    request_uri = push(web, client, secret, **flow.params(client, client_id=None)).json["request_uri"]
+    web.get(f"/oauth2/authorize?client_id={client.client_id}&request_uri={quote(request_uri)}", expect_errors=True)
+    text = out.getvalue()
+    assert "── POST /oauth2/par" in text
+    assert assertion not in text and assertion.split(".")[1] not in text
+    assert request_uri not in text and quote(request_uri, safe="") not in text
