@@ -107,7 +107,6 @@ class ObservedAuthorization:
         )
         return response
 
-
     def _pushed(self, params: dict, client_id: str) -> dict:
         """The parameters to judge: for `client_id` + `request_uri` (RFC 9126 §4), the ones
         the client pushed (the first value of each), if it pushed them."""
