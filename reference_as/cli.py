@@ -47,7 +47,9 @@ class Context:
             args.config,
             overrides={name: getattr(args, name, None) for name in ("store", "issuer", "host", "port", "workers")},
         )
-        self.store = open_store(self.settings.store)
+        self.store = open_store(
+            self.settings.store, self.settings.store_pool_size, self.settings.store_statement_timeout_ms
+        )
         if isinstance(self.store, MemoryStore) and args.command != "serve":
             raise ConfigError(
                 "memory:// exists only inside `reference-as serve`, which makes the demo clients and users; "
