@@ -370,6 +370,15 @@ def cmd_registration_token_revoke(ctx: Context) -> None:
     ctx.emit({"id": ctx.args.id, "revoked": True}, f"{ctx.args.id}: revoked")
 
 
+# -- migrate ----------------------------------------------------------------------------
+
+
+def cmd_migrate(ctx: Context) -> None:
+    """Opening the store applied the pending migrations (store/schema.py); say where it is."""
+    version = ctx.store.schema_version()
+    ctx.emit({"schema_version": version}, f"the store is at schema {version}, the latest this reference-as knows")
+
+
 # -- purge ------------------------------------------------------------------------------
 
 
@@ -599,6 +608,9 @@ def parser() -> argparse.ArgumentParser:
     revoke_token.add_argument("id")
     revoke_token.set_defaults(handler=cmd_registration_token_revoke)
 
+    commands.add_parser(
+        "migrate", parents=[common], help="apply the store's pending schema migrations (serve does it too)"
+    ).set_defaults(handler=cmd_migrate)
     commands.add_parser("purge", parents=[common], help="delete expired codes, tokens and sessions").set_defaults(
         handler=cmd_purge
     )

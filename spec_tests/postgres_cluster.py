@@ -2,8 +2,9 @@
 
 `initdb` into a fresh folder, listening on 127.0.0.1 on a free port, its unix
 socket in the same folder; run as the `postgres` system user when the tests run
-as root (PostgreSQL refuses to run as root). Durability is off (fsync): the data
-lives as long as the test session. `make install` installs Debian's
+as root (PostgreSQL refuses to run as root). `fsync` is off: the data outlives
+a crash of PostgreSQL (the tests stop it with `-m immediate`), not one of the
+machine, and lives as long as the test session. `make install` installs Debian's
 `postgresql` when initdb is missing.
 """
 
@@ -57,7 +58,7 @@ class Cluster:
     def start(self) -> None:
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.folder} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+            "-c fsync=off -c full_page_writes=off -c max_connections=300"
         )
         self._run("pg_ctl", "start", "-w", "-D", str(self.data), "-l", str(self.log), "-o", options)
 
