@@ -193,9 +193,17 @@ class PostgresStore(SQLStore):
             yield _Statements(conn)
 
     def _migrate(self) -> None:
-        with self._transaction() as db:
-            db.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
-            schema.upgrade(db, self.shown, schema.for_postgres)
+        """On a connection of its own, tried once: `serve` migrates before it forks, and a
+        database it cannot reach stops it with one line (the pool would try again and again)."""
+        try:
+            with psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:
+                with conn.transaction():
+                    db = _Statements(conn)
+                    db.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
+                    schema.upgrade(db, self.shown, schema.for_postgres)
+        except psycopg.OperationalError as error:
+            reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+            raise StoreUnavailable(f"the store {self.shown} cannot be reached: {reason}") from None
 
     def schema_version(self) -> int:
         return self._db.execute("SELECT max(version) FROM schema_version").fetchone()[0]
