@@ -28,7 +28,9 @@ from .secret_box import SecretKeyError
 from .serve import ServeError
 from .settings_doc import flag_help
 from .store import MemoryStore, StoreError, open_store
+from .store.copy import copy as copy_store
 from .store.records import CONFIDENTIAL, PUBLIC
+from .store.sql import SQLStore
 from .trace import Tracer
 from .users import PROFILE_FIELDS, UserError, UserService
 from .users import describe as describe_user
@@ -436,6 +438,23 @@ def cmd_demo(ctx: Context) -> None:
     ctx.emit(results, "\n".join(lines))
 
 
+# -- store copy -------------------------------------------------------------------------
+
+
+def cmd_store_copy(args) -> None:
+    """Needs no settings: both stores are named on the command line (store/copy.py)."""
+    source, destination = open_store(args.source), open_store(args.destination)
+    try:
+        if not isinstance(source, SQLStore) or not isinstance(destination, SQLStore):
+            raise StoreError("store copy copies between sqlite:/// and postgresql:// stores (memory:// has no rows)")
+        counts = copy_store(source, destination)
+    finally:
+        source.close()
+        destination.close()
+    text = "copied, and the row counts match: " + ", ".join(f"{n} {table}" for table, n in counts.items())
+    print(json.dumps(counts, indent=2) if args.json else text)
+
+
 # -- playground -------------------------------------------------------------------------
 
 
@@ -618,6 +637,15 @@ def parser() -> argparse.ArgumentParser:
         handler=cmd_demo
     )
 
+    store = commands.add_parser("store", help="the store as a whole").add_subparsers(dest="action", required=True)
+    store_copy = store.add_parser(
+        "copy", help="copy every row of one store into a new, empty one (SQLite to PostgreSQL, say)"
+    )
+    store_copy.add_argument("source", help="the store URL to copy from, e.g. sqlite:///./var/reference_as.sqlite3")
+    store_copy.add_argument("destination", help="the empty store URL to copy into, e.g. postgresql://as@db/as")
+    store_copy.add_argument("--json", action="store_true", help="print JSON")
+    store_copy.set_defaults(handler=cmd_store_copy)
+
     playground = commands.add_parser("playground", help="serve an OAuth client that shows each step of each flow")
     playground.add_argument("--port", type=int, default=8001, help="loopback port (default: %(default)s)")
     playground.add_argument(
@@ -648,7 +676,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "clients" and args.action == "create" and not args.name:
         args.name = args.client_id or "unnamed client"
     try:
-        args.handler(Context(args))
+        args.handler(args if args.command == "store" else Context(args))
     except (
         ConfigError,
         InvalidClientSettings,

@@ -205,6 +205,17 @@ class PostgresStore(SQLStore):
             reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
             raise StoreUnavailable(f"the store {self.shown} cannot be reached: {reason}") from None
 
+    def tables(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for table, column in self._db.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "ORDER BY table_name, ordinal_position"
+        ):
+            columns = found.setdefault(table, [])
+            if column != "rowid":
+                columns.append(column)
+        return found
+
     def schema_version(self) -> int:
         return self._db.execute("SELECT max(version) FROM schema_version").fetchone()[0]
 

@@ -166,6 +166,13 @@ class SQLStore:
     def _transaction(self):
         raise NotImplementedError
 
+    def tables(self) -> dict[str, list[str]]:
+        """Each table's columns, but the `rowid` PostgreSQL's signing_keys have (schema.py)."""
+        raise NotImplementedError
+
+    def row_counts(self, tables) -> dict[str, int]:
+        return {table: self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
+
     # -- clients ----------------------------------------------------------------------
 
     def add_client(self, client: Client) -> None:

@@ -87,6 +87,13 @@ class SQLiteStore(SQLStore):
             if db.execute("PRAGMA application_id").fetchone()[0] != sqlite_file.APPLICATION_ID:
                 db.execute(f"PRAGMA application_id = {sqlite_file.APPLICATION_ID}")
 
+    def tables(self) -> dict[str, list[str]]:
+        names = self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        return {
+            name: [column[1] for column in self._db.execute(f"PRAGMA table_info({name})")]
+            for (name,) in names.fetchall()
+        }
+
     def schema_version(self) -> int:
         return self._db.execute("SELECT max(version) FROM schema_version").fetchone()[0]
 
