@@ -44,6 +44,7 @@ here: no write depends on a read that these locks do not cover.
 import functools
 import os
 import re
+import threading
 from contextlib import contextmanager
 
 import psycopg
@@ -121,9 +122,14 @@ _forks = 0
 _inherited: list[psycopg_pool.ConnectionPool] = []
 
 
+# Held while a pool is opened: the first requests of a worker's threads open one pool, not one each.
+_opening = threading.Lock()
+
+
 def _count_fork() -> None:
-    global _forks
+    global _forks, _opening
     _forks += 1
+    _opening = threading.Lock()  # one held by a thread of the parent would never be released here
 
 
 os.register_at_fork(after_in_child=_count_fork)
@@ -153,6 +159,13 @@ class PostgresStore(SQLStore):
     # -- connections and transactions -------------------------------------------------
 
     def _open_pool(self) -> psycopg_pool.ConnectionPool:
+        pool = self._pool
+        if pool is not None and self._pool_forks == _forks:
+            return pool
+        with _opening:
+            return self._open_pool_locked()
+
+    def _open_pool_locked(self) -> psycopg_pool.ConnectionPool:
         if self._pool is not None and self._pool_forks != _forks:
             _inherited.append(self._pool)
             self._pool = None
