@@ -666,6 +666,10 @@ def _log_to_stderr() -> None:
     logger = logging.getLogger("reference_as")
     logger.handlers = [handler]
     logger.setLevel(logging.INFO)
+    # psycopg_pool's warnings (a connection to PostgreSQL failed, a broken one dropped) the same way.
+    pool = logging.getLogger("psycopg")
+    pool.handlers = [handler]
+    pool.setLevel(logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> int:

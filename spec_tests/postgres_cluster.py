@@ -65,6 +65,10 @@ class Cluster:
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "stop", "-w", "-D", str(self.data), "-m", mode, check=False)
 
+    def postmaster_pid(self) -> int:
+        """The postmaster's pid (the backends are its children)."""
+        return int((self.data / "postmaster.pid").read_text().split("\n", 1)[0])
+
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://{USER}@127.0.0.1:{self.port}/{dbname}"
 

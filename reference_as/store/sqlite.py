@@ -1,5 +1,8 @@
 """SQLiteStore: the Store contract on the standard library's sqlite3.
 
+The statements are SQLStore's (sql.py), shared with PostgresStore; this module
+holds what is SQLite's own: the file, the connections, the transactions.
+
 - Before it is written to, the file is checked, and a new one created 0600
   (`sqlite_file.py`): a bad file stops the server at start with one line.
 - WAL journal, so readers never wait for the writer and several server
@@ -7,10 +10,10 @@
   instead of failing. The log is kept small (`checkpoint`).
 - One connection per process and thread, opened lazily: a connection is never
   carried across a fork (the production server forks its workers).
-- Schema changes are numbered files in `migrations/`, applied in order inside
-  one transaction and recorded in `schema_version`, so later versions migrate
-  an existing database instead of starting over; a database at a schema newer
-  than the code is refused.
+- Schema changes are numbered files in `migrations/` (schema.py), applied in
+  order inside one transaction and recorded in `schema_version`, so later
+  versions migrate an existing database instead of starting over; a database
+  at a schema newer than the code is refused.
 - Writes that touch several rows run in one `BEGIN IMMEDIATE` transaction,
   which takes SQLite's write lock before its first statement: nothing changes
   between its statements but what they do, so a conditional UPDATE (`redeem_code`,
