@@ -174,32 +174,28 @@ def _busy_ticks() -> int:
     return sum(fields[:8]) - fields[3] - fields[4]
 
 
+def _ticks(selected) -> int:
+    """CPU ticks spent so far by the live processes that `selected(pid, ppid, pgid)` picks."""
+    total = 0
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                after_name = open(f"/proc/{name}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            if selected(int(name), int(after_name[1]), int(after_name[2])):
+                total += int(after_name[11]) + int(after_name[12])
+    return total
+
+
 def _group_ticks(pgid: int) -> int:
     """CPU ticks spent so far by the live processes of a process group."""
-    total = 0
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                after_name = open(f"/proc/{name}/stat").read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # gone meanwhile
-            if int(after_name[2]) == pgid:
-                total += int(after_name[11]) + int(after_name[12])
-    return total
+    return _ticks(lambda pid, ppid, group: group == pgid)
 
 
-def _tree_ticks(pid: int) -> int:
+def _tree_ticks(root: int) -> int:
     """CPU ticks spent so far by a live process and its live children (a postmaster and its backends)."""
-    total = 0
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                after_name = open(f"/proc/{name}/stat").read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # gone meanwhile
-            if int(name) == pid or int(after_name[1]) == pid:
-                total += int(after_name[11]) + int(after_name[12])
-    return total
+    return _ticks(lambda pid, ppid, group: root in (pid, ppid))
 
 
 def _children_seconds() -> float:
