@@ -10,8 +10,9 @@ OPENID_CLIENT := spec_tests/serve/openid_client
 install: system-packages $(VENV)/.installed $(PEER_OIDC)/node_modules/.package-lock.json \
 	$(OPENID_CLIENT)/node_modules/.package-lock.json
 
-# Debian's Chromium and its WebDriver, which the browser tests (spec_tests/browser) drive.
-# Installed with apt only when missing; no browser is ever downloaded any other way.
+# Debian's Chromium and its WebDriver, which the browser tests (spec_tests/browser) drive, and
+# Debian's PostgreSQL, whose initdb the tests run for a throwaway cluster (spec_tests/postgres_cluster.py).
+# Installed with apt only when missing; no browser or database is ever downloaded any other way.
 CHROMIUM     := /usr/bin/chromium
 CHROMEDRIVER := /usr/bin/chromedriver
 system-packages:
@@ -19,6 +20,11 @@ system-packages:
 		echo "chromium and chromedriver: already installed"; \
 	else \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	fi
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "postgresql: already installed"; \
+	else \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
 	fi
 
 # oidc-provider (npm), the independent server `make test` runs the conformance suite against:

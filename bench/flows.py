@@ -36,13 +36,14 @@ def check_token_response(status: int, body: bytes, what: str) -> dict:
     return document
 
 
-def client_credentials(ours: Ours) -> dict:
+def client_credentials(ours: Ours, trees: dict[str, int] | None = None) -> dict:
+    """`trees`: processes whose CPU per request is measured too (harness.measured_run)."""
     url = ours.base_url + TOKEN_PATH
     check_token_response(*post_form(url, "grant_type=client_credentials", ours.cc_basic), "client credentials")
-    return measure(url, CC_SCRIPT, (ours.cc_basic,), server=ours.process)
+    return measure(url, CC_SCRIPT, (ours.cc_basic,), server=ours.process, trees=trees)
 
 
-def single_use(ours: Ours, make, expected_rate: float, name: str, seconds: int) -> dict:
+def single_use(ours: Ours, make, expected_rate: float, name: str, seconds: int, trees=None) -> dict:
     """Load with single-use requests (codes, refresh tokens): a pool for the warm-up and
     one for each measured run, each twice what `expected_rate` would use."""
     url = ours.base_url + TOKEN_PATH
@@ -55,10 +56,12 @@ def single_use(ours: Ours, make, expected_rate: float, name: str, seconds: int) 
         return pool_args(pool, "form", reuse=False, authorization=ours.code_basic)
 
     warm_up = pool_args(warm, "form", reuse=False, authorization=ours.code_basic)
-    return measure(url, POOL_SCRIPT, fresh_pool, warm_up_args=warm_up, seconds=seconds, server=ours.process)
+    return measure(
+        url, POOL_SCRIPT, fresh_pool, warm_up_args=warm_up, seconds=seconds, server=ours.process, trees=trees
+    )
 
 
-def introspection(ours: Ours, tokens_file) -> dict:
+def introspection(ours: Ours, tokens_file, trees=None) -> dict:
     url = ours.base_url + INTROSPECT_PATH
     first = tokens_file.read_text().split("\n", 1)[0]
     document = check_token_response(*post_form(url, f"token={first}", ours.code_basic), "introspection")
@@ -66,7 +69,7 @@ def introspection(ours: Ours, tokens_file) -> dict:
         raise BenchError(f"introspection of a fresh token: {document}")
     bodies = write_pool(ours.folder / "introspect.txt", [f"token={t}" for t in tokens_file.read_text().split()])
     args = pool_args(bodies, "form", reuse=True, authorization=ours.code_basic)
-    return measure(url, POOL_SCRIPT, args, server=ours.process)
+    return measure(url, POOL_SCRIPT, args, server=ours.process, trees=trees)
 
 
 def api_me(ours: Ours, tokens_file) -> dict:

@@ -174,8 +174,8 @@ def _busy_ticks() -> int:
     return sum(fields[:8]) - fields[3] - fields[4]
 
 
-def _group_ticks(pgid: int) -> int:
-    """CPU ticks spent so far by the live processes of a process group."""
+def _ticks(selected) -> int:
+    """CPU ticks spent so far by the live processes that `selected(pid, ppid, pgid)` picks."""
     total = 0
     for name in os.listdir("/proc"):
         if name.isdigit():
@@ -183,9 +183,19 @@ def _group_ticks(pgid: int) -> int:
                 after_name = open(f"/proc/{name}/stat").read().rsplit(")", 1)[1].split()
             except OSError:
                 continue  # gone meanwhile
-            if int(after_name[2]) == pgid:
+            if selected(int(name), int(after_name[1]), int(after_name[2])):
                 total += int(after_name[11]) + int(after_name[12])
     return total
+
+
+def _group_ticks(pgid: int) -> int:
+    """CPU ticks spent so far by the live processes of a process group."""
+    return _ticks(lambda pid, ppid, group: group == pgid)
+
+
+def _tree_ticks(root: int) -> int:
+    """CPU ticks spent so far by a live process and its live children (a postmaster and its backends)."""
+    return _ticks(lambda pid, ppid, group: root in (pid, ppid))
 
 
 def _children_seconds() -> float:
@@ -206,12 +216,20 @@ def wait_for_quiet(limit: float = QUIET_WAIT_SECONDS) -> float:
 
 
 def measured_run(
-    url: str, seconds: int, script: Path | None, args: tuple[str, ...], server: subprocess.Popen | None = None
+    url: str,
+    seconds: int,
+    script: Path | None,
+    args: tuple[str, ...],
+    server: subprocess.Popen | None = None,
+    trees: dict[str, int] | None = None,
 ) -> dict:
     """One wrk run with its CPU accounting: cores used by the server (`server`, else the
-    one started last), by wrk and by the rest."""
+    one started last), by wrk and by the rest; and the CPU per request of each process
+    tree in `trees` (name -> pid: it and its children, a database server's, say)."""
     server = server or (_running[-1] if _running else None)
     server_ticks = (lambda: _group_ticks(server.pid)) if server else (lambda: 0)
+    trees = trees or {}
+    trees_before = {name: _tree_ticks(pid) for name, pid in trees.items()}
     busy_before, server_before, wrk_before = _busy_ticks(), server_ticks(), _children_seconds()
     started = time.monotonic()
     report = run_wrk(url, seconds, script, args)
@@ -220,8 +238,15 @@ def measured_run(
     server_seconds = (server_ticks() - server_before) / TICKS
     wrk_seconds = _children_seconds() - wrk_before  # wrk is the only child that ended meanwhile
     figures = parse_wrk(report)
+    per_tree = {
+        f"{name}_cpu_us_per_request": round(
+            1e6 * (_tree_ticks(pid) - trees_before[name]) / TICKS / figures["requests"], 1
+        )
+        for name, pid in trees.items()
+    }
     return {
         **figures,
+        **per_tree,
         "server_cpu_cores": round(server_seconds / elapsed, 2),
         "wrk_cpu_cores": round(wrk_seconds / elapsed, 2),
         "other_cpu_cores": round(max(0.0, busy_seconds - server_seconds - wrk_seconds) / elapsed, 2),
@@ -236,6 +261,7 @@ def measure(
     warm_up_args: tuple[str, ...] | None = None,
     seconds: int | None = None,
     server: subprocess.Popen | None = None,
+    trees: dict[str, int] | None = None,
 ) -> dict:
     """A wait for a quiet machine, a warm-up run (its figures dropped), then the measured
     run (again, see RETRIES, if the machine was shared). `args` may be a function that
@@ -249,7 +275,7 @@ def measure(
         if attempt == 0:
             run_wrk(url, WARM_UP_SECONDS, script, run_args if warm_up_args is None else warm_up_args)
         load = load_average()
-        figures = measured_run(url, seconds, script, run_args, server)
+        figures = measured_run(url, seconds, script, run_args, server, trees)
         figures.update(seconds=seconds, load_average=load, waited_for_quiet_s=waited, attempts=attempt + 1)
         if best is None or figures["other_cpu_cores"] < best["other_cpu_cores"]:
             best = figures

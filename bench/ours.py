@@ -40,7 +40,7 @@ from reference_as.keys import Keyring
 from reference_as.policy import rfc7636_pkce, secrets
 from reference_as.resources import Resources
 from reference_as.secret_box import SecretBox, decode_key
-from reference_as.store import SQLiteStore
+from reference_as.store import open_store
 from reference_as.store.records import CONFIDENTIAL, AuthorizationCode, Grant, RefreshToken, User
 from reference_as.tokens import TokenIssuer
 
@@ -60,17 +60,21 @@ class Ours:
 
     folder: Path
     signing_alg: str = "RS256"
+    store_url: str | None = None  # None: an SQLite file in `folder`
 
     def __post_init__(self):
         self.port = free_port()
         self.base_url = f"http://{HOST}:{self.port}"
         self.db_path = self.folder / "bench.sqlite3"
         self.settings = Settings(
-            issuer=self.base_url, port=self.port, store=f"sqlite:///{self.db_path}", signing_alg=self.signing_alg
+            issuer=self.base_url,
+            port=self.port,
+            store=self.store_url or f"sqlite:///{self.db_path}",
+            signing_alg=self.signing_alg,
         )
         self.clock = SystemClock()
         self.master_key = base64.urlsafe_b64encode(random.token_bytes(32)).decode().rstrip("=")
-        self.store = SQLiteStore(self.db_path)
+        self.store = open_store(self.settings.store)
         self.keyring = Keyring(self.store, SecretBox(decode_key(self.master_key)), self.clock, self.settings)
         self.keyring.ensure_active()
         clients = ClientService(self.store, self.settings, self.clock)
@@ -191,11 +195,11 @@ class Ours:
 
 
 @contextmanager
-def prepared(signing_alg: str = "RS256", before=None):
+def prepared(signing_alg: str = "RS256", before=None, store_url: str | None = None):
     """An `Ours` in a temporary folder, removed afterwards. `before(ours)` runs on the
     prepared store before anything else (the scale bench fills it there)."""
     with tempfile.TemporaryDirectory(prefix="reference-as-bench-") as name:
-        ours = Ours(Path(name), signing_alg)
+        ours = Ours(Path(name), signing_alg, store_url)
         try:
             if before:
                 before(ours)

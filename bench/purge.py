@@ -18,7 +18,7 @@ from reference_as.config import Settings
 from reference_as.purge import purge
 from reference_as.store import SQLiteStore
 from reference_as.store.records import Grant, RefreshToken
-from reference_as.store.sqlite import GRANT_COLUMNS, REFRESH_COLUMNS, _grant_values, _insert, _refresh_values
+from reference_as.store.sql import GRANT_COLUMNS, REFRESH_COLUMNS, _grant_values, _insert, _refresh_values
 
 EXPIRED, LIVE = 100_000, 1_000
 KINDS = ("grants", "refresh_tokens", "revoked_tokens")

@@ -30,6 +30,7 @@ from functools import partial
 import floors
 import flows
 import peers
+import postgres
 import scale
 from harness import BENCH, MEASURE_SECONDS, WARM_UP_SECONDS, WRK_CONNECTIONS, WRK_THREADS, BenchError, load_average
 
@@ -196,6 +197,10 @@ PARTS = {
     "eddsa": (f"our token endpoint, {WORKERS} workers, EdDSA", lambda filled: flows.token_endpoint(WORKERS, "EdDSA")),
     "peers": ("peers: Authlib, oidc-provider", lambda filled: peers.all_peers(WORKERS)),
     "scale": (f"scale: {scale.LIVE_GRANTS:,} live grants (filling, then measuring)", at_scale),
+    "postgres": (
+        f"SQLite and PostgreSQL, {WORKERS} workers, RS256",
+        lambda filled: postgres.sqlite_and_postgres(MEASURE_SECONDS, WORKERS),
+    ),
 }
 
 

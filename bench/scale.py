@@ -27,7 +27,7 @@ from flows import POOL_TOKENS, client_credentials, introspection, row
 from harness import write_pool
 from ours import Ours, prepared
 
-from reference_as.store.sqlite import GRANT_COLUMNS, REFRESH_COLUMNS
+from reference_as.store.sql import GRANT_COLUMNS, REFRESH_COLUMNS
 
 LIVE_GRANTS = int(os.environ.get("BENCH_SCALE_GRANTS", "1000000"))
 TABLES = ("grants", "refresh_tokens", "revoked_tokens")

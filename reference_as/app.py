@@ -12,7 +12,11 @@ document, the templates) and returns `App`, which for each request:
      endpoints, as an HTML page for the pages people see; anything unexpected
      is logged with its traceback and answered `server_error` the same way,
      with no detail. Rendering an error cannot fail in its turn: if even the
-     page fails, a plain-text answer with the same status goes out.
+     page fails, a plain-text answer with the same status goes out. A store
+     that cannot be reached (PostgreSQL down) is no bug: one line in the log,
+     and `503 temporarily_unavailable` with `Retry-After` (RFC 6749 §4.1.2.1,
+     RFC 9110 §10.2.3), which the next request after the database is back no
+     longer gets.
 """
 
 import logging
@@ -60,13 +64,15 @@ from .routes import Route, canonical_path, find, request_path
 from .secret_box import SecretBox, load_box
 from .sessions import Sessions
 from .shown_once import ShownOnce
-from .store import Store
+from .store import Store, StoreUnavailable
 from .tokens import TokenIssuer
 from .trace import printable
 from .users import UserService
 from .validator import Validator
 
 log = logging.getLogger("reference_as")
+# RFC 9110 §10.2.3: seconds a client should wait before it tries again while the store is away.
+RETRY_AFTER_SECONDS = 5
 
 
 def secret_box(settings: Settings, store: Store) -> SecretBox:
@@ -83,10 +89,23 @@ def render_page(error: OAuthError) -> Response:
 def render_error(error: OAuthError, route: Route | None) -> Response:
     """The error as the route's clients read it: a page for people, JSON for programs."""
     try:
-        return render_page(error) if route and route.html else render(error)
+        if route and route.html:
+            response = render_page(error)
+            response.headers.update(error.headers)
+            return response
+        return render(error)
     except Exception:  # a broken template, say: the answer must still go out
         log.exception("rendering the error %s failed", error.error)
         return Response(status=error.status, body=error.description.encode(), content_type="text/plain")
+
+
+def unavailable() -> OAuthError:
+    """RFC6749-4.1.2.1: temporarily_unavailable, 503, with Retry-After (RFC 9110 §10.2.3)."""
+    return OAuthError(
+        "temporarily_unavailable",
+        "The server cannot reach its database just now; try again in a few seconds.",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 class App:
@@ -113,6 +132,9 @@ class App:
             response = self.respond(request, route)
         except OAuthError as error:
             response = render_error(error, route)
+        except StoreUnavailable as error:
+            log.warning("answering 503 to %s %s: %s", method, printable(path), error)
+            response = render_error(unavailable(), route)
         except Exception:
             log.exception("unhandled error on %s %s", method, printable(path))
             response = render_error(OAuthError("server_error"), route)

@@ -31,7 +31,9 @@ from .secret_box import SecretKeyError
 from .serve import ServeError
 from .settings_doc import flag_help
 from .store import MemoryStore, StoreError, open_store
+from .store.copy import copy as copy_store
 from .store.records import CONFIDENTIAL, PUBLIC
+from .store.sql import SQLStore
 from .trace import Tracer
 from .users import PROFILE_FIELDS, UserError, UserService
 from .users import describe as describe_user
@@ -50,7 +52,9 @@ class Context:
             args.config,
             overrides={name: getattr(args, name, None) for name in ("store", "issuer", "host", "port", "workers")},
         )
-        self.store = open_store(self.settings.store)
+        self.store = open_store(
+            self.settings.store, self.settings.store_pool_size, self.settings.store_statement_timeout_ms
+        )
         if isinstance(self.store, MemoryStore) and args.command != "serve":
             raise ConfigError(
                 "memory:// exists only inside `reference-as serve`, which makes the demo clients and users; "
@@ -425,6 +429,15 @@ def cmd_registration_token_revoke(ctx: Context) -> None:
     ctx.emit({"id": ctx.args.id, "revoked": True}, f"{ctx.args.id}: revoked")
 
 
+# -- migrate ----------------------------------------------------------------------------
+
+
+def cmd_migrate(ctx: Context) -> None:
+    """Opening the store applied the pending migrations (store/schema.py); say where it is."""
+    version = ctx.store.schema_version()
+    ctx.emit({"schema_version": version}, f"the store is at schema {version}, the latest this reference-as knows")
+
+
 # -- purge ------------------------------------------------------------------------------
 
 
@@ -480,6 +493,23 @@ def cmd_demo(ctx: Context) -> None:
         results.append({**describe_user(user), "password": password, "created": True})
         lines.append(f"  user {username}: password {password}  (shown this once; sign in at {where})")
     ctx.emit(results, "\n".join(lines))
+
+
+# -- store copy -------------------------------------------------------------------------
+
+
+def cmd_store_copy(args) -> None:
+    """Needs no settings: both stores are named on the command line (store/copy.py)."""
+    source, destination = open_store(args.source), open_store(args.destination)
+    try:
+        if not isinstance(source, SQLStore) or not isinstance(destination, SQLStore):
+            raise StoreError("store copy copies between sqlite:/// and postgresql:// stores (memory:// has no rows)")
+        counts = copy_store(source, destination)
+    finally:
+        source.close()
+        destination.close()
+    text = "copied, and the row counts match: " + ", ".join(f"{n} {table}" for table, n in counts.items())
+    print(json.dumps(counts, indent=2) if args.json else text)
 
 
 # -- playground -------------------------------------------------------------------------
@@ -683,12 +713,24 @@ def parser() -> argparse.ArgumentParser:
     revoke_token.add_argument("id")
     revoke_token.set_defaults(handler=cmd_registration_token_revoke)
 
+    commands.add_parser(
+        "migrate", parents=[common], help="apply the store's pending schema migrations (serve does it too)"
+    ).set_defaults(handler=cmd_migrate)
     commands.add_parser("purge", parents=[common], help="delete expired codes, tokens and sessions").set_defaults(
         handler=cmd_purge
     )
     commands.add_parser("demo", parents=[common], help="create the demo clients if absent").set_defaults(
         handler=cmd_demo
     )
+
+    store = commands.add_parser("store", help="the store as a whole").add_subparsers(dest="action", required=True)
+    store_copy = store.add_parser(
+        "copy", help="copy every row of one store into a new, empty one (SQLite to PostgreSQL, say)"
+    )
+    store_copy.add_argument("source", help="the store URL to copy from, e.g. sqlite:///./var/reference_as.sqlite3")
+    store_copy.add_argument("destination", help="the empty store URL to copy into, e.g. postgresql://as@db/as")
+    store_copy.add_argument("--json", action="store_true", help="print JSON")
+    store_copy.set_defaults(handler=cmd_store_copy)
 
     playground = commands.add_parser("playground", help="serve an OAuth client that shows each step of each flow")
     playground.add_argument("--port", type=int, default=8001, help="loopback port (default: %(default)s)")
@@ -710,6 +752,10 @@ def _log_to_stderr() -> None:
     logger = logging.getLogger("reference_as")
     logger.handlers = [handler]
     logger.setLevel(logging.INFO)
+    # psycopg_pool's warnings (a connection to PostgreSQL failed, a broken one dropped) the same way.
+    pool = logging.getLogger("psycopg")
+    pool.handlers = [handler]
+    pool.setLevel(logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -720,7 +766,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "clients" and args.action == "create" and not args.name:
         args.name = args.client_id or "unnamed client"
     try:
-        return args.handler(Context(args)) or 0
+        return args.handler(args if args.command == "store" else Context(args)) or 0
     except (
         ConfigError,
         InvalidClientSettings,

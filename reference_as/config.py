@@ -45,8 +45,17 @@ class Settings:
     """Worker processes that serve requests."""
 
     store: str = "sqlite:///./var/reference_as.sqlite3"
-    """Where everything is kept: `sqlite:///relative/path`, `sqlite:////absolute/path`, or `memory://`
+    """Where everything is kept: `sqlite:///relative/path`, `sqlite:////absolute/path`,
+    `postgresql://user:password@host:port/database` (several servers sharing one database), or `memory://`
     (one process, gone when it ends; see reference_as/store)."""
+    # PostgreSQL only. Each worker process has its own pool; a worker runs one request at a
+    # time on its main thread, plus the sign-in threads and the periodic purge.
+    store_pool_size: int = 4
+    """PostgreSQL: the most connections each worker process keeps open to the database."""
+    # A statement waiting longer than this (behind a lock, on an overloaded database) is
+    # cancelled and the request answered 503, instead of holding the worker.
+    store_statement_timeout_ms: int = 5000
+    """PostgreSQL: milliseconds a statement may run before it is cancelled (the request gets 503)."""
     secret_key_file: str = "./var/secret.key"
     """The 0600 file with the master key that seals private keys at rest, used when
     REFERENCE_AS_SECRET_KEY is unset (see reference_as/secret_box.py)."""
@@ -314,6 +323,8 @@ MINUTE, DAY = 60, 24 * 3600
 LIMITS = {
     "port": (1, 65535),
     "workers": (1, 64),
+    "store_pool_size": (1, 100),
+    "store_statement_timeout_ms": (100, 600_000),
     # RFC 6819 §5.1.5.3: access tokens short-lived; a retired key also stays published this long.
     "access_token_ttl": (1, DAY),
     "id_token_ttl": (1, DAY),

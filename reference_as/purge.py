@@ -22,7 +22,7 @@ import time
 from .clock import Clock
 from .config import Settings
 from .policy import login_throttle
-from .store import PurgeCutoffs, Store
+from .store import PurgeCutoffs, Store, StoreUnavailable
 from .store.records import METADATA_DOCUMENT, RFC7591
 from .trace import printable
 
@@ -68,6 +68,8 @@ def start_periodic(store: Store, settings: Settings, clock: Clock) -> threading.
                 if time.monotonic() >= next_purge:
                     next_purge = time.monotonic() + settings.purge_interval
                     purge(store, settings, clock)
+            except StoreUnavailable as error:  # the database is away: no bug, no traceback
+                log.warning("housekeeping skipped: %s; will try again", error)
             except Exception:
                 log.exception("housekeeping failed; will try again")
 

@@ -42,7 +42,7 @@ from .keys import Keyring
 from .policy import oidc_core_id_token, oidc_core_scopes, secrets
 from .policy import rfc9068_access_token as rfc9068
 from .resources import Resources
-from .store import Store
+from .store import Store, StoreUnavailable
 from .store.records import AuthorizationCode, Client, DeviceAuthorization, Grant, RefreshToken
 
 # The admin list's "last used" is written at most this often per client.
@@ -205,6 +205,11 @@ class TokenIssuer:
 
     def _note_use(self, client: Client, now: int) -> None:
         """The admin list's "last used", from the client row already read: a write
-        at most once a minute, never one per token."""
+        at most once a minute, never one per token. Written after the tokens are: if the
+        store is away by then, the tokens stand and are answered (a 503 now would lose
+        a rotated refresh token's successor to a client that would replay the old one)."""
         if client.last_used_at is None or now - client.last_used_at >= LAST_USED_EVERY:
-            self.store.touch_client(client.client_id, now, LAST_USED_EVERY)
+            try:
+                self.store.touch_client(client.client_id, now, LAST_USED_EVERY)
+            except StoreUnavailable:
+                pass

@@ -1,7 +1,9 @@
 """Fixtures shared by the spec tests: the app in-process over a real store.
 
-Every test that touches storage or the token endpoint runs twice: against
-`MemoryStore` and against `SQLiteStore` on a real file in the test's folder.
+Every test that touches storage or the token endpoint runs three times: against
+`MemoryStore`, against `SQLiteStore` on a real file in the test's folder, and
+against `PostgresStore` on a throwaway PostgreSQL cluster the session starts
+(spec_tests/postgres_cluster.py), in one database emptied before each test.
 Time is a `ManualClock`, so expiry is tested by moving it, never by sleeping.
 """
 
@@ -17,13 +19,48 @@ from reference_as.clock import ManualClock
 from reference_as.config import Settings
 from reference_as.secret_box import SecretBox
 from reference_as.store import MemoryStore, SQLiteStore
+from reference_as.store.postgres import PostgresStore
+
+from .postgres_cluster import Cluster, empty_database
 
 ISSUER = "http://127.0.0.1:8000"
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """The session's PostgreSQL cluster, started on first use, stopped and removed at the end."""
+    cluster = Cluster()
+    yield cluster
+    cluster.remove()
+
+
+@pytest.fixture(scope="session")
+def postgres_database(postgres_cluster):
+    """The URL of the database the in-process tests share, migrated once."""
+    url = postgres_cluster.create_database()
+    PostgresStore(url).close()
+    return url
+
+
+def _open(request, tmp_path):
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_database")
+        empty_database(url)
+        return PostgresStore(url)
+    return MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "store.sqlite3")
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store(request, tmp_path):
-    store = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "store.sqlite3")
+    store = _open(request, tmp_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def sql_store(request, tmp_path):
+    """The SQL stores alone, for what only they have (transactions, migrations)."""
+    store = _open(request, tmp_path)
     yield store
     store.close()
 

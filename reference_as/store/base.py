@@ -41,6 +41,11 @@ class StoreError(Exception):
     code); the message says what is wrong, in one line."""
 
 
+class StoreUnavailable(StoreError):
+    """The store cannot be reached now (its database server is down or does not answer
+    in time); it may be back in a moment. The server answers 503 meanwhile."""
+
+
 class DuplicateUserCode(Exception):
     """A device authorization with that user code exists already (make another code)."""
 

@@ -1,10 +1,9 @@
 """Pushing authorization requests (RFC 9126 §2) and following them at the authorization
 endpoint (§4), as a client and a browser would."""
 
-import sqlite3
 from urllib.parse import urlencode, urlsplit
 
-from reference_as.store import SQLiteStore
+from reference_as.store.sql import SQLStore
 from spec_tests.helpers import basic
 
 PAR = "/oauth2/par"
@@ -34,7 +33,6 @@ def authorize_pushed(flow, client_id: str, request_uri: str, **more):
 
 def stored_pushed_requests(store) -> int:
     """How many pushed requests the store holds (to prove a refused push stored none)."""
-    if isinstance(store, SQLiteStore):
-        with sqlite3.connect(store.path) as db:
-            return db.execute("SELECT count(*) FROM pushed_authorization_requests").fetchone()[0]
+    if isinstance(store, SQLStore):
+        return store.row_counts(["pushed_authorization_requests"])["pushed_authorization_requests"]
     return len(store._pushed)

@@ -6,7 +6,7 @@ they carry no grant claim."""
 import sqlite3
 
 from reference_as.store import SQLiteStore
-from reference_as.store.sqlite import _migrations, _statements
+from reference_as.store.schema import migrations, statements
 
 NOW = 10_000
 
@@ -15,9 +15,9 @@ def schema_6_database(path):
     """A database as the first round left it: migrations 1 to 6, and rows of each kind."""
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    for version, script in _migrations():
+    for version, script in migrations():
         if version <= 6:
-            for statement in _statements(script):
+            for statement in statements(script):
                 db.execute(statement)
             db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
     db.execute(

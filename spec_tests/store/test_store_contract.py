@@ -186,8 +186,8 @@ def test_every_look_up_uses_an_index(tmp_path, query):
     assert "USING" in plan and "SCAN" not in plan.replace("SCAN CONSTANT ROW", ""), plan
 
 
-def test_a_failed_transaction_leaves_no_half_written_row(tmp_path):
-    store = SQLiteStore(tmp_path / "s.sqlite3")
+def test_a_failed_transaction_leaves_no_half_written_row(sql_store):
+    store = sql_store
     store.add_client(a_client())
     with pytest.raises(RuntimeError):
         with store._transaction() as db:
@@ -196,8 +196,11 @@ def test_a_failed_transaction_leaves_no_half_written_row(tmp_path):
     assert store.get_client("c1") == a_client()
 
 
-def test_store_urls_choose_the_backend(tmp_path):
+def test_store_urls_choose_the_backend(tmp_path, postgres_database):
     assert type(open_store("memory://")).__name__ == "MemoryStore"
     assert type(open_store(f"sqlite:///{tmp_path}/x.sqlite3")).__name__ == "SQLiteStore"
+    postgres = open_store(postgres_database)
+    assert type(postgres).__name__ == "PostgresStore"
+    postgres.close()
     with pytest.raises(ValueError):
-        open_store("postgresql://nowhere/db")
+        open_store("mysql://nowhere/db")
