@@ -27,6 +27,7 @@ from .admin.pages import AdminPages
 from .clients import ClientService
 from .clock import Clock, SystemClock
 from .config import OFF, Settings
+from .dpop import DPoPProofs
 from .endpoints.authorize import AuthorizationEndpoint
 from .endpoints.device_authorization import DeviceAuthorizationEndpoint
 from .endpoints.device_verification import DeviceVerificationPage
@@ -148,6 +149,7 @@ def make_app(
     keyring.ensure_active()
     resources = Resources(store, settings, clock)
     access_tokens = AccessTokenValidator(settings, store, keyring, clock, resources)
+    dpop = DPoPProofs(settings, store, clock, box.derive_key("reference-as dpop nonce"))
     validator = Validator(store, settings, clock, access_tokens)
     oauthlib = server.OAuthlibEndpoints(validator, TokenIssuer(settings, store, keyring, clock, resources), settings)
     sessions = Sessions(store, clock, settings, box.derive_key("reference-as session cookie"))
@@ -169,7 +171,7 @@ def make_app(
         OPENID_CONFIGURATION: Route(published, read),  # the same document (OIDC Discovery §4)
         "/oauth2/jwks": Route(JwksEndpoint(keyring), read),
         "/oauth2/authorize": Route(authorization, both, html=True),
-        "/oauth2/token": Route(TokenEndpoint(oauthlib.token, grant_types, limit), form),
+        "/oauth2/token": Route(TokenEndpoint(oauthlib.token, grant_types, limit, dpop), form),
         "/oauth2/revoke": Route(FormEndpoint(oauthlib.revocation.create_revocation_response, limit), form),
         "/oauth2/introspect": Route(FormEndpoint(oauthlib.introspection.create_introspect_response, limit), form),
         "/oauth2/device_authorization": Route(
@@ -178,7 +180,7 @@ def make_app(
         "/device": Route(DeviceVerificationPage(store, sessions, settings, clock), both, html=True),
         "/api/me": Route(
             ProtectedResource(
-                access_tokens, settings.scope_prefix + "read", me(store), sample, rfc9728.metadata_url(sample)
+                access_tokens, dpop, settings.scope_prefix + "read", me(store), sample, rfc9728.metadata_url(sample)
             ),
             read,
         ),
@@ -186,7 +188,7 @@ def make_app(
         # OIDC Core §5.3: UserInfo is the authorization server's own resource, for tokens
         # of the default audience.
         "/oauth2/userinfo": Route(
-            ProtectedResource(access_tokens, OPENID, userinfo(store), settings.resource_audience, None, limit),
+            ProtectedResource(access_tokens, dpop, OPENID, userinfo(store), settings.resource_audience, None, limit),
             both,
         ),
         "/oauth2/logout": Route(EndSessionEndpoint(store, sessions, settings, hints), both, html=True),

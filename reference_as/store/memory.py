@@ -38,6 +38,7 @@ class MemoryStore:
         self._failures: dict[str, tuple[int, int]] = {}
         self._resources: dict[str, Resource] = {}
         self._registration_tokens: dict[str, RegistrationToken] = {}
+        self._dpop_proofs: dict[str, int] = {}  # proof_hash -> when it may be forgotten
 
     # -- clients ----------------------------------------------------------------------
 
@@ -228,6 +229,15 @@ class MemoryStore:
             self._refresh[successor.token_hash] = successor
             return True
 
+    # -- DPoP proofs (RFC 9449 §11.1) ---------------------------------------------------
+
+    def record_dpop_proof(self, proof_hash: str, expires_at: int) -> bool:
+        with self._lock:
+            if proof_hash in self._dpop_proofs:
+                return False
+            self._dpop_proofs[proof_hash] = expires_at
+            return True
+
     # -- grants and the revocation list ---------------------------------------------------
 
     def revoke_grant(self, grant_id: str, now: int) -> None:
@@ -354,6 +364,7 @@ class MemoryStore:
                 "grants": self._drop(self._grants, lambda g: g.live_until < expired),
                 "revoked_tokens": self._drop(self._revoked_tokens, lambda expires_at: expires_at < expired),
                 "registration_tokens": self._drop(self._registration_tokens, lambda t: t.expires_at < expired),
+                "dpop_proofs": self._drop(self._dpop_proofs, lambda expires_at: expires_at < expired),
                 "sessions": self._drop(self._sessions, lambda s: s.expires_at < cutoffs.sessions_before),
                 "login_failures": self._drop(self._failures, lambda f: f[1] < cutoffs.failures_before),
             }

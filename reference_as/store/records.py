@@ -43,6 +43,8 @@ class Client:
     origin: str = ADMIN
     registration_token_hash: str | None = None
     metadata: str | None = None
+    # RFC 9449 §5.2: every token request of this client must carry a DPoP proof.
+    dpop_bound_access_tokens: bool = False
 
     @property
     def is_confidential(self) -> bool:
@@ -92,6 +94,8 @@ class Grant:
     revoked_at: int | None = None
     auth_time: int | None = None  # when the user signed in for it (OIDC Core §2, §12.2)
     resources: tuple[str, ...] = ()  # RFC 8707: what its tokens are for (empty: the default audience)
+    # RFC 9449 §5: the key a public client's refresh tokens are bound to (its thumbprint), None: unbound.
+    dpop_jkt: str | None = None
 
     def is_live(self, now: int) -> bool:
         return self.revoked_at is None and self.live_until > now

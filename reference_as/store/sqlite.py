@@ -83,7 +83,8 @@ def _client(row) -> Client:
         origin=row[14],
         registration_token_hash=row[15],
         metadata=row[16],
-        last_used_at=row[17],
+        dpop_bound_access_tokens=bool(row[17]),
+        last_used_at=row[18],
     )
 
 
@@ -106,6 +107,7 @@ def _client_values(c: Client) -> tuple:
         c.origin,
         c.registration_token_hash,
         c.metadata,
+        int(c.dpop_bound_access_tokens),
     )
 
 
@@ -113,7 +115,7 @@ def _client_values(c: Client) -> tuple:
 CLIENT_COLUMNS = (
     "client_id, name, client_type, grant_types, scopes, redirect_uris, status, secret_hash, secret_hint, "
     "created_at, updated_at, permissions, default_scopes, post_logout_redirect_uris, origin, registration_token_hash, "
-    "metadata"
+    "metadata, dpop_bound_access_tokens"
 )
 CLIENT_READ = CLIENT_COLUMNS + ", last_used_at"
 KEY_COLUMNS = "kid, alg, public_jwk, private_key_sealed, created_at, signs_from, withdrawn_at"
@@ -132,7 +134,9 @@ DEVICE_COLUMNS = (
     "entries, user_id, approved_at, denied_at, used_at"
 )
 REFRESH_COLUMNS = "token_hash, grant_id, issued_at, expires_at, rotated_at, grace_used"
-GRANT_COLUMNS = "grant_id, client_id, user_id, scope, created_at, ends_at, live_until, revoked_at, auth_time, resources"
+GRANT_COLUMNS = (
+    "grant_id, client_id, user_id, scope, created_at, ends_at, live_until, revoked_at, auth_time, resources, dpop_jkt"
+)
 RESOURCE_COLUMNS = "uri, scopes, created_at"
 REGISTRATION_TOKEN_COLUMNS = "token_hash, hint, created_at, expires_at"
 
@@ -170,12 +174,12 @@ def _refresh(row) -> RefreshToken:
 def _grant_values(g: Grant) -> tuple:
     return (
         g.grant_id, g.client_id, g.user_id, g.scope, g.created_at, g.ends_at, g.live_until, g.revoked_at, g.auth_time,
-        " ".join(g.resources),
+        " ".join(g.resources), g.dpop_jkt,
     )  # fmt: skip
 
 
 def _grant(row) -> Grant:
-    return Grant(*row[:9], resources=tuple(row[9].split()))
+    return Grant(*row[:9], resources=tuple(row[9].split()), dpop_jkt=row[10])
 
 
 def _code(row) -> AuthorizationCode:
@@ -501,7 +505,7 @@ class SQLiteStore:
         row = self._db.execute(
             "SELECT r.token_hash, r.grant_id, r.issued_at, r.expires_at, r.rotated_at, r.grace_used, "
             "g.client_id, g.user_id, g.scope, g.created_at, g.ends_at, g.live_until, g.revoked_at, g.auth_time, "
-            "g.resources "
+            "g.resources, g.dpop_jkt "
             "FROM refresh_tokens r JOIN grants g ON g.grant_id = r.grant_id WHERE r.token_hash = ?",
             (token_hash,),
         ).fetchone()
@@ -530,6 +534,17 @@ class SQLiteStore:
             )
             _insert(db, "refresh_tokens", REFRESH_COLUMNS, _refresh_values(successor))
             return True
+
+    # -- DPoP proofs (RFC 9449 §11.1) ---------------------------------------------------
+
+    def record_dpop_proof(self, proof_hash: str, expires_at: int) -> bool:
+        # The primary key decides: of concurrent inserts of one proof, one changes a row.
+        return bool(
+            self._db.execute(
+                "INSERT INTO dpop_proofs (proof_hash, expires_at) VALUES (?, ?) ON CONFLICT (proof_hash) DO NOTHING",
+                (proof_hash, expires_at),
+            ).rowcount
+        )
 
     # -- grants and the revocation list ---------------------------------------------------
 
@@ -683,6 +698,7 @@ class SQLiteStore:
             "grants": ("DELETE FROM grants WHERE live_until < ?", expired),
             "revoked_tokens": ("DELETE FROM revoked_tokens WHERE expires_at < ?", expired),
             "registration_tokens": ("DELETE FROM registration_tokens WHERE expires_at < ?", expired),
+            "dpop_proofs": ("DELETE FROM dpop_proofs WHERE expires_at < ?", expired),
             # Schema 6's live tokens (migration 007), gone within a token lifetime of the upgrade.
             "legacy_access_tokens": ("DELETE FROM legacy_access_tokens WHERE expires_at < ?", expired),
             "sessions": ("DELETE FROM sessions WHERE expires_at < ?", sessions),
