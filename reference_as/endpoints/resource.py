@@ -106,15 +106,11 @@ class ProtectedResource:
         if authorization_token_scheme(request) != DPOP:
             raise OAuthError("invalid_token", "This token is DPoP-bound: send it as Authorization: DPoP with a proof.")
         try:
-            proof = self.dpop.accept(request, access_token=token)
+            proof = self.dpop.accept(request, access_token=token, jkt=jkt)
         except OAuthError as error:
             raise OAuthError(error.error, error.description, status=401, headers=error.headers) from None
         if proof is None:
             raise OAuthError("invalid_dpop_proof", "A DPoP-bound token needs a DPoP proof header.", status=401)
-        if proof.jkt != jkt:
-            raise OAuthError(
-                "invalid_dpop_proof", "The DPoP proof is signed by another key than the token's.", status=401
-            )
 
     def _bearer_token(self, request: Request) -> str | None:
         if "access_token" in request.GET:

@@ -73,4 +73,3 @@ def stored_proofs(store) -> int:
     if hasattr(store, "_dpop_proofs"):
         return len(store._dpop_proofs)
     return store._db.execute("SELECT count(*) FROM dpop_proofs").fetchone()[0]
-
