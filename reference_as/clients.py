@@ -54,9 +54,11 @@ class ClientService:
         origin: str = ADMIN,
         metadata: dict | None = None,
         registration_token_hash: str | None = None,
+        dpop_bound_access_tokens: bool = False,
     ) -> tuple[Client, str | None]:
         """A new client and, for a confidential one, its secret (shown this once).
-        `default_scopes` unset: the lowest of its scopes (least privilege)."""
+        `default_scopes` unset: the lowest of its scopes (least privilege).
+        `dpop_bound_access_tokens`: its token requests must carry a DPoP proof (RFC 9449 §5.2)."""
         # Hex, 96 random bits: never starts with '-', which a command line would take for an option.
         # (Nor with https://, which is how a metadata document's URL is told apart.)
         client_id = client_id or random.token_hex(12)
@@ -87,6 +89,7 @@ class ClientService:
             origin=origin,
             metadata=json.dumps(metadata) if metadata is not None else None,
             registration_token_hash=registration_token_hash,
+            dpop_bound_access_tokens=dpop_bound_access_tokens,
         )
         try:
             self.store.add_client(client)
@@ -129,6 +132,7 @@ class ClientService:
             redirect_uris=registration.redirect_uris,
             origin=origin,
             metadata=registration.metadata,
+            dpop_bound_access_tokens=registration.dpop_bound_access_tokens,
             **more,
         )
 
@@ -148,6 +152,7 @@ class ClientService:
             scopes=registration.scopes,
             redirect_uris=registration.redirect_uris,
             metadata=json.dumps(registration.metadata),
+            dpop_bound_access_tokens=registration.dpop_bound_access_tokens,
         )
         defaults = tuple(scope for scope in client.default_scopes if scope in changed.scopes)
         return self._save(dataclasses.replace(changed, default_scopes=self._defaults(defaults, changed.scopes)))

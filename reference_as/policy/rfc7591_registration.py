@@ -22,6 +22,8 @@ service saves the client.
   asks to be a reversed domain name (so it contains a period).
 - RFC7591-2 `scope`: what the client may ask for, within `registrable` (the
   `registrable_scopes` setting); none given: the lowest registrable scope.
+- RFC9449-5.2 `dpop_bound_access_tokens` (boolean, default false): every token
+  request of the client must carry a DPoP proof.
 - Bounds of our own, so that a registration cannot fill the store: at most
   `MAX_REDIRECT_URIS` redirect URIs and `MAX_CONTACTS` contacts, strings of at
   most `MAX_STRING` characters.
@@ -56,6 +58,7 @@ STRINGS = (
 )
 URLS = ("client_uri", "logo_uri", "tos_uri", "policy_uri")
 LISTS = ("redirect_uris", "grant_types", "response_types", "contacts")
+BOOLEANS = ("dpop_bound_access_tokens",)
 DEFAULTS = {
     "grant_types": ["authorization_code"],
     "response_types": ["code"],
@@ -83,6 +86,7 @@ class Registration:
     grant_types: tuple[str, ...]
     scopes: tuple[str, ...]
     redirect_uris: tuple[str, ...]
+    dpop_bound_access_tokens: bool = False
 
 
 def read(document: dict, registrable: tuple[str, ...], grant_types_supported: tuple[str, ...]) -> Registration:
@@ -101,6 +105,7 @@ def read(document: dict, registrable: tuple[str, ...], grant_types_supported: tu
         grant_types=tuple(dict.fromkeys(metadata["grant_types"])),
         scopes=scopes,
         redirect_uris=tuple(dict.fromkeys(metadata.get("redirect_uris", []))),
+        dpop_bound_access_tokens=metadata.get("dpop_bound_access_tokens", False),
     )
 
 
@@ -126,6 +131,13 @@ def _understood(document: dict) -> dict:
             raise InvalidMetadata(f"{name}: must be an array of strings")
         if any(len(item) > MAX_STRING for item in value):
             raise InvalidMetadata(f"{name}: each at most {MAX_STRING} characters")
+        found[name] = value
+    for name in BOOLEANS:
+        value = document.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, bool):
+            raise InvalidMetadata(f"{name}: must be true or false")
         found[name] = value
     if len(found.get("contacts", [])) > MAX_CONTACTS:
         raise InvalidMetadata(f"contacts: at most {MAX_CONTACTS}")
