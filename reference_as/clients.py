@@ -177,6 +177,7 @@ class ClientService:
         permissions: tuple[str, ...] | None = None,
         default_scopes: tuple[str, ...] | None = None,
         post_logout_redirect_uris: tuple[str, ...] | None = None,
+        dpop_bound_access_tokens: bool | None = None,
     ) -> Client:
         """Change any field but the type and the client_id; None leaves a field as it is
         (default scopes no longer allowed are dropped). Narrowing the scopes narrows
@@ -192,6 +193,9 @@ class ClientService:
             post_logout_redirect_uris=client.post_logout_redirect_uris
             if post_logout_redirect_uris is None
             else tuple(post_logout_redirect_uris),
+            dpop_bound_access_tokens=client.dpop_bound_access_tokens
+            if dpop_bound_access_tokens is None
+            else dpop_bound_access_tokens,
         )
         rules.check_type_and_grants(changed.client_type, changed.grant_types)
         rules.check_post_logout_redirect_uris(changed.post_logout_redirect_uris)
@@ -255,6 +259,7 @@ def describe(client: Client) -> dict:
         "redirect_uris": list(client.redirect_uris),
         "post_logout_redirect_uris": list(client.post_logout_redirect_uris),
         "permissions": list(client.permissions),
+        "dpop_bound_access_tokens": client.dpop_bound_access_tokens,
         "client_secret": secrets.mask(client.secret_hint) if client.is_confidential else None,
         "origin": client.origin,
         "origin_text": ORIGINS[client.origin],

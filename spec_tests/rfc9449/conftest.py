@@ -1,7 +1,9 @@
-"""Fixtures of the DPoP tests: a client's key, and another one (an attacker's)."""
+"""Fixtures of the DPoP tests: a client's key, and another one (an attacker's); the command
+line's working directory."""
 
 import pytest
 
+from spec_tests.cli.test_cli import workdir  # noqa: F401 - the shared fixture
 from spec_tests.rfc9449.proofs import Prover
 
 
