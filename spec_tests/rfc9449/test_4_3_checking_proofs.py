@@ -53,6 +53,22 @@ def _other_key(prover: Prover) -> str:
     return prover.proof(header={"jwk": Prover().public_jwk})
 
 
+def _small_rsa(prover: Prover) -> str:
+    """Signed by an RSA key of 1024 bits (RFC 7518 §3.3: 2048 or more)."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from joserfc.jwk import RSAKey
+
+    small = Prover("RS256", "own")
+    small.key = RSAKey.import_key(rsa.generate_private_key(public_exponent=65537, key_size=1024))
+    small.public_jwk = small.key.as_dict(private=False)
+    return small.proof()
+
+
+def _off_curve(prover: Prover) -> str:
+    jwk = dict(prover.public_jwk, y=prover.public_jwk["x"])
+    return prover.proof(header={"jwk": jwk}, library="own")
+
+
 BAD_PROOFS = {
     "not a JWT": lambda p: "this is not a JWT",
     "two parts": lambda p: p.proof().rsplit(".", 1)[0],
@@ -84,6 +100,12 @@ BAD_PROOFS = {
     "huge header": lambda p: p.proof(header={"pad": "x" * 5000}, library="own"),
     "deeply nested header": lambda p: p.proof(header={"pad": json.loads("[" * 40 + "]" * 40)}, library="own"),
     "two proofs": lambda p: p.proof() + ", " + p.proof(),
+    "RSA key too small": _small_rsa,
+    "EC point off the curve": _off_curve,
+    "not ASCII": lambda p: "é" + p.proof(),
+    "htm not a string": lambda p: p.proof(claims={"htm": ["POST"]}),
+    "jti a number": lambda p: p.proof(claims={"jti": 7}),
+    "iat huge": lambda p: p.proof(claims={"iat": 1e308}),
 }
 
 
