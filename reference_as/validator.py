@@ -133,6 +133,7 @@ class Validator(RequestValidator):
                 nonce=request.nonce if openid else None,
                 auth_time=request.auth_time,
                 resources=tuple(request.resources),  # RFC 8707: set by the authorization endpoint
+                dpop_jkt=getattr(request, "dpop_jkt", None),  # RFC 9449 §10, checked by server.py
             )
         )
 
@@ -154,6 +155,9 @@ class Validator(RequestValidator):
             raise OAuthError("invalid_grant", "The authorization code was used before; the tokens it gave are revoked.")
         if found.client_id != client.client_id or found.expires_at <= now:
             return False
+        # RFC9449-10 MUST: a code bound to a key (dpop_jkt) is redeemed with a proof of that key.
+        if found.dpop_jkt is not None and dpop_jkt(request) != found.dpop_jkt:
+            raise OAuthError("invalid_grant", "The code is bound to a DPoP key (dpop_jkt); send a proof made with it.")
         grant = self._new_grant(found, now, request, found.auth_time, found.resources)
         request.presented = PresentedCode(found, grant)
         request.scopes = rfc6749_scope.parse(found.scope)

@@ -22,7 +22,7 @@ reason safe to show. It runs RFC 9449 §4.3's checks in the RFC's order:
      store's to check, `Store.record_dpop_proof`, for as long as the proof is acceptable).
   8. RFC9449-4.3 MUST, §7.1: at a resource, `ath` is the base64url SHA-256 of the
      access token presented with it.
-The server nonce (§8) and the key a token is bound to (§6.1, §7.1) are the
+The server nonce (§8) and the key a token or code is bound to (§6.1, §7.1, §10) are the
 caller's to compare: `dpop.py` at the token endpoint and at resources.
 """
 
@@ -213,3 +213,11 @@ def refresh_binding(jkt: str | None, confidential: bool) -> str | None:
     """RFC9449-5 MUST: refresh tokens issued to a public client with a proof are bound to its
     key; a confidential client's are not (they are bound to its authentication)."""
     return None if confidential else jkt
+
+
+_THUMBPRINT = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def well_formed_thumbprint(value: str) -> bool:
+    """RFC9449-10: `dpop_jkt`, a base64url SHA-256 (RFC 7638 §3): 43 characters."""
+    return bool(_THUMBPRINT.fullmatch(value))

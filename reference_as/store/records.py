@@ -155,6 +155,8 @@ class AuthorizationCode:
     nonce: str | None = None
     auth_time: int | None = None
     resources: tuple[str, ...] = ()
+    # RFC 9449 §10: the thumbprint of the key the token request must prove (None: any or none).
+    dpop_jkt: str | None = None
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,7 @@ SESSION_COLUMNS = "session_hash, user_id, created_at, expires_at"
 CONSENT_COLUMNS = "user_id, client_id, scope, granted_at"
 CODE_COLUMNS = (
     "code_hash, grant_id, client_id, user_id, redirect_uri, scope, code_challenge, code_challenge_method, "
-    "issued_at, expires_at, used_at, nonce, auth_time, resources"
+    "issued_at, expires_at, used_at, nonce, auth_time, resources, dpop_jkt"
 )
 DEVICE_COLUMNS = (
     "device_code_hash, user_code_hash, grant_id, client_id, scope, issued_at, expires_at, interval, next_poll_at, "
@@ -183,7 +183,7 @@ def _grant(row) -> Grant:
 
 
 def _code(row) -> AuthorizationCode:
-    return AuthorizationCode(*row[:13], resources=tuple(row[13].split()))
+    return AuthorizationCode(*row[:13], resources=tuple(row[13].split()), dpop_jkt=row[14])
 
 
 BUSY_TIMEOUT_MS = 30_000  # how long a statement waits for another connection's lock
@@ -409,6 +409,7 @@ class SQLiteStore:
         _insert(self._db, "authorization_codes", CODE_COLUMNS, (
             c.code_hash, c.grant_id, c.client_id, c.user_id, c.redirect_uri, c.scope, c.code_challenge,
             c.code_challenge_method, c.issued_at, c.expires_at, c.used_at, c.nonce, c.auth_time, " ".join(c.resources),
+            c.dpop_jkt,
         ))  # fmt: skip
 
     def get_code(self, code_hash: str) -> AuthorizationCode | None:

@@ -10,6 +10,10 @@ CREATE TABLE dpop_proofs (
 );
 CREATE INDEX dpop_proofs_by_expiry ON dpop_proofs (expires_at);
 
+-- RFC 9449 §10: an authorization request may name the key (`dpop_jkt`) the code is
+-- bound to: its token request must come with a proof of that key.
+ALTER TABLE authorization_codes ADD COLUMN dpop_jkt TEXT;
+
 -- RFC 9449 §5: a public client's refresh tokens are bound to the key its grant's
 -- first DPoP token request proved (the thumbprint; NULL: not bound).
 ALTER TABLE grants ADD COLUMN dpop_jkt TEXT;
