@@ -26,6 +26,11 @@ def bearer_token(request: Request) -> str | None:
     return authorization_token(request, BEARER)
 
 
+def authorization_scheme(request: Request) -> str:
+    """The scheme of the Authorization header, in lower case ('' without one)."""
+    return request.headers.get("Authorization", "").partition(" ")[0].lower()
+
+
 def authorization_token(request: Request, expected_scheme: str) -> str | None:
     """The token of the Authorization header if its scheme (case-insensitive, RFC 9110
     §11.1) is `expected_scheme`; None otherwise; invalid_token if it holds no b64token."""

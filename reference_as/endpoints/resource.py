@@ -32,7 +32,7 @@ from collections.abc import Callable
 from webob import Request, Response
 
 from ..access_tokens import AccessTokenValidator, InvalidToken
-from ..bearer import BEARER, DPOP, authorization_token, bearer_token
+from ..bearer import BEARER, DPOP, authorization_scheme, authorization_token, bearer_token
 from ..dpop import DPoPProofs
 from ..errors import OAuthError, bearer_challenge, dpop_challenge, render
 from ..form import FORM, read_form
@@ -83,7 +83,7 @@ class ProtectedResource:
         self.max_body_bytes = max_body_bytes  # 0: no form-body token (RFC 6750 §2.2)
 
     def __call__(self, request: Request) -> Response:
-        scheme = DPOP if authorization_token_scheme(request) == DPOP else BEARER
+        scheme = DPOP if authorization_scheme(request) == DPOP else BEARER
         try:
             token = authorization_token(request, DPOP) if scheme == DPOP else self._bearer_token(request)
             if token is None:
@@ -103,7 +103,7 @@ class ProtectedResource:
         jkt = rfc9449.bound_key(claims)
         if jkt is None:
             raise OAuthError("invalid_token", "This token is not DPoP-bound: send it with the Bearer scheme.")
-        if authorization_token_scheme(request) != DPOP:
+        if authorization_scheme(request) != DPOP:
             raise OAuthError("invalid_token", "This token is DPoP-bound: send it as Authorization: DPoP with a proof.")
         try:
             proof = self.dpop.accept(request, access_token=token, jkt=jkt)
@@ -148,11 +148,6 @@ class ProtectedResource:
             REALM, error if name_the_error else None, scope, resource_metadata=self.metadata_url
         )
         return response
-
-
-def authorization_token_scheme(request: Request) -> str:
-    """The scheme of the Authorization header, in lower case ('' without one)."""
-    return request.headers.get("Authorization", "").partition(" ")[0].lower()
 
 
 class ResourceMetadataEndpoint:
