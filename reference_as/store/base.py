@@ -47,9 +47,10 @@ class PurgeCutoffs:
     """What `purge` deletes: rows whose time is before each cut-off."""
 
     expired_before: int  # codes, device codes, refresh tokens, grants, the revocation list, initial access
-    # tokens and DPoP proofs, by expiry
+    # tokens, by expiry
     sessions_before: int  # sessions, by expiry
     failures_before: int  # failed-login counts, by their last failure
+    dpop_proofs_before: int = 0  # DPoP proofs, by expiry (0: none)
 
 
 class Store(Protocol):

@@ -364,7 +364,9 @@ class MemoryStore:
                 "grants": self._drop(self._grants, lambda g: g.live_until < expired),
                 "revoked_tokens": self._drop(self._revoked_tokens, lambda expires_at: expires_at < expired),
                 "registration_tokens": self._drop(self._registration_tokens, lambda t: t.expires_at < expired),
-                "dpop_proofs": self._drop(self._dpop_proofs, lambda expires_at: expires_at < expired),
+                "dpop_proofs": self._drop(
+                    self._dpop_proofs, lambda expires_at: expires_at < cutoffs.dpop_proofs_before
+                ),
                 "sessions": self._drop(self._sessions, lambda s: s.expires_at < cutoffs.sessions_before),
                 "login_failures": self._drop(self._failures, lambda f: f[1] < cutoffs.failures_before),
             }

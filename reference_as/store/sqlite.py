@@ -699,7 +699,7 @@ class SQLiteStore:
             "grants": ("DELETE FROM grants WHERE live_until < ?", expired),
             "revoked_tokens": ("DELETE FROM revoked_tokens WHERE expires_at < ?", expired),
             "registration_tokens": ("DELETE FROM registration_tokens WHERE expires_at < ?", expired),
-            "dpop_proofs": ("DELETE FROM dpop_proofs WHERE expires_at < ?", expired),
+            "dpop_proofs": ("DELETE FROM dpop_proofs WHERE expires_at < ?", cutoffs.dpop_proofs_before),
             # Schema 6's live tokens (migration 007), gone within a token lifetime of the upgrade.
             "legacy_access_tokens": ("DELETE FROM legacy_access_tokens WHERE expires_at < ?", expired),
             "sessions": ("DELETE FROM sessions WHERE expires_at < ?", sessions),

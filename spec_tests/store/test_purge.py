@@ -34,7 +34,8 @@ def test_purge_removes_exactly_the_expired_rows(store, settings, clock):
     store.record_login_failure("user:old", now - 2 * 86400)
     store.record_login_failure("user:new", now)
     for n in range(20):
-        store.record_dpop_proof(f"old-proof{n}", expires_at=old)
+        # RFC 9449 §11.1: a proof's window is over at its expiry; no grace period for proofs.
+        store.record_dpop_proof(f"old-proof{n}", expires_at=now - 1 if n % 2 else old)
     store.record_dpop_proof("live-proof", expires_at=now + 60)
 
     counts = purge(store, settings, clock)
