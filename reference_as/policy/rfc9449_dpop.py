@@ -135,12 +135,17 @@ def access_token_hash(access_token: str) -> str:
 def normalized_uri(uri: str) -> str:
     """RFC9449-4.3: the URI without query and fragment, normalised by RFC 3986 §6.2.2
     (case, percent-encoding, dot segments) and §6.2.3 (default port, empty path is /).
-    A URI that cannot be parsed normalises to itself (and so matches nothing real)."""
+    A URI that cannot be parsed, or has userinfo, normalises to itself (and so matches
+    nothing real)."""
     try:
         parts = urlsplit(uri)
         scheme, host, port = parts.scheme.lower(), (parts.hostname or ""), parts.port
     except ValueError:
         return uri
+    if "@" in parts.netloc:  # userinfo: no request URI of ours has one
+        return uri
+    if ":" in host:  # an IPv6 literal keeps its brackets (RFC 3986 §3.2.2)
+        host = f"[{host}]"
     if port is not None and port != DEFAULT_PORTS.get(scheme):
         host = f"{host}:{port}"
     path = _remove_dot_segments(_PERCENT.sub(_normal_escape, parts.path)) or "/"
