@@ -34,6 +34,7 @@ from .client_checks.service import ClientChecks
 from .clients import ClientService
 from .clock import Clock, SystemClock
 from .config import OFF, Settings
+from .dpop import DPoPProofs
 from .endpoints.authorize import AuthorizationEndpoint
 from .endpoints.device_authorization import DeviceAuthorizationEndpoint
 from .endpoints.device_verification import DeviceVerificationPage
@@ -177,6 +178,7 @@ def make_app(
     access_tokens = AccessTokenValidator(settings, store, keyring, clock, resources)
     fetcher = Fetcher(Limits.from_settings(settings), clock)
     assertions = ClientAssertions(store, fetcher, settings, clock, box)
+    dpop = DPoPProofs(settings, store, clock, box.derive_key("reference-as dpop nonce"))
     validator = Validator(store, settings, clock, access_tokens, assertions)
     oauthlib = server.OAuthlibEndpoints(validator, TokenIssuer(settings, store, keyring, clock, resources), settings)
     sessions = Sessions(store, clock, settings, box.derive_key("reference-as session cookie"))
@@ -199,7 +201,9 @@ def make_app(
         OPENID_CONFIGURATION: Route(published, read),  # the same document (OIDC Discovery §4)
         "/oauth2/jwks": Route(JwksEndpoint(keyring), read),
         "/oauth2/authorize": Route(ObservedAuthorization(authorization, checks, limit), both, html=True),
-        "/oauth2/token": Route(ObservedToken(TokenEndpoint(oauthlib.token, grant_types, limit), checks, limit), form),
+        "/oauth2/token": Route(
+            ObservedToken(TokenEndpoint(oauthlib.token, grant_types, limit, dpop), checks, limit), form
+        ),
         PAR: Route(
             PushedAuthorizationEndpoint(oauthlib.code_grant, oauthlib.authorization, store, settings, clock, resources),
             form,
@@ -213,7 +217,7 @@ def make_app(
         "/api/me": Route(
             ObservedResource(
                 ProtectedResource(
-                    access_tokens, settings.scope_prefix + "read", me(store), sample, rfc9728.metadata_url(sample)
+                    access_tokens, dpop, settings.scope_prefix + "read", me(store), sample, rfc9728.metadata_url(sample)
                 ),
                 checks,
                 limit,
@@ -225,7 +229,9 @@ def make_app(
         # of the default audience.
         "/oauth2/userinfo": Route(
             ObservedResource(
-                ProtectedResource(access_tokens, OPENID, userinfo(store), settings.resource_audience, None, limit),
+                ProtectedResource(
+                    access_tokens, dpop, OPENID, userinfo(store), settings.resource_audience, None, limit
+                ),
                 checks,
                 limit,
             ),

@@ -92,6 +92,7 @@ def _client_text(client: dict, secret: str | None = None) -> str:
         f"redirect URIs: {' '.join(client['redirect_uris']) or '-'}",
         f"post-logout:   {' '.join(client['post_logout_redirect_uris']) or '-'}",
         f"permissions:   {' '.join(client['permissions']) or '-'}",
+        f"requires DPoP: {'yes' if client['dpop_bound_access_tokens'] else 'no'}",
     ]
     if client["token_endpoint_auth_method"]:
         keys = f"{len(client['jwks']['keys'])} registered key(s)" if client["jwks"] else client["jwks_uri"]
@@ -162,6 +163,7 @@ def cmd_clients_create(ctx: Context) -> None:
         jwks=_jwks(a.jwks_file),
         jwks_uri=a.jwks_uri,
         require_pushed_authorization_requests=a.require_par,
+        dpop_bound_access_tokens=a.require_dpop == "yes",
     )
     ctx.emit(_with_secret(client, secret), _client_text(describe(client), secret))
 
@@ -202,6 +204,7 @@ def cmd_clients_edit(ctx: Context) -> None:
         permissions=tuple(a.permission) if a.permission else None,
         default_scopes=tuple(a.default_scope) if a.default_scope else None,
         post_logout_redirect_uris=tuple(a.post_logout_redirect_uri) if a.post_logout_redirect_uri else None,
+        dpop_bound_access_tokens=None if a.require_dpop is None else a.require_dpop == "yes",
     )
     ctx.emit(describe(client), _client_text(describe(client)))
 
@@ -576,6 +579,12 @@ def _client_fields(parser: argparse.ArgumentParser, creating: bool) -> None:
         action="append",
         choices=PERMISSIONS,
         help="introspect: may introspect every client's tokens" + default("none"),
+    )
+    parser.add_argument(
+        "--require-dpop",
+        choices=("yes", "no"),
+        help="yes: every token request must carry a DPoP proof (RFC 9449 §5.2 dpop_bound_access_tokens)"
+        + default("no"),
     )
 
 

@@ -64,12 +64,14 @@ class ClientService:
         jwks_uri: str | None = None,
         require_pushed_authorization_requests: bool = False,
         client_secret_jwt: bool = False,
+        dpop_bound_access_tokens: bool = False,
     ) -> tuple[Client, str | None]:
         """A new client and, for a confidential one, its secret (shown this once).
         `default_scopes` unset: the lowest of its scopes (least privilege). With `jwks`
         (a JWK Set as JSON text) or `jwks_uri`, a confidential client authenticates with
         `private_key_jwt` and gets no secret. `client_secret_jwt`: its secret is kept sealed
-        too, usable as the key of its assertions' HMAC (only where the setting allows it)."""
+        too, usable as the key of its assertions' HMAC (only where the setting allows it).
+        `dpop_bound_access_tokens`: its token requests must carry a DPoP proof (RFC 9449 §5.2)."""
         # Hex, 96 random bits: never starts with '-', which a command line would take for an option.
         # (Nor with https://, which is how a metadata document's URL is told apart.)
         client_id = client_id or random.token_hex(12)
@@ -106,6 +108,7 @@ class ClientService:
             jwks_uri=jwks_uri,
             require_pushed_authorization_requests=require_pushed_authorization_requests,
             secret_sealed=self._sealed(client_id, secret) if method == CLIENT_SECRET_JWT else None,
+            dpop_bound_access_tokens=dpop_bound_access_tokens,
         )
         try:
             self.store.add_client(client)
@@ -155,6 +158,7 @@ class ClientService:
             jwks_uri=registration.jwks_uri,
             require_pushed_authorization_requests=registration.require_pushed_authorization_requests,
             client_secret_jwt=registration.token_endpoint_auth_method == CLIENT_SECRET_JWT,
+            dpop_bound_access_tokens=registration.dpop_bound_access_tokens,
             **more,
         )
 
@@ -177,6 +181,7 @@ class ClientService:
             jwks=registration.jwks,
             jwks_uri=registration.jwks_uri,
             require_pushed_authorization_requests=registration.require_pushed_authorization_requests,
+            dpop_bound_access_tokens=registration.dpop_bound_access_tokens,
         )
         defaults = tuple(scope for scope in client.default_scopes if scope in changed.scopes)
         return self._save(dataclasses.replace(changed, default_scopes=self._defaults(defaults, changed.scopes)))
@@ -201,6 +206,7 @@ class ClientService:
         permissions: tuple[str, ...] | None = None,
         default_scopes: tuple[str, ...] | None = None,
         post_logout_redirect_uris: tuple[str, ...] | None = None,
+        dpop_bound_access_tokens: bool | None = None,
     ) -> Client:
         """Change any field but the type and the client_id; None leaves a field as it is
         (default scopes no longer allowed are dropped). Narrowing the scopes narrows
@@ -216,6 +222,9 @@ class ClientService:
             post_logout_redirect_uris=client.post_logout_redirect_uris
             if post_logout_redirect_uris is None
             else tuple(post_logout_redirect_uris),
+            dpop_bound_access_tokens=client.dpop_bound_access_tokens
+            if dpop_bound_access_tokens is None
+            else dpop_bound_access_tokens,
         )
         rules.check_type_and_grants(changed.client_type, changed.grant_types)
         rules.check_post_logout_redirect_uris(changed.post_logout_redirect_uris)
@@ -306,6 +315,7 @@ def describe(client: Client) -> dict:
         "jwks": json.loads(client.jwks) if client.jwks else None,
         "jwks_uri": client.jwks_uri,
         "require_pushed_authorization_requests": client.require_pushed_authorization_requests,
+        "dpop_bound_access_tokens": client.dpop_bound_access_tokens,
         "origin": client.origin,
         "origin_text": ORIGINS[client.origin],
         "created_at": client.created_at,

@@ -74,6 +74,14 @@ class Settings:
     signing_alg: str = "RS256"
     """The access tokens' signing algorithm: RS256, ES256 or EdDSA."""
 
+    # DPoP (RFC 9449; policy/rfc9449_dpop.py). §11.1: a proof is accepted only while its
+    # iat is within this window of the server's clock, and its jti only once in that time.
+    dpop_iat_window: int = 60
+    """Seconds a DPoP proof's `iat` may lie before or after the server's clock (RFC 9449 §4.3, §11.1)."""
+    # RFC 9449 §8: server nonces make a proof made in advance useless. Off: clients need a retry.
+    use_dpop_nonce: bool = False
+    """Require a server-provided nonce in every DPoP proof (RFC 9449 §8; answered `use_dpop_nonce`)."""
+
     # How long verifiers may cache the JWKS (its Cache-Control max-age). A new signing
     # key is published this long before it signs (see keys.py), so that a verifier
     # holding a cached copy has fetched the new key before it meets a token it signed.
@@ -329,6 +337,8 @@ LIMITS = {
     "access_token_ttl": (1, DAY),
     "id_token_ttl": (1, DAY),
     "jwks_max_age": (0, DAY),
+    # RFC 9449 §11.1: "a relatively brief period"; more than ten minutes defeats the point.
+    "dpop_iat_window": (1, 10 * MINUTE),
     # RFC 6749 §4.1.2: "a maximum authorization code lifetime of 10 minutes is RECOMMENDED".
     "code_ttl": (1, 10 * MINUTE),
     # RFC 9126 §2.2: a request_uri lives "typically between 5 and 600 seconds".

@@ -56,6 +56,9 @@ ERRORS = {
     "registration_not_supported": ErrorCode(400, "OIDC Core §3.1.2.6", "The registration parameter is not supported."),
     # RFC 9126 §4 (the error RFC 9101 §6.2 registers): a request_uri that cannot be used
     "invalid_request_uri": ErrorCode(400, "RFC 9101 §6.2", "The request_uri is unknown, expired or used."),
+    # RFC 9449 §5 and §8, token endpoint (at resources they answer 401 with a DPoP challenge, §7.1)
+    "invalid_dpop_proof": ErrorCode(400, "RFC 9449 §5", "The DPoP proof is invalid."),
+    "use_dpop_nonce": ErrorCode(400, "RFC 9449 §8", "The DPoP proof must carry the nonce the server provides."),
     # RFC 7009 §2.2.1
     "unsupported_token_type": ErrorCode(400, "RFC 7009 §2.2.1", "The token type is not supported."),
     # RFC 8707 §2, authorization and token endpoints
@@ -103,7 +106,20 @@ def bearer_challenge(
         params.append(("scope", scope))
     if resource_metadata:
         params.append(("resource_metadata", resource_metadata))
-    return "Bearer " + ", ".join(f'{name}="{value}"' for name, value in params)
+    return _challenge("Bearer", params)
+
+
+def dpop_challenge(algs: str, error: OAuthError | None = None) -> str:
+    """RFC 9449 §7.1: `WWW-Authenticate: DPoP algs=..., error=..., error_description=...`;
+    `algs` lists the proof algorithms the resource accepts."""
+    params = [("algs", algs)]
+    if error is not None:
+        params += [("error", error.error), ("error_description", _challenge_text(error.description))]
+    return _challenge("DPoP", params)
+
+
+def _challenge(scheme: str, params: list[tuple[str, str]]) -> str:
+    return scheme + " " + ", ".join(f'{name}="{value}"' for name, value in params)
 
 
 def _challenge_text(text: str) -> str:

@@ -11,8 +11,10 @@ may make such a client, so they must not pile up. `reference-as purge` runs it o
 runs it every `purge_interval` seconds in a background thread of each worker
 (running it twice at once is harmless: each delete is one transaction). Each
 purge logs, at INFO, how many rows of each kind it deleted (counts only, never
-a value). The same thread keeps the store's journal small after a burst of
-writes (`Store.checkpoint`), every CHECKPOINT_SECONDS.
+a value). DPoP proofs (RFC 9449 §11.1) are deleted as soon as their iat leaves
+the window, with no grace: a late replay is refused by its iat. The same thread
+keeps the store's journal small after a burst of writes (`Store.checkpoint`),
+every CHECKPOINT_SECONDS.
 """
 
 import logging
@@ -41,6 +43,8 @@ def purge(store: Store, settings: Settings, clock: Clock) -> dict[str, int]:
             expired_before=expired_before,
             sessions_before=now + 1,  # a session is over at its expires_at (sessions.py)
             failures_before=now - login_throttle.FORGET_AFTER,
+            # RFC 9449 §11.1: a proof past its window is refused by its iat; no grace is needed.
+            dpop_proofs_before=now,
         )
     )
     unused = store.delete_unused_clients(UNANNOUNCED, now - settings.unused_client_ttl, now)

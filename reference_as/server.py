@@ -19,7 +19,7 @@ from oauthlib.oauth2.rfc8628.grant_types import DeviceCodeGrant
 
 from .config import Settings
 from .errors import OAuthError
-from .policy import rfc7636_pkce, rfc8628_device, secrets
+from .policy import rfc7636_pkce, rfc8628_device, rfc9449_dpop, secrets
 from .tokens import TokenIssuer
 from .validator import Validator
 
@@ -32,7 +32,7 @@ class CodeGrant(AuthorizationCodeGrant):
       request is refused too (RFC 7636 §4.3, RFC 9700 §2.1.1)."""
 
     def __init__(self, validator: Validator, allow_plain: bool):
-        super().__init__(validator, pre_auth=[check_challenge_syntax])
+        super().__init__(validator, pre_auth=[check_challenge_syntax, check_dpop_jkt_syntax])
         self._code_challenge_methods = {
             method: (lambda verifier, challenge, method=method: rfc7636_pkce.matches(verifier, challenge, method))
             for method in rfc7636_pkce.methods_allowed(allow_plain)
@@ -50,6 +50,14 @@ def check_challenge_syntax(request) -> dict:
     client and redirect URI checks, so its error is redirected to the client)."""
     if request.code_challenge is not None and not rfc7636_pkce.well_formed(request.code_challenge):
         raise OAuthError("invalid_request", "The code_challenge must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~.")
+    return {}
+
+
+def check_dpop_jkt_syntax(request) -> dict:
+    """RFC9449-10: `dpop_jkt` is a JWK SHA-256 thumbprint, 43 base64url characters (RFC 7638 §3)."""
+    jkt = getattr(request, "dpop_jkt", None)
+    if jkt is not None and not rfc9449_dpop.well_formed_thumbprint(jkt):
+        raise OAuthError("invalid_request", "The dpop_jkt must be a JWK SHA-256 thumbprint: 43 base64url characters.")
     return {}
 
 

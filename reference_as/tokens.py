@@ -41,6 +41,7 @@ from .jose import jws
 from .keys import Keyring
 from .policy import oidc_core_id_token, oidc_core_scopes, secrets
 from .policy import rfc9068_access_token as rfc9068
+from .policy import rfc9449_dpop as rfc9449
 from .resources import Resources
 from .store import Store, StoreUnavailable
 from .store.records import AuthorizationCode, Client, DeviceAuthorization, Grant, RefreshToken
@@ -95,6 +96,12 @@ class PresentedRefreshToken:
         return store.rotate_refresh_token(self.token_hash, refresh, live_until, now, grace=self.grace)
 
 
+def dpop_jkt(request: Request) -> str | None:
+    """The thumbprint of the token request's DPoP key (RFC 9449 §5), handed over by the token
+    endpoint with oauthlib's `extra_credentials`; None when the request carried no proof."""
+    return (request.extra_credentials or {}).get("dpop_jkt")
+
+
 class TokenIssuer:
     def __init__(self, settings: Settings, store: Store, keyring: Keyring, clock: Clock, resources: Resources):
         self.settings = settings
@@ -117,14 +124,21 @@ class TokenIssuer:
         grant = presented.grant if presented else None
         scopes = tuple(request.scopes or ())
         named = (request.extra_credentials or {}).get("resources", [])
+        jkt = dpop_jkt(request)
+        # RFC9449-5.2 MUST: a client registered with dpop_bound_access_tokens sends a proof.
+        if jkt is None and client.dpop_bound_access_tokens:
+            raise OAuthError("invalid_dpop_proof", "This client must send a DPoP proof with every token request.")
         target = self.resources.target(named, scopes, grant.resources if grant else None)
         now = self.clock.now()
         # Nothing a grant yields outlives it (its absolute end, `grant_max_lifetime`).
         ends_at = grant.ends_at if grant else now + self.settings.access_token_ttl
         access_expires = min(now + self.settings.access_token_ttl, ends_at)
         response = {
-            "access_token": self._access_token(client.client_id, grant, scopes, target.audience, now, access_expires),
-            "token_type": "Bearer",
+            "access_token": self._access_token(
+                client.client_id, grant, scopes, target.audience, now, access_expires, jkt
+            ),
+            # RFC9449-5 MUST: a DPoP-bound token is of type DPoP.
+            "token_type": "DPoP" if jkt else "Bearer",
             "expires_in": access_expires - now,
             # RFC6749-5.1: scope is REQUIRED when it differs from the request; always sent.
             "scope": " ".join(scopes),
@@ -159,10 +173,12 @@ class TokenIssuer:
         audience: str | list[str],
         now: int,
         expires: int,
+        jkt: str | None,
     ) -> str:
         """The signed JWT. RFC9068-2.2: sub is the resource owner; with no resource
         owner (client credentials) it SHOULD identify the client. RFC9068-3 / RFC8707-2:
-        `aud` is the resource (or resources) it is for."""
+        `aud` is the resource (or resources) it is for. RFC9449-6.1: a token asked for with
+        a DPoP proof carries `cnf.jkt`, the thumbprint of the proof's key."""
         kid, algorithm, private_key = self.keyring.signing_key()
         claims = rfc9068.claims(
             issuer=self.settings.issuer,
@@ -175,6 +191,8 @@ class TokenIssuer:
             jti=rfc9068.new_jti(),
             grant_id=grant.grant_id if grant else None,
         )
+        if jkt:
+            claims["cnf"] = rfc9449.confirmation(jkt)
         return jws.sign(rfc9068.header(algorithm.name, kid), claims, algorithm, private_key)
 
     def _id_token(self, client_id: str, grant: Grant, nonce: str | None, response: dict, now: int) -> str:

@@ -29,13 +29,14 @@ from .policy import (
     rfc7636_pkce,
     rfc7662_introspection,
     rfc8628_device,
+    rfc9449_dpop,
     rfc9700_refresh,
     secrets,
 )
 from .policy.rfc9700_refresh import Verdict
 from .store import Store
 from .store.records import AuthorizationCode, DeviceAuthorization, Grant
-from .tokens import PresentedCode, PresentedDeviceCode, PresentedRefreshToken
+from .tokens import PresentedCode, PresentedDeviceCode, PresentedRefreshToken, dpop_jkt
 
 ACCESS, REFRESH = "access_token", "refresh_token"
 
@@ -148,6 +149,7 @@ class Validator(RequestValidator):
                 nonce=request.nonce if openid else None,
                 auth_time=request.auth_time,
                 resources=tuple(request.resources),  # RFC 8707: set by the authorization endpoint
+                dpop_jkt=getattr(request, "dpop_jkt", None),  # RFC 9449 §10, checked by server.py
             )
         )
 
@@ -169,7 +171,11 @@ class Validator(RequestValidator):
             raise OAuthError("invalid_grant", "The authorization code was used before; the tokens it gave are revoked.")
         if found.client_id != client.client_id or found.expires_at <= now:
             return False
-        request.presented = PresentedCode(found, self._new_grant(found, now, found.auth_time, found.resources))
+        # RFC9449-10 MUST: a code bound to a key (dpop_jkt) is redeemed with a proof of that key.
+        if found.dpop_jkt is not None and dpop_jkt(request) != found.dpop_jkt:
+            raise OAuthError("invalid_grant", "The code is bound to a DPoP key (dpop_jkt); send a proof made with it.")
+        grant = self._new_grant(found, now, request, found.auth_time, found.resources)
+        request.presented = PresentedCode(found, grant)
         request.scopes = rfc6749_scope.parse(found.scope)
         return True
 
@@ -177,13 +183,16 @@ class Validator(RequestValidator):
         self,
         bound: AuthorizationCode | DeviceAuthorization,
         now: int,
+        request,
         auth_time: int | None = None,
         resources: tuple[str, ...] = (),
     ) -> Grant:
         """The grant a code (or an approved device code) will start when it is spent: its
         id, client, user and scope are the code's, its absolute end `grant_max_lifetime` from now;
         `auth_time`: when the user signed in for it (an OpenID Connect code's, OIDC Core §2);
-        `resources`: what its tokens are for (an authorization code's, RFC 8707)."""
+        `resources`: what its tokens are for (an authorization code's, RFC 8707).
+        RFC9449-5 MUST: a public client's refresh tokens are bound to the key of the token
+        request's DPoP proof; a confidential client's are bound by its authentication instead."""
         return Grant(
             grant_id=bound.grant_id,
             client_id=bound.client_id,
@@ -194,6 +203,7 @@ class Validator(RequestValidator):
             live_until=now,  # set when the tokens are issued
             auth_time=auth_time,
             resources=resources,
+            dpop_jkt=rfc9449_dpop.refresh_binding(dpop_jkt(request), request.client.is_confidential),
         )
 
     def get_code_challenge(self, code, request) -> str | None:
@@ -256,7 +266,7 @@ class Validator(RequestValidator):
         if status == rfc8628_device.PENDING:
             return "slow_down" if too_fast else "authorization_pending"
         if status == rfc8628_device.APPROVED:
-            request.presented = PresentedDeviceCode(device, self._new_grant(device, now))
+            request.presented = PresentedDeviceCode(device, self._new_grant(device, now, request))
             request.scopes = rfc6749_scope.parse(device.scope)
             return "authorized"
         return {rfc8628_device.EXPIRED: "expired_token", rfc8628_device.DENIED: "access_denied"}.get(status)
@@ -278,6 +288,9 @@ class Validator(RequestValidator):
         if verdict is Verdict.REUSED:
             self.store.revoke_grant(grant.grant_id, now)
             raise OAuthError("invalid_grant", "The refresh token was used before; every token of its grant is revoked.")
+        # RFC9449-5 MUST: a bound refresh token comes with a proof of the key it is bound to.
+        if grant.dpop_jkt is not None and dpop_jkt(request) != grant.dpop_jkt:
+            raise OAuthError("invalid_grant", "The refresh token is bound to a DPoP key; send a proof made with it.")
         request.presented = PresentedRefreshToken(token_hash, grant, grace=verdict is Verdict.GRACE)
         return True
 
@@ -364,8 +377,10 @@ class Validator(RequestValidator):
             claims = self.access_tokens.validate(token).claims
         except InvalidToken:
             return None
-        shown = ("scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti")
-        return {**{name: claims[name] for name in shown if name in claims}, "token_type": "Bearer"}
+        # RFC9449-6.2: a DPoP-bound token is introspected with its `cnf` and token_type DPoP.
+        shown = ("scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti", "cnf")
+        token_type = "DPoP" if rfc9449_dpop.bound_key(claims) else "Bearer"
+        return {**{name: claims[name] for name in shown if name in claims}, "token_type": token_type}
 
     def _refresh_claims(self, token: str) -> dict | None:
         found = self.store.get_refresh_token(secrets.hash_secret(token))

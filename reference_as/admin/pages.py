@@ -225,6 +225,7 @@ class AdminPages:
                 "default_scopes": [],
                 "redirect_uris": [],
                 "post_logout_redirect_uris": [],
+                "dpop_bound_access_tokens": False,
             }
         )
         shown.update(values)
@@ -384,4 +385,6 @@ def _client_values(form: dict[str, list[str]]) -> dict:
         "redirect_uris": _lines(form, "redirect_uris"),
         "post_logout_redirect_uris": _lines(form, "post_logout_redirect_uris"),
         "permissions": tuple(form.get("permissions", [])),
+        # RFC 9449 §5.2: a checkbox; unchecked sends nothing, which clears it.
+        "dpop_bound_access_tokens": _one(form, "dpop_bound_access_tokens") == "yes",
     }

@@ -82,6 +82,7 @@ AUTHORIZATION_PARAMS = (
     "code_challenge",
     "code_challenge_method",
     "nonce",  # OIDC Core §3.1.2.1: bound to the code the consent gives
+    "dpop_jkt",  # RFC 9449 §10: the code is bound to this DPoP key
 )
 
 

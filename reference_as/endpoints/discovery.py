@@ -25,7 +25,7 @@ from .. import client_auth
 from ..client_assertions import ALGORITHMS_SUPPORTED
 from ..config import OFF, Settings
 from ..keys import Keyring
-from ..policy import oidc_core_authentication, oidc_core_claims, rfc7636_pkce
+from ..policy import oidc_core_authentication, oidc_core_claims, rfc7636_pkce, rfc9449_dpop
 from ..policy.rfc7523_client_assertion import SECRET_ALGORITHMS
 from ..resources import Resources
 from ..responses import json_response
@@ -56,6 +56,8 @@ def metadata(settings: Settings, grant_types: tuple[str, ...]) -> dict:
         "require_pushed_authorization_requests": settings.require_pushed_authorization_requests,
         # RFC 7636 §6.2 (registered by RFC 8414 §2)
         "code_challenge_methods_supported": list(rfc7636_pkce.methods_allowed(settings.pkce_allow_plain)),
+        # RFC 9449 §5.1: DPoP proofs are accepted, signed with these.
+        "dpop_signing_alg_values_supported": list(rfc9449_dpop.SIGNING_ALGORITHMS),
         # RFC 9207 §3: the authorization response carries `iss`.
         "authorization_response_iss_parameter_supported": True,
         # RFC 7009 (registered by RFC 8414 §2): public clients revoke with their client_id.

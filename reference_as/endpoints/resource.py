@@ -17,6 +17,13 @@ its challenges names (`resource_metadata`, RFC 9728 §5.1). The answers (RFC 675
   - an invalid, expired, revoked or forged token: 401 invalid_token;
   - a valid token without the resource's scope: 403 insufficient_scope, naming the scope.
 Every answer is `Cache-Control: no-store` and every refusal carries the `Bearer` challenge.
+
+DPoP (RFC 9449 §7): a token bound to a key (`cnf.jkt`) comes as `Authorization: DPoP
+<token>` with a proof (`dpop.DPoPProofs`) whose `ath` is the token's hash and whose key
+is the bound one (RFC9449-7.1 MUST); a bound token sent as Bearer, or with another key's
+proof, is refused (RFC9449-7.1), and so is a bearer token sent as DPoP. Those refusals
+answer 401 with a `DPoP` challenge listing the accepted algorithms (`algs`), with
+`invalid_token`, `invalid_dpop_proof` or `use_dpop_nonce` (and a `DPoP-Nonce` header).
 """
 
 import json
@@ -25,9 +32,11 @@ from collections.abc import Callable
 from webob import Request, Response
 
 from ..access_tokens import AccessTokenValidator, InvalidToken
-from ..bearer import bearer_token
-from ..errors import OAuthError, bearer_challenge, render
+from ..bearer import BEARER, DPOP, authorization_scheme, authorization_token, bearer_token
+from ..dpop import DPoPProofs
+from ..errors import OAuthError, bearer_challenge, dpop_challenge, render
 from ..form import FORM, read_form
+from ..policy import rfc9449_dpop as rfc9449
 from ..responses import NO_STORE, json_response
 from ..store import Store
 
@@ -58,6 +67,7 @@ class ProtectedResource:
     def __init__(
         self,
         validator: AccessTokenValidator,
+        dpop: DPoPProofs,
         required_scope: str,
         answer: Callable[[dict], dict],
         resource: str,
@@ -65,6 +75,7 @@ class ProtectedResource:
         max_body_bytes: int = 0,
     ):
         self.validator = validator
+        self.dpop = dpop
         self.required_scope = required_scope
         self.answer = answer
         self.resource = resource
@@ -72,15 +83,34 @@ class ProtectedResource:
         self.max_body_bytes = max_body_bytes  # 0: no form-body token (RFC 6750 §2.2)
 
     def __call__(self, request: Request) -> Response:
+        scheme = DPOP if authorization_scheme(request) == DPOP else BEARER
         try:
-            token = self._bearer_token(request)
+            token = authorization_token(request, DPOP) if scheme == DPOP else self._bearer_token(request)
             if token is None:
                 # RFC6750-3 SHOULD NOT: no error code in the challenge when no credentials came.
                 return self._refuse(OAuthError("invalid_request", NO_TOKEN, status=401), name_the_error=False)
-            body = self.answer(self._validate(token))
+            claims = self._validate(token)
+            if scheme == DPOP or rfc9449.bound_key(claims):
+                scheme = DPOP  # a refusal from here on challenges with DPoP
+                self._check_proof(request, token, claims)
+            body = self.answer(claims)
         except OAuthError as error:
-            return self._refuse(error)
+            return self._refuse(error, scheme=scheme)
         return json_response(json.dumps(body).encode(), headers=NO_STORE)
+
+    def _check_proof(self, request: Request, token: str, claims: dict) -> None:
+        """RFC9449-7.1: a bound token, sent as DPoP, with a proof of its key for this request."""
+        jkt = rfc9449.bound_key(claims)
+        if jkt is None:
+            raise OAuthError("invalid_token", "This token is not DPoP-bound: send it with the Bearer scheme.")
+        if authorization_scheme(request) != DPOP:
+            raise OAuthError("invalid_token", "This token is DPoP-bound: send it as Authorization: DPoP with a proof.")
+        try:
+            proof = self.dpop.accept(request, access_token=token, jkt=jkt)
+        except OAuthError as error:
+            raise OAuthError(error.error, error.description, status=401, headers=error.headers) from None
+        if proof is None:
+            raise OAuthError("invalid_dpop_proof", "A DPoP-bound token needs a DPoP proof header.", status=401)
 
     def _bearer_token(self, request: Request) -> str | None:
         if "access_token" in request.GET:
@@ -108,8 +138,11 @@ class ProtectedResource:
             raise OAuthError("insufficient_scope", f"This resource needs the scope {self.required_scope}.")
         return valid.claims
 
-    def _refuse(self, error: OAuthError, name_the_error: bool = True) -> Response:
+    def _refuse(self, error: OAuthError, name_the_error: bool = True, scheme: str = BEARER) -> Response:
         response = render(error)
+        if scheme == DPOP:
+            response.headers["WWW-Authenticate"] = dpop_challenge(rfc9449.challenge_algorithms(), error)
+            return response
         scope = self.required_scope if error.error == "insufficient_scope" else None
         response.headers["WWW-Authenticate"] = bearer_challenge(
             REALM, error if name_the_error else None, scope, resource_metadata=self.metadata_url

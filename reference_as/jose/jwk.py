@@ -15,6 +15,7 @@ from .jws import b64url, b64url_decode
 # RFC 7518 §6.1 and RFC 8037 §2: the key types and curves read, and the algorithm each signs with.
 ALGORITHM_OF = {("RSA", None): "RS256", ("EC", "P-256"): "ES256", ("OKP", "Ed25519"): "EdDSA"}
 PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
+MIN_RSA_BITS = 2048
 
 
 class InvalidJwk(ValueError):
@@ -69,18 +70,25 @@ def algorithm_of(jwk: dict) -> str:
     return found
 
 
-def public_key(jwk: dict):
-    """The `cryptography` public key of a JWK (RFC 7517 §4, RFC 7518 §6, RFC 8037 §2).
+def public_key(jwk: dict, alg: str | None = None):
+    """The `cryptography` public key of someone else's JWK (RFC 7517 §4, RFC 7518 §6,
+    RFC 8037 §2), of the type `alg` signs with if it is given.
     Refused (InvalidJwk): private members (RFC 7517 §7.1: a public key set carries none),
-    other key types, members missing or malformed, a point not on the curve."""
+    other key types, members missing or malformed, a point not on the curve, an RSA key
+    under 2048 bits (RFC 7518 §3.3: "a key of size 2048 bits or larger MUST be used")."""
     if not isinstance(jwk, dict):
         raise InvalidJwk("a JWK is a JSON object")
     if any(name in jwk for name in PRIVATE_MEMBERS):
         raise InvalidJwk("the key carries private or symmetric key members; register the public key only")
     algorithm = algorithm_of(jwk)
+    if alg is not None and algorithm != alg:
+        raise InvalidJwk(f"{alg} needs another type of key than this {algorithm} key")
     try:
         if algorithm == "RS256":
-            return rsa.RSAPublicNumbers(_uint(jwk, "e"), _uint(jwk, "n")).public_key()
+            n = _uint(jwk, "n")
+            if n.bit_length() < MIN_RSA_BITS:
+                raise InvalidJwk(f"an RSA key needs at least {MIN_RSA_BITS} bits")
+            return rsa.RSAPublicNumbers(_uint(jwk, "e"), n).public_key()
         if algorithm == "ES256":
             return ec.EllipticCurvePublicNumbers(_uint(jwk, "x"), _uint(jwk, "y"), ec.SECP256R1()).public_key()
         raw = b64url_decode(jwk.get("x") or "")

@@ -27,6 +27,8 @@ service saves the client.
   asks to be a reversed domain name (so it contains a period).
 - RFC7591-2 `scope`: what the client may ask for, within `registrable` (the
   `registrable_scopes` setting); none given: the lowest registrable scope.
+- RFC9449-5.2 `dpop_bound_access_tokens` (boolean, default false): every token
+  request of the client must carry a DPoP proof.
 - Bounds of our own, so that a registration cannot fill the store: at most
   `MAX_REDIRECT_URIS` redirect URIs and `MAX_CONTACTS` contacts, strings of at
   most `MAX_STRING` characters.
@@ -67,6 +69,7 @@ STRINGS = (
 )
 URLS = ("client_uri", "logo_uri", "tos_uri", "policy_uri", "jwks_uri")
 LISTS = ("redirect_uris", "grant_types", "response_types", "contacts")
+BOOLEANS = (PAR_REQUIRED, "dpop_bound_access_tokens")
 DEFAULTS = {
     "grant_types": ["authorization_code"],
     "response_types": ["code"],
@@ -98,6 +101,7 @@ class Registration:
     jwks: str | None = None  # JSON text
     jwks_uri: str | None = None
     require_pushed_authorization_requests: bool = False
+    dpop_bound_access_tokens: bool = False
 
 
 def read(
@@ -125,6 +129,7 @@ def read(
         jwks=json.dumps(metadata["jwks"]) if "jwks" in metadata else None,
         jwks_uri=metadata.get("jwks_uri"),
         require_pushed_authorization_requests=metadata.get("require_pushed_authorization_requests", False),
+        dpop_bound_access_tokens=metadata.get("dpop_bound_access_tokens", False),
     )
 
 
@@ -169,7 +174,10 @@ def _understood(document: dict) -> dict:
         if any(len(item) > MAX_STRING for item in value):
             raise InvalidMetadata(f"{name}: each at most {MAX_STRING} characters")
         found[name] = value
-    for name, kind, described in (("jwks", dict, "a JSON object"), (PAR_REQUIRED, bool, "true or false")):
+    for name, kind, described in (
+        ("jwks", dict, "a JSON object"),
+        *((name, bool, "true or false") for name in BOOLEANS),
+    ):
         value = document.get(name)
         if value is not None and not isinstance(value, kind):
             raise InvalidMetadata(f"{name}: must be {described}")

@@ -58,6 +58,7 @@ class PurgeCutoffs:
     # tokens, pushed requests and client assertion jtis, by expiry
     sessions_before: int  # sessions, by expiry
     failures_before: int  # failed-login counts, by their last failure
+    dpop_proofs_before: int = 0  # DPoP proofs, by expiry (0: none)
 
 
 class Store(Protocol):
@@ -194,6 +195,12 @@ class Store(Protocol):
         or, with `grace`, using the one more presentation a rotated token may have.
         Of concurrent rotations exactly one succeeds; nothing is recorded when the token
         was spent already or its grant has been revoked."""
+
+    # DPoP proofs (RFC 9449 §11.1)
+    def record_dpop_proof(self, proof_hash: str, expires_at: int) -> bool:
+        """Remember an accepted proof (by the hash of its key thumbprint and jti) until
+        `expires_at`: True if it was not remembered already. Atomic: of concurrent callers
+        with one proof, exactly one gets True. The purge forgets it after `expires_at`."""
 
     # Grants and the revocation list: what makes an unrecorded access token inactive
     def revoke_grant(self, grant_id: str, now: int) -> None:

@@ -45,6 +45,7 @@ class MemoryStore:
         self._check_events: dict[str, list[CheckEvent]] = {}  # client_id -> its check's events
         self._pushed: dict[str, PushedRequest] = {}
         self._assertion_jtis: dict[tuple[str, str], int] = {}  # (client_id, jti) -> its assertion's expiry
+        self._dpop_proofs: dict[str, int] = {}  # proof_hash -> when it may be forgotten
 
     # -- clients ----------------------------------------------------------------------
 
@@ -297,6 +298,15 @@ class MemoryStore:
             self._refresh[successor.token_hash] = successor
             return True
 
+    # -- DPoP proofs (RFC 9449 §11.1) ---------------------------------------------------
+
+    def record_dpop_proof(self, proof_hash: str, expires_at: int) -> bool:
+        with self._lock:
+            if proof_hash in self._dpop_proofs:
+                return False
+            self._dpop_proofs[proof_hash] = expires_at
+            return True
+
     # -- grants and the revocation list ---------------------------------------------------
 
     def revoke_grant(self, grant_id: str, now: int) -> None:
@@ -425,6 +435,9 @@ class MemoryStore:
                 "registration_tokens": self._drop(self._registration_tokens, lambda t: t.expires_at < expired),
                 "pushed_requests": self._drop(self._pushed, lambda p: p.expires_at < expired),
                 "assertion_jtis": self._drop(self._assertion_jtis, lambda expires_at: expires_at < expired),
+                "dpop_proofs": self._drop(
+                    self._dpop_proofs, lambda expires_at: expires_at < cutoffs.dpop_proofs_before
+                ),
                 "sessions": self._drop(self._sessions, lambda s: s.expires_at < cutoffs.sessions_before),
                 "login_failures": self._drop(self._failures, lambda f: f[1] < cutoffs.failures_before),
             }

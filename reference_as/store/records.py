@@ -54,6 +54,8 @@ class Client:
     # OIDC Core §9 `client_secret_jwt`: the secret sealed under the master key (base64 of
     # AES-256-GCM, secret_box.py), which verifying its HMAC needs; None for every other client.
     secret_sealed: str | None = None
+    # RFC 9449 §5.2: every token request of this client must carry a DPoP proof.
+    dpop_bound_access_tokens: bool = False
 
     @property
     def is_confidential(self) -> bool:
@@ -103,6 +105,8 @@ class Grant:
     revoked_at: int | None = None
     auth_time: int | None = None  # when the user signed in for it (OIDC Core §2, §12.2)
     resources: tuple[str, ...] = ()  # RFC 8707: what its tokens are for (empty: the default audience)
+    # RFC 9449 §5: the key a public client's refresh tokens are bound to (its thumbprint), None: unbound.
+    dpop_jkt: str | None = None
 
     def is_live(self, now: int) -> bool:
         return self.revoked_at is None and self.live_until > now
@@ -162,6 +166,8 @@ class AuthorizationCode:
     nonce: str | None = None
     auth_time: int | None = None
     resources: tuple[str, ...] = ()
+    # RFC 9449 §10: the thumbprint of the key the token request must prove (None: any or none).
+    dpop_jkt: str | None = None
 
 
 @dataclass(frozen=True)

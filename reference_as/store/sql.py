@@ -64,7 +64,8 @@ def _client(row) -> Client:
         jwks_uri=row[19],
         require_pushed_authorization_requests=bool(row[20]),
         secret_sealed=row[21],
-        last_used_at=row[22],
+        dpop_bound_access_tokens=bool(row[22]),
+        last_used_at=row[23],
     )
 
 
@@ -92,6 +93,7 @@ def _client_values(c: Client) -> tuple:
         c.jwks_uri,
         int(c.require_pushed_authorization_requests),
         c.secret_sealed,
+        int(c.dpop_bound_access_tokens),
     )
 
 
@@ -99,7 +101,8 @@ def _client_values(c: Client) -> tuple:
 CLIENT_COLUMNS = (
     "client_id, name, client_type, grant_types, scopes, redirect_uris, status, secret_hash, secret_hint, "
     "created_at, updated_at, permissions, default_scopes, post_logout_redirect_uris, origin, registration_token_hash, "
-    "metadata, token_endpoint_auth_method, jwks, jwks_uri, require_pushed_authorization_requests, secret_sealed"
+    "metadata, token_endpoint_auth_method, jwks, jwks_uri, require_pushed_authorization_requests, secret_sealed, "
+    "dpop_bound_access_tokens"
 )
 CLIENT_READ = CLIENT_COLUMNS + ", last_used_at"
 KEY_COLUMNS = "kid, alg, public_jwk, private_key_sealed, created_at, signs_from, withdrawn_at"
@@ -111,14 +114,16 @@ SESSION_COLUMNS = "session_hash, user_id, created_at, expires_at"
 CONSENT_COLUMNS = "user_id, client_id, scope, granted_at"
 CODE_COLUMNS = (
     "code_hash, grant_id, client_id, user_id, redirect_uri, scope, code_challenge, code_challenge_method, "
-    "issued_at, expires_at, used_at, nonce, auth_time, resources"
+    "issued_at, expires_at, used_at, nonce, auth_time, resources, dpop_jkt"
 )
 DEVICE_COLUMNS = (
     "device_code_hash, user_code_hash, grant_id, client_id, scope, issued_at, expires_at, interval, next_poll_at, "
     "entries, user_id, approved_at, denied_at, used_at"
 )
 REFRESH_COLUMNS = "token_hash, grant_id, issued_at, expires_at, rotated_at, grace_used"
-GRANT_COLUMNS = "grant_id, client_id, user_id, scope, created_at, ends_at, live_until, revoked_at, auth_time, resources"
+GRANT_COLUMNS = (
+    "grant_id, client_id, user_id, scope, created_at, ends_at, live_until, revoked_at, auth_time, resources, dpop_jkt"
+)
 RESOURCE_COLUMNS = "uri, scopes, created_at"
 REGISTRATION_TOKEN_COLUMNS = "token_hash, hint, created_at, expires_at"
 CHECK_COLUMNS = "client_id, scenario, started_at, ended_at"
@@ -159,16 +164,16 @@ def _refresh(row) -> RefreshToken:
 def _grant_values(g: Grant) -> tuple:
     return (
         g.grant_id, g.client_id, g.user_id, g.scope, g.created_at, g.ends_at, g.live_until, g.revoked_at, g.auth_time,
-        " ".join(g.resources),
+        " ".join(g.resources), g.dpop_jkt,
     )  # fmt: skip
 
 
 def _grant(row) -> Grant:
-    return Grant(*row[:9], resources=tuple(row[9].split()))
+    return Grant(*row[:9], resources=tuple(row[9].split()), dpop_jkt=row[10])
 
 
 def _code(row) -> AuthorizationCode:
-    return AuthorizationCode(*row[:13], resources=tuple(row[13].split()))
+    return AuthorizationCode(*row[:13], resources=tuple(row[13].split()), dpop_jkt=row[14])
 
 
 class SQLStore:
@@ -355,6 +360,7 @@ class SQLStore:
         _insert(self._db, "authorization_codes", CODE_COLUMNS, (
             c.code_hash, c.grant_id, c.client_id, c.user_id, c.redirect_uri, c.scope, c.code_challenge,
             c.code_challenge_method, c.issued_at, c.expires_at, c.used_at, c.nonce, c.auth_time, " ".join(c.resources),
+            c.dpop_jkt,
         ))  # fmt: skip
 
     def get_code(self, code_hash: str) -> AuthorizationCode | None:
@@ -491,7 +497,7 @@ class SQLStore:
         row = self._db.execute(
             "SELECT r.token_hash, r.grant_id, r.issued_at, r.expires_at, r.rotated_at, r.grace_used, "
             "g.client_id, g.user_id, g.scope, g.created_at, g.ends_at, g.live_until, g.revoked_at, g.auth_time, "
-            "g.resources "
+            "g.resources, g.dpop_jkt "
             "FROM refresh_tokens r JOIN grants g ON g.grant_id = r.grant_id WHERE r.token_hash = ?",
             (token_hash,),
         ).fetchone()
@@ -521,6 +527,17 @@ class SQLStore:
             )
             _insert(db, "refresh_tokens", REFRESH_COLUMNS, _refresh_values(successor))
             return True
+
+    # -- DPoP proofs (RFC 9449 §11.1) ---------------------------------------------------
+
+    def record_dpop_proof(self, proof_hash: str, expires_at: int) -> bool:
+        # The primary key decides: of concurrent inserts of one proof, one changes a row.
+        return bool(
+            self._db.execute(
+                "INSERT INTO dpop_proofs (proof_hash, expires_at) VALUES (?, ?) ON CONFLICT (proof_hash) DO NOTHING",
+                (proof_hash, expires_at),
+            ).rowcount
+        )
 
     # -- grants and the revocation list ---------------------------------------------------
 
@@ -683,6 +700,7 @@ class SQLStore:
             "registration_tokens": ("DELETE FROM registration_tokens WHERE expires_at < ?", expired),
             "pushed_requests": ("DELETE FROM pushed_authorization_requests WHERE expires_at < ?", expired),
             "assertion_jtis": ("DELETE FROM client_assertion_jtis WHERE expires_at < ?", expired),
+            "dpop_proofs": ("DELETE FROM dpop_proofs WHERE expires_at < ?", cutoffs.dpop_proofs_before),
             # Schema 6's live tokens (migration 007), gone within a token lifetime of the upgrade.
             "legacy_access_tokens": ("DELETE FROM legacy_access_tokens WHERE expires_at < ?", expired),
             "sessions": ("DELETE FROM sessions WHERE expires_at < ?", sessions),

@@ -251,7 +251,15 @@ class Hostile:
         if rng.random() < 0.1:
             headers.append(
                 rng.choice(
-                    [b"X-Forwarded-For: \xff", b"Origin: null", b"Accept: \xff\xfe", b"DPoP: " + DEEP_JWT.encode()]
+                    [
+                        b"X-Forwarded-For: \xff",
+                        b"Origin: null",
+                        b"Accept: \xff\xfe",
+                        b"DPoP: " + DEEP_JWT.encode(),
+                        b"DPoP: \xff\xfe.a.b",
+                        b"DPoP: a.b.c, d.e.f",
+                        b"DPoP: " + HUGE_JWT[:7000].encode(),
+                    ]
                 )
             )
         return headers

@@ -33,10 +33,14 @@ def test_purge_removes_exactly_the_expired_rows(store, settings, clock):
     store.add_session(Session("newsession", None, now, now + 100))
     store.record_login_failure("user:old", now - 2 * 86400)
     store.record_login_failure("user:new", now)
+    for n in range(20):
+        # RFC 9449 §11.1: a proof's window is over at its expiry; no grace period for proofs.
+        store.record_dpop_proof(f"old-proof{n}", expires_at=now - 1 if n % 2 else old)
+    store.record_dpop_proof("live-proof", expires_at=now + 60)
 
     counts = purge(store, settings, clock)
 
-    expected = {"codes": 50, "refresh_tokens": 50, "grants": 50, "revoked_tokens": 30, "sessions": 1}
+    expected = {"codes": 50, "refresh_tokens": 50, "grants": 50, "revoked_tokens": 30, "sessions": 1, "dpop_proofs": 20}
     assert {kind: counts[kind] for kind in expected} == expected and counts["login_failures"] == 1
     assert [g.grant_id for g in store.grants_of("u1", now)] == ["live"]
     assert store.get_refresh_token("rt-recent") and store.get_refresh_token("rt-old0") is None
@@ -44,6 +48,8 @@ def test_purge_removes_exactly_the_expired_rows(store, settings, clock):
     assert store.is_revoked("live-jti", None) and not store.is_revoked("old-jti0", None)
     assert store.get_session("newsession") and store.get_session("oldsession") is None
     assert store.login_failures("user:new") and store.login_failures("user:old") is None
+    # A purged proof could be recorded again (its iat is long out of the window anyway); a live one not.
+    assert store.record_dpop_proof("old-proof0", now) and not store.record_dpop_proof("live-proof", now)
     assert purge(store, settings, clock) == dict.fromkeys(counts, 0)  # idempotent
 
 

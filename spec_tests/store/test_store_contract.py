@@ -60,7 +60,12 @@ def test_clients_are_listed_oldest_first(store):
 def test_replace_overwrites_every_field(store):
     store.add_client(a_client())
     changed = dataclasses.replace(
-        a_client(), name="New", status="paused", scopes=("api:read", "api:write"), updated_at=5
+        a_client(),
+        name="New",
+        status="paused",
+        scopes=("api:read", "api:write"),
+        updated_at=5,
+        dpop_bound_access_tokens=True,
     )
     store.replace_client(changed)
     assert store.get_client("c1") == changed
@@ -178,6 +183,8 @@ def test_reopening_a_sqlite_store_keeps_the_data_and_does_not_migrate_twice(tmp_
         "DELETE FROM grants WHERE live_until < 5",
         "DELETE FROM revoked_tokens WHERE expires_at < 5",
         "DELETE FROM legacy_access_tokens WHERE expires_at < 5",
+        "SELECT 1 FROM dpop_proofs WHERE proof_hash = 'x'",
+        "DELETE FROM dpop_proofs WHERE expires_at < 5",
     ],
 )
 def test_every_look_up_uses_an_index(tmp_path, query):
@@ -204,3 +211,21 @@ def test_store_urls_choose_the_backend(tmp_path, postgres_database):
     postgres.close()
     with pytest.raises(ValueError):
         open_store("mysql://nowhere/db")
+
+
+@pytest.mark.requirement("RFC9449-11.1")
+def test_a_dpop_proof_is_recorded_once(store):
+    assert store.record_dpop_proof("p1", expires_at=100) is True
+    assert store.record_dpop_proof("p1", expires_at=200) is False
+    assert store.record_dpop_proof("p2", expires_at=100) is True
+
+
+@pytest.mark.requirement("RFC9449-11.1")
+def test_of_concurrent_recordings_of_one_proof_exactly_one_wins(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "s.sqlite3"
+    stores = [SQLiteStore(path) for _ in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda s: s.record_dpop_proof("same", 100), stores))
+    assert sorted(results) == [False, False, False, True]
