@@ -40,6 +40,9 @@ PROFILE_OF_RFC = {
     "RFC9700": "bcp",
     "OAUTH21": "bcp",
     "SEED": "seed",
+    "RFC8628": "device",
+    "OIDC": "oidc",
+    "OIDC-DISCOVERY": "oidc",
 }
 PROFILES = (
     "rfc6749",
@@ -54,6 +57,8 @@ PROFILES = (
     "concurrency",
     "seed",
     "slow",
+    "device",
+    "oidc",
 )
 # Run unless asked for: everything but the slow checks and the seed's promises.
 DEFAULT_PROFILES = tuple(p for p in PROFILES if p not in ("slow", "seed"))
