@@ -148,7 +148,7 @@ def check_denied(server, device_client, driver, progress):
 # RFC8628-3.5: "expired_token: The "device_code" has expired, and the device authorization session has
 # concluded." (slow: waits expires_in)
 @check("rfc8628-3.5-expired-poll-is-expired-token", "RFC8628-3.5", profiles=SLOW)
-def check_expired(device_client, codes, progress):
+def check_device_code_lifetime(device_client, codes, progress):
     """A poll after expires_in is 400 expired_token."""
     progress.wait(codes.body.get("expires_in", 0) + 2, "the device code's lifetime")
     expect.error(device_flow.poll(device_client, codes.device_code), "expired_token")
