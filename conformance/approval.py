@@ -345,17 +345,32 @@ class FormDriver(Driver):
                 self._sign_ins += 1
                 values = {fields.username: self.config.username, fields.password: self.config.password}
                 return self._submit(page, form, values)
-        if self._user_code and not self._code_entered:  # the device flow's verification page (RFC 8628 §3.3)
-            form = next((form for form in parsed.forms if form.has_typed_input(fields.user_code)), None)
-            if form is not None:
-                self._code_entered = True
-                return self._submit(page, form, {fields.user_code: self._user_code})
+        if self._user_code:  # the device flow's pages (RFC 8628 §3.3)
+            following = self._device_step(page, parsed.forms, decision)
+            if following is not None:
+                return following
         if decision == "allow" and fields.consent_field:
             form = next((form for form in parsed.forms if form.has_field(fields.consent_field)), None)
             if form is not None:
                 self._decided = True
                 return self._submit(page, form, {})
         return None
+
+    def _device_step(self, page: requests.Response, forms: list[Form], decision: str) -> requests.Response | None:
+        """Type the user code in (once); on a confirmation page without decision buttons, submit the
+        form holding `device_allow` (with `device_deny` added, to deny)."""
+        fields = self.config.form
+        if not self._code_entered:
+            form = next((form for form in forms if form.has_typed_input(fields.user_code)), None)
+            if form is not None:
+                self._code_entered = True
+                return self._submit(page, form, {fields.user_code: self._user_code})
+        confirm = next((form for form in forms if fields.device_allow and form.has_field(fields.device_allow)), None)
+        if confirm is None or self._decided or (decision != "allow" and not fields.device_deny):
+            return None
+        self._decided = True
+        name, _, value = fields.device_deny.partition("=")
+        return self._submit(page, confirm, {} if decision == "allow" else {name: value})
 
     def stuck_at(self, page: requests.Response) -> str | None:
         if self._sign_ins and any(form.has_input(self.config.form.password) for form in forms_of(page.text)):

@@ -66,6 +66,10 @@ class FormFields:
     deny_link: str = ""
     # The device flow's verification page (RFC 8628 §3.3): the field the user code is typed into.
     user_code: str = "user_code"
+    # ... and its confirmation page, where it has no decision buttons: the form holding this field
+    # ("name=value") is submitted to allow, with `device_deny` ("name=value") added to deny.
+    device_allow: str = ""
+    device_deny: str = ""
 
 
 @dataclass(frozen=True)
@@ -386,6 +390,8 @@ driver = "none"
 # consent_field = "prompt=consent"   # or: the consent form is the one with this field; submitting it allows
 # deny_link = "Cancel"               # or: deny by following the link whose text or address contains this
 # user_code = "user_code"            # the device flow's verification page: the field the user code goes in
+# device_allow = "confirm=yes"       # ... its confirmation form without decision buttons: submitted to allow
+# device_deny = "abort=yes"          # ... and with this field added, to deny
 
 # The behaviours the seed documents promise (profile `seed`). Optional.
 # [seed]

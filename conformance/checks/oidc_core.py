@@ -175,11 +175,12 @@ def check_prompt_none_signed_out(oidc_client, driver):
 # OIDC-3.1.2.1 prompt=none: an error if "the Client does not have pre-configured consent".
 @check("oidc-3.1.2.6-prompt-none-without-consent-is-an-error", "OIDC-3.1.2.6", profiles=OIDC)
 def check_prompt_none_no_consent(oidc_client, driver):
-    """prompt=none after the signed-in user denied the client: consent_required (or interaction_required)."""
+    """prompt=none right after the signed-in user refused the client the same request: consent_required."""
     _no_user_agent(driver)
     if not driver.can_deny:
         not_configured(f"the {driver.name} approval driver cannot deny", fixes.deny())
-    _, denied = steps.authorize(oidc_client, driver, decision="deny", fresh=True, scope=OPENID)
+    steps.obtain_code(oidc_client, driver, fresh=True)  # signed in (a plain OAuth request, allowed)
+    _, denied = steps.authorize(oidc_client, driver, decision="deny", scope=OPENID, prompt="consent")
     if denied.stuck or not denied.decided:
         not_carried_out(
             denied.stuck or f"no consent page to deny on (the user agent {denied.describe()})", fixes.form_fields()

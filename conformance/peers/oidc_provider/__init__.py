@@ -33,7 +33,12 @@ STARTUP_SECONDS = 30
 REDIRECT_URI = "http://127.0.0.1:8001/callback"
 PUBLIC_REDIRECT_URI = REDIRECT_URI + "?app=conformance"  # server.mjs registers it with its query
 CODE_AND_REFRESH = ["authorization_code", "refresh_token"]
-ALL_GRANTS = ["authorization_code", "client_credentials", "refresh_token"]
+ALL_GRANTS = [
+    "authorization_code",
+    "client_credentials",
+    "refresh_token",
+    "urn:ietf:params:oauth:grant-type:device_code",  # server.mjs turns deviceFlow on
+]
 SCOPE = "api:read api:write"  # the scopes of the one API (resource indicator) server.mjs defines
 
 
@@ -158,6 +163,8 @@ username = "login"
 password = "password"
 consent_field = "prompt=consent"
 deny_link = "Cancel"
+device_allow = "confirm=yes"          # the device flow's confirmation page: Continue, or
+device_deny = "abort=yes"             # [ Abort ]
 """
 
     def write_targets(self, folder: Path) -> tuple[Path, Path]:
