@@ -71,7 +71,9 @@ def check_rs256(configuration):
 @check("oidc-discovery-3-jwks-uri-serves-a-jwk-set", "OIDC-DISCOVERY-3", profiles=OIDC)
 def check_jwks(configuration, http):
     """jwks_uri answers 200 with a JWK Set."""
-    response = http.get(configuration["jwks_uri"]) if configuration.get("jwks_uri") else fail("no jwks_uri")
+    if not configuration.get("jwks_uri"):
+        fail("jwks_uri is missing")
+    response = http.get(configuration["jwks_uri"])
     body = json_object(response)
     if response.status_code != 200 or body is None or not isinstance(body.get("keys"), list):
         fail(f"jwks_uri answered {describe(response)}, not a JWK Set")
