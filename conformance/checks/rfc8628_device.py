@@ -161,6 +161,18 @@ def check_unknown(device_client):
     expect.error(device_flow.poll(device_client, "conformance-never-issued-device-code-0000"), "invalid_grant")
 
 
+# RFC8628-3.5 and RFC 6749 §5.2: invalid_grant is for a grant that "was issued to another client".
+@check("rfc8628-3.5-other-clients-device-code-is-invalid-grant", "RFC8628-3.5", profiles=DEVICE)
+def check_other_client(server, codes, second, device_client):
+    """A device code polled by another client (the second one) is 400 invalid_grant."""
+    if second.config.client_id == device_client.config.client_id:
+        not_applicable("the second client is the device flow's client")
+    device_flow.ready(server, second)
+    response = device_flow.poll(second, codes.device_code)
+    expect.no_token(response, "another client polled the device code")
+    expect.error(response, "invalid_grant")
+
+
 # RFC8628-3.5 and RFC 6749 §5.2: a poll without the REQUIRED device_code is invalid_request.
 @check("rfc8628-3.5-missing-device-code-is-invalid-request", "RFC8628-3.5", profiles=DEVICE)
 def check_missing(device_client):

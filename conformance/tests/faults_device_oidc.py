@@ -126,6 +126,21 @@ def _any_device_secret(ctx):
     return request
 
 
+def _device_code_of_any_client(ctx):
+    """A device code works for whichever client polls it: the second client's polls reach the server
+    as the confidential client's (the one the codes were issued to)."""
+    second_id, _ = ctx.creds("second")
+    client_id, secret = ctx.creds("confidential")
+
+    def request(request):
+        if _device_code(request) and dict(form(request)).get("client_id") == second_id:
+            request.headers["Authorization"] = basic(client_id, secret)
+            set_form(request, [(k, v) for k, v in form(request) if k not in ("client_id", "client_secret")])
+        return None
+
+    return request
+
+
 def _poll_without_code_pending(request):
     if is_token_request(request) and grant_of(request) == DEVICE_CODE and not _device_code(request):
         return json_error("authorization_pending")
@@ -287,6 +302,11 @@ def device_and_oidc(ctx) -> list[Fault]:
             "unknown-device-code-pending",
             ("rfc8628-3.5-unknown-device-code-is-invalid-grant",),
             request=_unknown_code_pending,
+        ),
+        Fault(
+            "device-code-of-any-client",
+            ("rfc8628-3.5-other-clients-device-code-is-invalid-grant",),
+            request=_device_code_of_any_client(ctx),
         ),
         Fault(
             "poll-without-device-code-pending",

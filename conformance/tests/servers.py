@@ -44,7 +44,11 @@ class Workdir:
                 "confidential", "confidential", "client_secret_basic", REDIRECT_URI, [*ALL_GRANTS, DEVICE_CODE]
             ),
             "second": self._client(
-                "second", "confidential", "client_secret_post", REDIRECT_URI, ["authorization_code", "refresh_token"]
+                "second",
+                "confidential",
+                "client_secret_post",
+                REDIRECT_URI,
+                ["authorization_code", "refresh_token", DEVICE_CODE],
             ),
             "public": self._client(
                 "public", "public", None, QUERY_REDIRECT_URI, ["authorization_code", "refresh_token"]

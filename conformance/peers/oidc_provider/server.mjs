@@ -63,7 +63,7 @@ const clients = [
     client_id: 'conformance-second',
     client_secret: secret('SECOND'),
     token_endpoint_auth_method: 'client_secret_post',
-    grant_types: CODE_AND_REFRESH,
+    grant_types: [...CODE_AND_REFRESH, DEVICE_CODE],
     response_types: ['code'],
     redirect_uris: [REDIRECT_URI],
   },
