@@ -18,7 +18,8 @@ itself: nothing needs to listen there, and it may be an attacker's.
 In the device flow (RFC 8628 §3.3, `run_device`) `auto` opens
 `verification_uri_complete`, `form` opens `verification_uri`, signs in, types
 the user code into the field `[approval.form] user_code` and decides, and
-`manual` prints the URL and the user code and waits for the person.
+`browser` does what `form` does in headless Chromium, and `manual` prints the
+URL and the user code and waits for the person.
 
 The pages a driver acts on (`[approval.form]`):
 - sign-in: the form with a field named `password` (and `username`);
@@ -511,6 +512,61 @@ class BrowserDriver(Driver):
                 return Landing(None, page, decided=decided, stuck=self.stuck_at(page))
             time.sleep(self.POLL)
         raise OAuthClientError(f"the browser driver gave up after {self.TIMEOUT} s at {self.browser.current_url}")
+
+    def run_device(self, codes: dict, decision: str = "allow") -> Landing:
+        """The device flow's user (RFC 8628 §3.3) in the browser: sign in, type the user code,
+        decide (the consent buttons, or the form holding `device_allow`)."""
+        self.browser.get(codes["verification_uri"])
+        fields, acted = self.config.form, set()
+        deadline = time.monotonic() + self.TIMEOUT
+        seen, idle_since = None, time.monotonic()
+        while time.monotonic() < deadline:
+            current = self.browser.current_url
+            if current != seen:
+                seen, idle_since = current, time.monotonic()
+            settle = self.AFTER_ACTION if any(page == current for page, _ in acted) else self.SETTLE
+            ready = self._ready()
+            if ready and (
+                self._act(current, decision, fields, acted)
+                or self._act_device(current, codes["user_code"], decision, fields, acted)
+            ):
+                idle_since = time.monotonic()
+            elif ready and time.monotonic() - idle_since > settle:
+                decided = any(what in ("decide", "deny", "consent", "device") for _, what in acted)
+                page = self._page_as_response(current)
+                return Landing(None, page, decided=decided, stuck=None if decided else self.stuck_at(page))
+            time.sleep(self.POLL)
+        raise OAuthClientError(f"the browser driver gave up after {self.TIMEOUT} s at {self.browser.current_url}")
+
+    def _act_device(self, page: str, user_code: str, decision: str, fields, acted: set) -> bool:
+        """Type the user code into its field (once), or submit the confirmation form of `device_allow`."""
+        by = self._by
+        typed = self.browser.find_elements(by.CSS_SELECTOR, f'input[name="{fields.user_code}"]:not([type="hidden"])')
+        if typed and not any(what == "code" for _, what in acted):
+            acted.add((page, "code"))
+            typed[0].clear()
+            typed[0].send_keys(user_code + "\n")
+            return True
+        if (
+            not fields.device_allow
+            or (decision != "allow" and not fields.device_deny)
+            or any(what == "device" for _, what in acted)
+        ):
+            return False
+        name, _, value = fields.device_allow.partition("=")
+        marked = self.browser.find_elements(by.CSS_SELECTOR, f'[name="{name}"][value="{value}"]')
+        if not marked:
+            return False
+        acted.add((page, "device"))
+        deny_name, _, deny_value = fields.device_deny.partition("=")
+        script = (
+            "const form = arguments[0].form;"
+            "if (arguments[1]) { const i = document.createElement('input'); i.type = 'hidden';"
+            " i.name = arguments[1]; i.value = arguments[2]; form.appendChild(i); }"
+            "form.requestSubmit();"
+        )
+        self.browser.execute_script(script, marked[0], deny_name if decision != "allow" else "", deny_value)
+        return True
 
     def _ready(self) -> bool:
         try:

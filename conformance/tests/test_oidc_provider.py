@@ -161,11 +161,14 @@ BROWSER_CHECKS = (
     "rfc6749-4.1.2-code-and-state-returned",
     "rfc6749-4.1.2.1-denial-is-access-denied",
     "rfc6749-3.1.2.4-invalid-redirect-shown-to-user",
+    "rfc8628-3.5-approved-poll-gets-tokens",
+    "rfc8628-3.5-denied-poll-is-access-denied",
 )
 
 
 def test_the_browser_driver_fills_in_oidc_providers_pages(peer):
-    """The same pages in headless Chromium: the consent form without a named button, the Cancel link."""
+    """The same pages in headless Chromium: the consent form without a named button, the Cancel link,
+    the device flow's user code and confirmation pages."""
     server, folder = peer
     target = folder / "oidc-provider-browser.toml"
     target.write_text(server.target().replace('driver = "form"', 'driver = "browser"'))
