@@ -124,7 +124,7 @@ class Ours:
             client_id=self.code_client.client_id,
             user_id=self.user.user_id,
             redirect_uri=REDIRECT_URI,
-            scope=" ".join(self.settings.scopes),
+            scope=" ".join(self.settings.levels),  # plain OAuth: no openid, so no ID Token is signed
             code_challenge=rfc7636_pkce.s256(verifier),
             code_challenge_method=rfc7636_pkce.S256,
             issued_at=now,
@@ -178,7 +178,7 @@ class Ours:
             issuer._access_token(
                 self.code_client.client_id,
                 grant,
-                self.settings.scopes,
+                self.settings.levels,
                 self.settings.resource_audience,
                 now,
                 now + 3600,

@@ -4,6 +4,8 @@
     oauth-conformance run target.toml [--profile pkce] [--check ID] [-k EXPR]
                           [--json F] [--junit F] [--html F] [-v]
     oauth-conformance list [--profile P] [--json]
+    oauth-conformance resource URL [--json F] [--junit F] [--html F] [-v]
+                          check a protected resource (an MCP server) given only its URL
 
 Exit status of `run`:
   0  PASS: every MUST in scope ran and passed
@@ -81,6 +83,21 @@ def cmd_run(args) -> int:
     return EXIT_INTERNAL
 
 
+def cmd_resource(args) -> int:
+    """The protected resource at args.url, found as an MCP client finds it (resource_mode.py)."""
+    from . import resource_mode
+
+    def run_target(path, profiles) -> int:
+        args.target, args.profile = str(path), list(profiles)
+        return cmd_run(args)
+
+    try:
+        return resource_mode.run(args.url, run_target)
+    except resource_mode.ResourceUnusable as error:
+        print(f"oauth-conformance: {error}", file=sys.stderr)
+        return EXIT_BAD_TARGET
+
+
 def cmd_list(args) -> int:
     from .checks import load_all
     from .marks import CHECKS, DEFAULT_PROFILES, PROFILES
@@ -138,6 +155,13 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--html", metavar="FILE", help="write one self-contained HTML page")
     run.add_argument("-v", "--verbose", action="store_true", help="one line per check instead of a progress line")
     run.set_defaults(handler=cmd_run)
+
+    resource = commands.add_parser("resource", help="check a protected resource (an MCP server) given its URL")
+    resource.add_argument("url", help="the protected resource's URL")
+    for option in ("--json", "--junit", "--html"):
+        resource.add_argument(option, metavar="FILE", help=f"write the results as {option[2:]}")
+    resource.add_argument("-v", "--verbose", action="store_true", help="one line per check")
+    resource.set_defaults(handler=cmd_resource, check=[], k=None)
 
     listing = commands.add_parser("list", help="every check with its id, RFC section and level")
     listing.add_argument("--profile", action="append", default=[], help="only these profiles (or all)")

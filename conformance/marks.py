@@ -43,6 +43,13 @@ PROFILE_OF_RFC = {
     "RFC8628": "device",
     "OIDC": "oidc",
     "OIDC-DISCOVERY": "oidc",
+    # -- issue 21 --
+    "RFC7591": "registration",
+    "RFC7592": "registration",
+    "RFC8707": "resource-indicators",
+    "RFC9728": "resource-metadata",
+    "MCP": "mcp",
+    "CIMD": "registration",
 }
 PROFILES = (
     "rfc6749",
@@ -59,7 +66,30 @@ PROFILES = (
     "slow",
     "device",
     "oidc",
+    # -- issue 21 --
+    "registration",
+    "resource-indicators",
+    "resource-metadata",
+    "mcp",
 )
+# -- issue 21: the checks of other documents that also answer "can an MCP client use this
+# authorization server?" (the MCP authorization spec requires RFC 8414 metadata, PKCE with S256,
+# RFC 8707 resource indicators, RFC 9728 for the resource, and checks the iss of RFC 9207).
+ALSO_IN_PROFILE = {
+    "mcp": (
+        "rfc8414-3.2-metadata-is-a-json-object",
+        "rfc8414-3.3-issuer-matches-metadata-url",
+        "rfc7636-4.2-s256-offered",
+        "rfc9207-2-iss-in-authorization-response",
+        "rfc7591-3.2.1-registration-is-201-with-client-id",
+        "cimd-client-metadata-document-client-works",
+        "rfc8707-2-client-credentials-aud-is-the-resource",
+        "rfc8707-2-code-flow-aud-is-the-resource",
+        "rfc9728-3-metadata-served-at-well-known-url",
+        "rfc9728-3.3-resource-matches-metadata-url",
+        "rfc9728-5.1-challenge-names-resource-metadata",
+    ),
+}
 # Run unless asked for: everything but the slow checks and the seed's promises.
 DEFAULT_PROFILES = tuple(p for p in PROFILES if p not in ("slow", "seed"))
 
@@ -100,6 +130,7 @@ def _register(check_id: str, requirement_id: str, level: str | None, profiles, s
     if level not in CHECK_LEVELS:
         raise ValueError(f"{check_id}: unknown level {level!r}")
     profiles = tuple(profiles or (PROFILE_OF_RFC[requirement.rfc],))
+    profiles += tuple(p for p, ids in ALSO_IN_PROFILE.items() if check_id in ids and p not in profiles)
     unknown = [p for p in profiles if p not in PROFILES]
     if unknown:
         raise ValueError(f"{check_id}: unknown profile {unknown[0]!r}")

@@ -45,6 +45,13 @@ RFC_TITLES = {
     "RFC9700": "Best Current Practice for OAuth 2.0 Security",
     "OAUTH21": "The OAuth 2.1 Authorization Framework (draft-ietf-oauth-v2-1)",
     "SEED": "What the seed documents promise",
+    # -- issue 21: registration, resource indicators, protected resource metadata, MCP --
+    "RFC7591": "Dynamic Client Registration Protocol",
+    "RFC7592": "Dynamic Client Registration Management Protocol",
+    "RFC8707": "Resource Indicators for OAuth 2.0",
+    "RFC9728": "OAuth 2.0 Protected Resource Metadata",
+    "MCP": "Model Context Protocol, Authorization",
+    "CIMD": "OAuth Client ID Metadata Document (draft-ietf-oauth-client-id-metadata-document)",
     # -- the device flow and OpenID Connect (issues 23, 25) --
     "RFC8628": "Device Authorization Grant",
     "OIDC": "OpenID Connect Core 1.0",
@@ -56,6 +63,8 @@ SPEC_URLS = {
     "OIDC-DISCOVERY": "https://openid.net/specs/openid-connect-discovery-1_0.html",
 }
 OAUTH21_URL = "https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1"
+MCP_URL = "https://modelcontextprotocol.io/specification/draft/basic/authorization"
+CIMD_URL = "https://datatracker.ietf.org/doc/html/draft-ietf-oauth-client-id-metadata-document"
 
 
 def document_name(rfc: str) -> str:
@@ -64,6 +73,8 @@ def document_name(rfc: str) -> str:
         return "OAuth 2.1"
     if rfc in SPEC_URLS:
         return RFC_TITLES[rfc].removesuffix(" 1.0")
+    if rfc in ("MCP", "CIMD"):
+        return rfc
     return rfc.replace("RFC", "RFC ")
 
 
@@ -102,6 +113,8 @@ class Requirement:
             return f"{OAUTH21_URL}#section-{self.section}"
         if self.rfc in SPEC_URLS:
             return f"{SPEC_URLS[self.rfc]}#rfc.section.{self.section}"
+        if self.rfc in ("MCP", "CIMD"):
+            return f"{MCP_URL if self.rfc == 'MCP' else CIMD_URL}#{self.section.lower()}"
         number = self.rfc.removeprefix("RFC")
         anchor = f"#appendix-{self.section}" if self.section.isalpha() else f"#section-{self.section}"
         return f"https://www.rfc-editor.org/rfc/rfc{number}{anchor}"
@@ -342,6 +355,104 @@ REQUIREMENTS = _table(
         MUST,
         "Authorization servers enforce PKCE (code_challenge and code_verifier), except for confidential "
         "clients with an OpenID Connect nonce (§7.5.1).",
+    ),
+    # -- issue 21: registration (RFC 7591, 7592), resource indicators (RFC 8707), protected resource
+    # metadata (RFC 9728), and the MCP authorization spec's requirements of an authorization server --
+    (
+        "RFC7591-2",
+        MUST,
+        "The server ignores client metadata it does not understand (unknown members do not fail a registration).",
+    ),
+    ("RFC7591-3", MUST, "The registration endpoint accepts an HTTP POST of the client metadata as a JSON object."),
+    (
+        "RFC7591-3.2.1",
+        MUST,
+        "A registration succeeds with 201 and a JSON object: a client_id, all the metadata registered, the "
+        "secret of a confidential client with client_secret_expires_at (REQUIRED when a secret is issued).",
+    ),
+    (
+        "RFC7591-3.2.2",
+        MUST,
+        "A refused registration is HTTP 400 with a JSON object whose error is invalid_redirect_uri for a bad "
+        "redirect URI, invalid_client_metadata for a bad metadata value.",
+    ),
+    (
+        "RFC7592-2",
+        MUST,
+        "The client configuration endpoint needs the registration access token: without it, or with an "
+        "invalid one, the answer is an RFC 6750 error (401 invalid_token).",
+    ),
+    ("RFC7592-2.1", MUST, "A read (GET) answers 200 with the client information, client_id as registered."),
+    ("RFC7592-2.2", MUST, "An update (PUT) replaces the registration and answers 200 with the metadata as updated."),
+    (
+        "RFC7592-2.3",
+        MUST,
+        "A delete answers 204; the client_id, the registration access token and the client's grants are "
+        "then invalid (SHOULD for the grants and tokens).",
+    ),
+    (
+        "RFC7592-3",
+        MUST,
+        "A registration response with management carries registration_client_uri and registration_access_token.",
+    ),
+    (
+        "RFC8707-2",
+        SHOULD,
+        "The server audience-restricts the access token to the resource requested (aud); a resource it does "
+        "not accept or cannot parse should be refused with invalid_target (lower-case: no keyword).",
+    ),
+    (
+        "RFC9728-2",
+        MUST,
+        "The protected resource metadata has resource (REQUIRED, an https URL without fragment, http on "
+        "loopback); authorization_servers a list of issuers; scopes_supported RECOMMENDED.",
+    ),
+    (
+        "RFC9728-3",
+        MUST,
+        "The metadata is served at the well-known URL inserted into the resource identifier, 200 with a "
+        "JSON object of type application/json (§3.2).",
+    ),
+    ("RFC9728-3.3", MUST, "The resource in the metadata is identical to the identifier its URL was formed from."),
+    (
+        "RFC9728-5.1",
+        MAY,
+        "A 401 from the protected resource names its metadata URL in WWW-Authenticate (resource_metadata).",
+    ),
+    (
+        "CIMD-Client-Metadata-Document",
+        MUST,
+        "A server supporting client ID metadata documents fetches the document at the client_id URL and "
+        "uses it only if its client_id is that URL (simple string comparison); a valid one makes a client.",
+    ),
+    (
+        "CIMD-Redirect-URL-Registration",
+        MUST,
+        "The redirect URIs of such a client are those its document lists; no other is redirected to.",
+    ),
+    (
+        "MCP-Authorization-Server-Discovery",
+        MUST,
+        "The authorization server offers RFC 8414 metadata or OpenID Connect Discovery, at the well-known "
+        "paths derived from its issuer; its protected resources' metadata names at least one authorization "
+        "server (authorization_servers).",
+    ),
+    (
+        "MCP-Authorization-Code-Protection",
+        MUST,
+        "code_challenge_methods_supported lists S256: without it an MCP client refuses to proceed.",
+    ),
+    (
+        "MCP-Access-Token-Privilege-Restriction",
+        MUST,
+        "The MCP server (the protected resource) accepts only tokens issued for it as their audience "
+        "(RFC 8707): a token for another resource is refused (401 invalid_token, RFC 6750 §3.1).",
+    ),
+    (
+        "MCP-Client-Registration-Approaches",
+        SHOULD,
+        "The server offers a registration path for clients it has never seen: Client ID Metadata Documents "
+        "(client_id_metadata_document_supported) or RFC 7591 (registration_endpoint).",
     ),
     # -- the seed documents -----------------------------------------------------------------------------------
     ("SEED-GRANTS", MUST, "Authorization code with PKCE, client credentials and refresh token are offered."),

@@ -45,6 +45,18 @@ class ServerConfig:
     # Without metadata, what the server offers (RFC 8414's grant_types_supported).
     grant_types: tuple[str, ...] | None = None
     timeout: float = 10.0
+    # -- issue 21 --
+    # RFC 8707 resource identifiers the server issues tokens for, when its metadata lists none
+    # (RFC 9728 §4 protected_resources) and no [resource] publishes RFC 9728 metadata.
+    resources: tuple[str, ...] = ()
+    # RFC 7591 §3: the initial access token, where registration is not open to anyone.
+    initial_access_token: str | None = None
+    # Where the suite serves OAuth Client ID Metadata Documents during the run: an http(s) URL it can
+    # bind on this machine and the server can fetch (its client_id URLs are under it).
+    client_id_documents_at: str | None = None
+
+    def __repr__(self) -> str:
+        return f"ServerConfig(metadata_url={self.metadata_url!r}, issuer={self.issuer!r})"
 
 
 @dataclass(frozen=True)
@@ -108,6 +120,7 @@ class Target:
 
     def secrets(self) -> list[str]:
         found = [c.client_secret for c in self.clients.values() if c.client_secret]
+        found += [self.server.initial_access_token] if self.server.initial_access_token else []
         return found + ([self.approval.password] if self.approval.password else [])
 
 
@@ -208,6 +221,9 @@ def _server(table: _Table) -> ServerConfig:
         endpoints=endpoints,
         grant_types=table.strings("grant_types", KNOWN_GRANT_TYPES),
         timeout=table.get("timeout", float, default=10.0),
+        resources=table.strings("resources") or (),
+        initial_access_token=table.secret("initial_access_token"),
+        client_id_documents_at=table.url("client_id_documents_at"),
     )
     table.done()
     if not server.metadata_url and not (server.issuer and "token_endpoint" in endpoints):
@@ -336,6 +352,9 @@ metadata_url = "http://127.0.0.1:8000/.well-known/oauth-authorization-server"
 # userinfo_endpoint = "https://as.example.com/userinfo"                           # OpenID Connect
 # grant_types = ["authorization_code", "client_credentials", "refresh_token"]
 # timeout = 10                       # seconds per request
+# resources = ["https://api.example.com"]    # RFC 8707 resources it issues tokens for (else from its metadata)
+# initial_access_token_env = "CONFORMANCE_IAT"   # RFC 7591 §3, where registration needs one
+# client_id_documents_at = "http://127.0.0.1:8002"  # the suite serves client ID metadata documents here
 
 # A protected resource that accepts the server's access tokens (RFC 6750 checks). Optional.
 # [resource]

@@ -7,4 +7,6 @@ client checks (whose own client must pass them).
               revocation, introspection, resource calls (RFC 6749, 7636, 7009, 7662, 6750)
   http.py     a requests session that records every exchange
   masking.py  secrets and tokens shown masked, never whole
+  entropy.py  how many bits a random-looking string can carry (the suite judges a
+              server's tokens with it, the client checks a client's `state`)
 """

@@ -24,6 +24,8 @@ from webob import Request, Response
 from . import server
 from .access_tokens import AccessTokenValidator
 from .admin.pages import AdminPages
+from .client_checks.observe import ObservedAuthorization, ObservedResource, ObservedToken
+from .client_checks.service import ClientChecks
 from .clients import ClientService
 from .clock import Clock, SystemClock
 from .config import OFF, Settings
@@ -161,6 +163,7 @@ def make_app(
     authorization = AuthorizationEndpoint(
         oauthlib.authorization, store, sessions, settings, clock, hints, resources, documents
     )
+    checks = ClientChecks(store, settings, clock)  # a client under check is observed at these three
     published = MetadataEndpoint(metadata(settings, grant_types), resources)
     sample = settings.sample_resource
     sample_metadata = rfc9728.document(sample, settings.issuer, settings.scopes, "reference-as sample resource")
@@ -168,8 +171,8 @@ def make_app(
         WELL_KNOWN: Route(published, read),
         OPENID_CONFIGURATION: Route(published, read),  # the same document (OIDC Discovery §4)
         "/oauth2/jwks": Route(JwksEndpoint(keyring), read),
-        "/oauth2/authorize": Route(authorization, both, html=True),
-        "/oauth2/token": Route(TokenEndpoint(oauthlib.token, grant_types, limit), form),
+        "/oauth2/authorize": Route(ObservedAuthorization(authorization, checks, limit), both, html=True),
+        "/oauth2/token": Route(ObservedToken(TokenEndpoint(oauthlib.token, grant_types, limit), checks, limit), form),
         "/oauth2/revoke": Route(FormEndpoint(oauthlib.revocation.create_revocation_response, limit), form),
         "/oauth2/introspect": Route(FormEndpoint(oauthlib.introspection.create_introspect_response, limit), form),
         "/oauth2/device_authorization": Route(
@@ -177,8 +180,12 @@ def make_app(
         ),
         "/device": Route(DeviceVerificationPage(store, sessions, settings, clock), both, html=True),
         "/api/me": Route(
-            ProtectedResource(
-                access_tokens, settings.scope_prefix + "read", me(store), sample, rfc9728.metadata_url(sample)
+            ObservedResource(
+                ProtectedResource(
+                    access_tokens, settings.scope_prefix + "read", me(store), sample, rfc9728.metadata_url(sample)
+                ),
+                checks,
+                limit,
             ),
             read,
         ),
@@ -186,7 +193,11 @@ def make_app(
         # OIDC Core §5.3: UserInfo is the authorization server's own resource, for tokens
         # of the default audience.
         "/oauth2/userinfo": Route(
-            ProtectedResource(access_tokens, OPENID, userinfo(store), settings.resource_audience, None, limit),
+            ObservedResource(
+                ProtectedResource(access_tokens, OPENID, userinfo(store), settings.resource_audience, None, limit),
+                checks,
+                limit,
+            ),
             both,
         ),
         "/oauth2/logout": Route(EndSessionEndpoint(store, sessions, settings, hints), both, html=True),
@@ -196,7 +207,9 @@ def make_app(
         "/account/revoke": Route(pages.revoke_access, form, html=True),
         "/admin": Route(lambda request: redirect("/admin/"), read),
         "/admin/": Route(
-            AdminPages(store, clients, resources, keyring, sessions, settings, ShownOnce(store, box, clock), users),
+            AdminPages(
+                store, clients, resources, keyring, sessions, settings, ShownOnce(store, box, clock), users, checks
+            ),
             both,
             html=True,
             runs_long=True,

@@ -14,6 +14,8 @@ import sys
 
 from . import app as app_module
 from . import serve
+from .client_checks.scenarios import DEFAULT, SCENARIOS
+from .client_checks.service import CheckRefused, ClientChecks
 from .clients import ClientNotFound, ClientService, InvalidClientSettings, describe
 from .clock import SystemClock, readable
 from .config import ConfigError, Settings, load_settings
@@ -199,6 +201,40 @@ def cmd_clients_rotate_secret(ctx: Context) -> None:
         f"client_id:     {client.client_id}\nclient_secret: {secret}\n"
         "               (shown this once; the old secret no longer works)",
     )
+
+
+# -- client checks (DESIGN.md "Client checks") -----------------------------------------
+
+
+def cmd_clients_check(ctx: Context) -> None:
+    checks = ClientChecks(ctx.store, ctx.settings, ctx.clock)
+    client_id = ctx.args.client_id
+    if ctx.args.stop:
+        check = checks.stop(client_id)
+        text = f"{client_id}: check stopped; `reference-as clients report {client_id}` grades what was seen"
+    else:
+        check = checks.start(client_id, ctx.args.scenario)
+        text = (
+            f"{client_id}: under check (scenario {check.scenario}) from now on; use the client, then "
+            f"`reference-as clients report {client_id}`"
+        )
+    ctx.emit(dataclasses.asdict(check), text)
+
+
+def cmd_clients_report(ctx: Context) -> int:
+    """The report; exit 1 when a MUST failed, 3 when a MUST has no evidence yet, 0 otherwise."""
+    report = ClientChecks(ctx.store, ctx.settings, ctx.clock).report(ctx.args.client_id)
+    if ctx.args.json == "-":
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print(report.text())
+        if ctx.args.json:
+            report.write_json(ctx.args.json)
+    if ctx.args.junit:
+        report.write_junit(ctx.args.junit)
+    if ctx.args.html:
+        report.write_html(ctx.args.html)
+    return report.exit_code
 
 
 # -- users ------------------------------------------------------------------------------
@@ -447,12 +483,13 @@ def cmd_playground(args) -> int:
 # -- argument parsing -------------------------------------------------------------------
 
 
-def _common() -> argparse.ArgumentParser:
+def _common(json_flag: bool = True) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", help="settings file (default: ./reference-as.toml if present)")
     common.add_argument("--store", help=flag_help("store"))
     common.add_argument("--issuer", help=flag_help("issuer"))
-    common.add_argument("--json", action="store_true", help="print JSON")
+    if json_flag:
+        common.add_argument("--json", action="store_true", help="print JSON")
     return common
 
 
@@ -530,6 +567,19 @@ def parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--client-id", help="choose the client_id (default: random)")
     clients.add_parser("list", parents=[common], help="list clients").set_defaults(handler=cmd_clients_list)
+    check = clients.add_parser("check", parents=[common], help="put a client under check: record and grade it")
+    check.add_argument("client_id")
+    check.add_argument("--scenario", choices=SCENARIOS, default=DEFAULT, help="the traps (default: %(default)s)")
+    check.add_argument("--stop", action="store_true", help="end the check under way (its evidence is kept)")
+    check.set_defaults(handler=cmd_clients_check)
+    report = clients.add_parser(
+        "report", parents=[_common(json_flag=False)], help="grade a client under check; exit 1 if a MUST failed"
+    )
+    report.add_argument("client_id")
+    report.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write JSON to FILE (alone: print it)")
+    report.add_argument("--junit", metavar="FILE", help="write JUnit XML (for CI)")
+    report.add_argument("--html", metavar="FILE", help="write the report as one HTML page")
+    report.set_defaults(handler=cmd_clients_report)
     for action, handler, text in (
         ("show", cmd_clients_show, "show one client (secret masked)"),
         ("edit", cmd_clients_edit, "change name, grants, scopes or redirect URIs"),
@@ -634,7 +684,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "clients" and args.action == "create" and not args.name:
         args.name = args.client_id or "unnamed client"
     try:
-        args.handler(Context(args))
+        return args.handler(Context(args)) or 0
     except (
         ConfigError,
         InvalidClientSettings,
@@ -645,10 +695,10 @@ def main(argv: list[str] | None = None) -> int:
         ServeError,
         InvalidResource,
         ValueError,
+        CheckRefused,
     ) as error:
         print(f"reference-as: {error}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

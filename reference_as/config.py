@@ -200,9 +200,14 @@ class Settings:
     """Connections served at once, shared by the workers; more wait in the kernel's queue."""
 
     @property
+    def levels(self) -> tuple[str, ...]:
+        """The scopes of the API's levels, lowest first (the seed's four by default)."""
+        return tuple(self.scope_prefix + level for level in self.scope_levels)
+
+    @property
     def scopes(self) -> tuple[str, ...]:
-        """Every scope a client may be allowed: the levels, lowest first, then OpenID Connect's."""
-        return tuple(self.scope_prefix + level for level in self.scope_levels) + oidc_core_scopes.SCOPES
+        """Every scope a client may be allowed: the levels, then OpenID Connect's."""
+        return self.levels + oidc_core_scopes.SCOPES
 
     @property
     def sample_resource(self) -> str:
@@ -224,7 +229,7 @@ class Settings:
     def registrable(self) -> tuple[str, ...]:
         """The scopes of `registrable_scopes`, or the lower half of the server's levels and
         OpenID Connect's scopes (which name the person, not an API)."""
-        levels = self.scopes[: len(self.scope_levels)]
+        levels = self.levels
         return self.registrable_scopes or levels[: max(1, len(levels) // 2)] + oidc_core_scopes.SCOPES
 
 

@@ -5,7 +5,7 @@ spends its CPU time beyond the signature.
    SQLite store, bench/ours.py) called with a token request's environ, in CPU
    microseconds per request, then with one part after the other taken away:
      - the signature (jws.sign replaced by a constant),
-     - the store's INSERT of the token record,
+     - the last-use check (a write at most once a minute per client),
      - the per-request SELECT of the client, cached (the key table is read once a
        second, keys.py: no per-request cost to take away);
    each difference is what that part costs; what remains is the Python around them.
@@ -13,7 +13,9 @@ spends its CPU time beyond the signature.
    request, as the other workers and threads do on a live server: SQLite drops its
    page cache when another connection has written, and reads the pages again.
    Then cProfile of the full request, its own time grouped by package (the profiler
-   inflates Python code more than C).
+   inflates Python code more than C). Then the code exchange (PKCE) and the refresh
+   rotation the same way, beside client credentials: what spending a code or a
+   refresh token in one write transaction adds to a token request.
 2. py-spy (if installed: pip install py-spy), on a live `reference-as serve`
    worker (1 worker, production settings) under the suite's wrk load: the share of
    samples under each frame of interest, for the threads and the GIL (--gil).
@@ -71,8 +73,7 @@ STRACE_SECONDS = 6
 PERF_SECONDS, PERF_HZ = 8, 999
 
 
-def token_environ(ours: Ours) -> dict:
-    body = b"grant_type=client_credentials"
+def token_environ(ours: Ours, body: bytes = b"grant_type=client_credentials", authorization: str = "") -> dict:
     return {
         "REQUEST_METHOD": "POST",
         "PATH_INFO": "/oauth2/token",
@@ -84,34 +85,59 @@ def token_environ(ours: Ours) -> dict:
         "wsgi.url_scheme": "http",
         "CONTENT_TYPE": "application/x-www-form-urlencoded",
         "CONTENT_LENGTH": str(len(body)),
-        "HTTP_AUTHORIZATION": ours.cc_basic,
+        "HTTP_AUTHORIZATION": authorization or ours.cc_basic,
         "wsgi.input": io.BytesIO(body),
     }
 
 
-def cpu_us_per_request(app, ours: Ours, count: int = REQUESTS, rounds: int = 3, between=None) -> float:
+def cpu_us_per_request(
+    app, ours: Ours, count: int = REQUESTS, rounds: int = 3, between=None, bodies=None, authorization: str = ""
+) -> float:
     """The best of `rounds` rounds of `count` requests (other work on the machine only adds);
-    `between()` runs before each request, outside the time counted."""
+    `between()` runs before each request, outside the time counted. `bodies(n)`: n request
+    bodies, each used once (codes, refresh tokens); client credentials by default."""
     statuses = []
+    bodies = bodies or (lambda n: [b"grant_type=client_credentials"] * n)
 
     def start_response(status, headers, exc_info=None):
         statuses.append(status)
 
-    for _ in range(100):  # warm
-        b"".join(app(token_environ(ours), start_response))
-    if not statuses[-1].startswith("200"):
-        raise RuntimeError(f"the token request answered {statuses[-1]}")
+    def call(body: bytes) -> None:
+        b"".join(app(token_environ(ours, body, authorization), start_response))
+        if not statuses[-1].startswith("200"):
+            raise RuntimeError(f"the token request answered {statuses[-1]}")
+
+    for body in bodies(100):  # warm
+        call(body)
     best = float("inf")
     for _ in range(rounds):
         spent = 0.0
-        for _ in range(count):
+        for body in bodies(count):
             if between:
                 between()
             started = time.thread_time()
-            b"".join(app(token_environ(ours), start_response))
+            call(body)
             spent += time.thread_time() - started
         best = min(best, 1e6 * spent / count)
     return best
+
+
+def flows(ours: Ours) -> dict:
+    """CPU µs per request of the three token flows, in process, each best of 3 rounds."""
+    app = make_app(ours.settings, ours.store, ours.clock, SecretBox(decode_key(ours.master_key)))
+
+    def encoded(make):
+        return lambda n: [body.encode() for body in make(n)]
+
+    return {
+        "client credentials": cpu_us_per_request(app, ours),
+        "authorization code + PKCE": cpu_us_per_request(
+            app, ours, bodies=encoded(ours.code_exchanges), authorization=ours.code_basic
+        ),
+        "refresh rotation": cpu_us_per_request(
+            app, ours, 1000, bodies=encoded(ours.refreshes), authorization=ours.code_basic
+        ),
+    }
 
 
 def another_connection_writing(ours: Ours):
@@ -285,6 +311,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="reference-as-bench-") as name:
         ours = Ours(Path(name))
         result = ablations(ours)
+        by_flow = flows(ours)
         ours.close()
     print("In-process, one thread, no HTTP server: CPU µs per client credentials token request,")
     print("taking one part away after the other (best of 3 × 3,000 requests)")
@@ -297,6 +324,10 @@ def main() -> None:
     shared, alone = result["after_another_write"], result["us_per_request"]["as served"]
     again = f"(SQLite reading its pages again: {shared - alone:,} µs)"
     print(f"  {'as served, after another write':34} {shared:6,} µs   {again}")
+    print("In-process, the three token flows (RS256, one signature each), CPU µs per request:")
+    base = by_flow["client credentials"]
+    for label, value in by_flow.items():
+        print(f"  {label:34} {value:6,.0f} µs   ×{value / base:.2f} of client credentials")
     print("cProfile, own time by package (% of the profiled total):")
     for label, share in result["profile"].items():
         print(f"  {label:34} {share:5.1f} %")

@@ -13,10 +13,11 @@ weak one is reported as advice.
 
 import pytest
 
-from conformance import entropy, fixes, steps
+from conformance import fixes, steps
 from conformance.jwts import claims_of
 from conformance.marks import check
 from conformance.outcomes import fail, not_applicable, not_configured
+from oauth_client import entropy
 
 SAMPLES = 8
 ENTROPY = ("entropy",)

@@ -16,6 +16,9 @@ from .servers import ReferenceServer, Workdir, write_target
 
 SEED = '[seed]\nroutes = true\nscope_prefix = "api:"\n'
 CODE_TTL = 4  # the reference server's code lifetime in these tests, so that the slow check is quick
+# Every run registers clients of its own (RFC 7591 checks): no per-address limit in these tests;
+# and client ID metadata documents served by the suite on a loopback http URL, which the server fetches.
+SUITE_SETTINGS = {"registrations_per_hour": 0, "outbound_allow_loopback_http": True}
 
 
 def pytest_configure(config):
@@ -42,7 +45,7 @@ def bench(workdir):
 @pytest.fixture(scope="session")
 def reference(workdir):
     """The reference server, as it is run: a user signs in and consents on its pages."""
-    server = ReferenceServer(workdir, auto_approve=False, settings={"code_ttl": CODE_TTL})
+    server = ReferenceServer(workdir, auto_approve=False, settings={"code_ttl": CODE_TTL, **SUITE_SETTINGS})
     yield server
     server.stop()
 

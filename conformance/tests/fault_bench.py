@@ -2,7 +2,7 @@
 one approved automatically (the `auto` driver), one with its sign-in and consent pages (`form`),
 and `run(fault)`: the suite through the proxy while the fault breaks one requirement."""
 
-from .conftest import SEED, run_suite
+from .conftest import SEED, SUITE_SETTINGS, run_suite
 from .faults import Context, Resigner, catalogue
 from .proxy import FaultProxy
 from .servers import ReferenceServer, WSGIThread, write_target
@@ -16,8 +16,10 @@ class Bench:
         self.proxy = FaultProxy()
         self.thread = WSGIThread(self.proxy)
         self.servers = {
-            "auto": ReferenceServer(workdir, issuer=self.thread.url, auto_approve=True, workers=1),
-            "form": ReferenceServer(workdir, issuer=self.thread.url, auto_approve=False, workers=1),
+            driver: ReferenceServer(
+                workdir, self.thread.url, auto_approve=driver == "auto", workers=1, settings=SUITE_SETTINGS
+            )
+            for driver in ("auto", "form")
         }
         self.proxy.upstreams = {driver: server.url for driver, server in self.servers.items()}
         self.faults = {f.name: f for f in catalogue(Context(self.thread.url, workdir.clients, Resigner()))}

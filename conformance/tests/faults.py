@@ -1479,6 +1479,10 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
 
     # -- the device flow (RFC 8628) and OpenID Connect: faults_device_oidc.py -------------------------------------
     faults += device_and_oidc(ctx)
+    # -- issue 21: registration, resource indicators, RFC 9728, MCP (built on this module's blocks) --
+    from .faults_registration import issue21_faults  # noqa: PLC0415
+
+    faults += issue21_faults(ctx)
     return faults
 
 

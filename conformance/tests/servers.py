@@ -23,6 +23,8 @@ SCOPES = ("api:read", "api:write")
 OIDC_SCOPES = ("openid", "profile", "email")
 # The device flow and code lifetimes in these tests: short, so that polling and expiry checks are quick.
 DEVICE_SETTINGS = {"device_poll_interval": 1, "device_code_ttl": 60}
+# A second protected resource the server issues tokens for: a token for it must not open /api/me.
+OTHER_RESOURCE = "https://other.example/api"
 
 
 # -- the reference server ---------------------------------------------------------------------------
@@ -55,6 +57,7 @@ class Workdir:
             ),
         }
         self.clients["public"]["application_type"] = "native"
+        self.cli("resources", "add", OTHER_RESOURCE)
 
     def _client(self, role, kind, auth_method, redirect_uri, grants) -> dict:
         """A client made with `reference-as clients create`, allowed SCOPES (two, so that a narrower
@@ -165,6 +168,7 @@ def write_target(
     metadata_path: str = "/.well-known/oauth-authorization-server",
 ) -> Path:
     lines = [top, "[server]", f"metadata_url = {toml_value(issuer_url + metadata_path)}"]
+    lines.append(f"client_id_documents_at = {toml_value(f'http://127.0.0.1:{free_port()}/documents')}")
     if resource:
         lines += ["[resource]", f"url = {toml_value(issuer_url + '/api/me')}", 'scope = "api:read"']
     for role, client in clients.items():

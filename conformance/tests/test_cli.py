@@ -11,9 +11,9 @@ from pathlib import Path
 
 from conformance import cli
 from conformance.checks import load_all
-from conformance.entropy import estimate_bits
 from conformance.marks import CHECKS
 from conformance.target import load
+from oauth_client.entropy import estimate_bits
 from oauth_client.masking import Masker, mask
 
 

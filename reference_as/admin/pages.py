@@ -18,6 +18,9 @@ protected resources tokens may be asked for (RFC 8707), users' profile claims
   nothing again; it is never in a URL.
 - Deleting a client, rotating its secret and rotating the signing key each ask
   for confirmation first (a page whose form makes the change).
+- A client's check page (`/admin/clients/<client_id>/check`) starts a client check
+  with a scenario, stops it, and shows its report as it stands; while the check is
+  under way the page reloads itself every few seconds (a meta refresh: no script).
 - Every page has a sign-out button (a POST to /logout with the CSRF token).
 - Every value is escaped by the templates; pages send the headers of
   `pages.PAGE_HEADERS` (CSP without inline script, no framing, no sniffing,
@@ -29,6 +32,8 @@ import binascii
 
 from webob import Request, Response
 
+from ..client_checks.scenarios import DEFAULT, SCENARIOS
+from ..client_checks.service import CheckRefused, ClientChecks
 from ..clients import ClientNotFound, ClientService, InvalidClientSettings, describe
 from ..clock import readable
 from ..config import Settings
@@ -48,6 +53,7 @@ from ..users import PROFILE_FIELDS, UserError, UserService
 from ..users import describe as describe_user
 
 PREFIX = "/admin/"
+CHECK_REFRESH_SECONDS = 3  # how often the check page reloads while the check is under way
 
 
 def _date(timestamp: int | None) -> str:
@@ -90,7 +96,9 @@ class AdminPages:
         settings: Settings,
         shown_once: ShownOnce,
         users: UserService,
+        checks: ClientChecks,
     ):
+        self.checks = checks
         self.store = store
         self.users = users
         self.clients = clients
@@ -119,7 +127,11 @@ class AdminPages:
             return self._dispatch(parts, request.method, form, context, current)
         except ClientNotFound as missing:
             raise OAuthError("invalid_request", str(missing), status=404) from None
-        except (InvalidClientSettings, InvalidResource) as refused:  # e.g. rotating a public client's secret
+        except (
+            InvalidClientSettings,
+            InvalidResource,
+            CheckRefused,
+        ) as refused:  # e.g. rotating a public client's secret
             raise OAuthError("invalid_request", str(refused), status=400) from None
 
     def _form(self, request: Request, current: Current) -> dict[str, list[str]] | None:
@@ -154,6 +166,14 @@ class AdminPages:
             case ["clients", client_id, "rotate-secret"], "POST":
                 _, secret = self.clients.rotate_secret(client_id)
                 return self._show_once(current, Made(client_id, "rotated", secret))
+            case ["clients", client_id, "check"], "GET":
+                return self.check_page(context, client_id)
+            case ["clients", client_id, "check"], "POST":
+                self.checks.start(client_id, _one(form, "scenario"))
+                return redirect(client_path(client_id) + "/check")
+            case ["clients", client_id, "check", "stop"], "POST":
+                self.checks.stop(client_id)
+                return redirect(client_path(client_id) + "/check")
             case ["clients", client_id, "delete"], "POST":
                 self.clients.delete(client_id)
                 return redirect(PREFIX)
@@ -238,6 +258,23 @@ class AdminPages:
         """The client's ID and secret: the secret in full once, right after it was made, else masked."""
         client = _shown(self.clients.get(client_id))
         return page("admin/secret.html", client=client, made=made, **context)
+
+    def check_page(self, context: dict, client_id: str) -> Response:
+        """The client's check: the form that starts one, or the report as it stands (client checks)."""
+        client = _shown(self.clients.get(client_id))
+        check = self.store.get_client_check(client_id)
+        report = self.checks.report(client_id) if check else None
+        return page(
+            "admin/check.html",
+            client=client,
+            check=check,
+            report=report.as_dict() if report else None,
+            started=_date(check.started_at) if check else None,
+            scenarios=SCENARIOS,
+            default_scenario=DEFAULT,
+            refresh=CHECK_REFRESH_SECONDS if check and check.under_way else None,
+            **context,
+        )
 
     def _editable(self, client_id: str):
         client = self.clients.get(client_id)

@@ -12,7 +12,9 @@ from typing import Protocol
 
 from .records import (
     AuthorizationCode,
+    CheckEvent,
     Client,
+    ClientCheck,
     Consent,
     DeviceAuthorization,
     Grant,
@@ -77,6 +79,25 @@ class Store(Protocol):
     def delete_unused_clients(self, origins: tuple[str, ...], unused_since: int, now: int) -> list[str]:
         """Delete, as `delete_client` does, every client of one of `origins` not given a
         token since `unused_since` (nor made since then): the client_ids deleted."""
+
+    # Client checks (DESIGN.md "Client checks"; the client's check goes with the client)
+    def start_client_check(self, check: ClientCheck) -> ClientCheck | None:
+        """Put the client under check, replacing a check that ended (and its events),
+        atomically: None if this call started it, else the check already under way,
+        left as it is (one scenario at a time)."""
+
+    def get_client_check(self, client_id: str) -> ClientCheck | None:
+        """The client's check, under way or ended; None if it has none."""
+
+    def end_client_check(self, client_id: str, now: int) -> bool:
+        """Stop the check under way (its events are kept for the report): False if none was."""
+
+    def add_check_event(self, event: CheckEvent, limit: int) -> bool:
+        """Record one event of a check under way, numbered after the check's last one,
+        atomically: False (nothing recorded) if no check is under way or it holds `limit` events."""
+
+    def check_events(self, client_id: str) -> list[CheckEvent]:
+        """The events of the client's check, in the order they were recorded."""
 
     # Protected resources (RFC 8707)
     def add_resource(self, resource: Resource) -> None:

@@ -8,7 +8,9 @@ from ..policy.rfc8628_device import after_poll
 from .base import DuplicateClient, DuplicateUser, DuplicateUserCode, PurgeCutoffs
 from .records import (
     AuthorizationCode,
+    CheckEvent,
     Client,
+    ClientCheck,
     Consent,
     DeviceAuthorization,
     Grant,
@@ -38,6 +40,8 @@ class MemoryStore:
         self._failures: dict[str, tuple[int, int]] = {}
         self._resources: dict[str, Resource] = {}
         self._registration_tokens: dict[str, RegistrationToken] = {}
+        self._checks: dict[str, ClientCheck] = {}
+        self._check_events: dict[str, list[CheckEvent]] = {}  # client_id -> its check's events
 
     # -- clients ----------------------------------------------------------------------
 
@@ -64,6 +68,8 @@ class MemoryStore:
             if self._clients.pop(client_id, None) is None:
                 return False
             self._withdraw(lambda record: record.client_id == client_id, now)
+            self._checks.pop(client_id, None)
+            self._check_events.pop(client_id, None)
             return True
 
     def touch_client(self, client_id: str, now: int, every: int) -> None:
@@ -82,6 +88,39 @@ class MemoryStore:
             for client_id in unused:
                 self.delete_client(client_id, now)
             return unused
+
+    # -- client checks ------------------------------------------------------------------
+
+    def start_client_check(self, check: ClientCheck) -> ClientCheck | None:
+        with self._lock:
+            current = self._checks.get(check.client_id)
+            if current is not None and current.under_way:
+                return current
+            self._checks[check.client_id] = check
+            self._check_events[check.client_id] = []
+            return None
+
+    def get_client_check(self, client_id: str) -> ClientCheck | None:
+        return self._checks.get(client_id)
+
+    def end_client_check(self, client_id: str, now: int) -> bool:
+        with self._lock:
+            current = self._checks.get(client_id)
+            if current is None or not current.under_way:
+                return False
+            self._checks[client_id] = replace(current, ended_at=now)
+            return True
+
+    def add_check_event(self, event: CheckEvent, limit: int) -> bool:
+        with self._lock:
+            check, events = self._checks.get(event.client_id), self._check_events.get(event.client_id, [])
+            if check is None or not check.under_way or len(events) >= limit:
+                return False
+            events.append(replace(event, seq=len(events) + 1))
+            return True
+
+    def check_events(self, client_id: str) -> list[CheckEvent]:
+        return list(self._check_events.get(client_id, []))
 
     # -- protected resources ------------------------------------------------------------
 

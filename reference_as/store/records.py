@@ -237,3 +237,32 @@ class RegistrationToken:
     hint: str
     created_at: int
     expires_at: int
+
+
+@dataclass(frozen=True)
+class ClientCheck:
+    """A client put under check (DESIGN.md "Client checks"): from `started_at` the server
+    records what it does, and the scenario chooses the traps sprung on it. `ended_at`
+    is set when the check is stopped; a client has at most one check, the latest."""
+
+    client_id: str
+    scenario: str
+    started_at: int
+    ended_at: int | None = None
+
+    @property
+    def under_way(self) -> bool:
+        return self.ended_at is None
+
+
+@dataclass(frozen=True)
+class CheckEvent:
+    """One thing a client under check did (an authorization, token or resource request),
+    as the parameters that matter: `details` is JSON text holding flags, hashes and
+    lengths, never a secret or a token. `seq` orders a check's events (the store numbers them)."""
+
+    client_id: str
+    at: int
+    kind: str
+    details: str
+    seq: int = 0

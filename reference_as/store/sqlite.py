@@ -33,7 +33,9 @@ from . import sqlite_file
 from .base import DuplicateClient, DuplicateUser, DuplicateUserCode, PurgeCutoffs, StoreError
 from .records import (
     AuthorizationCode,
+    CheckEvent,
     Client,
+    ClientCheck,
     Consent,
     DeviceAuthorization,
     Grant,
@@ -135,6 +137,8 @@ REFRESH_COLUMNS = "token_hash, grant_id, issued_at, expires_at, rotated_at, grac
 GRANT_COLUMNS = "grant_id, client_id, user_id, scope, created_at, ends_at, live_until, revoked_at, auth_time, resources"
 RESOURCE_COLUMNS = "uri, scopes, created_at"
 REGISTRATION_TOKEN_COLUMNS = "token_hash, hint, created_at, expires_at"
+CHECK_COLUMNS = "client_id, scenario, started_at, ended_at"
+CHECK_EVENT_COLUMNS = "client_id, at, kind, details, seq"
 
 
 def _insert(db: sqlite3.Connection, table: str, columns: str, values: tuple) -> None:
@@ -337,6 +341,48 @@ class SQLiteStore:
             for client_id in deleted:
                 self._withdraw(db, "client_id = ?", (client_id,), now)
         return sorted(deleted)
+
+    # -- client checks ------------------------------------------------------------------
+
+    def start_client_check(self, check: ClientCheck) -> ClientCheck | None:
+        with self._transaction() as db:
+            row = db.execute(f"SELECT {CHECK_COLUMNS} FROM client_checks WHERE client_id = ?", (check.client_id,))
+            current = row.fetchone()
+            if current is not None and current[3] is None:
+                return ClientCheck(*current)
+            # The events of the check that ended go with it (ON DELETE CASCADE).
+            db.execute("DELETE FROM client_checks WHERE client_id = ?", (check.client_id,))
+            _insert(db, "client_checks", CHECK_COLUMNS, dataclasses.astuple(check))
+            return None
+
+    def get_client_check(self, client_id: str) -> ClientCheck | None:
+        row = self._db.execute(f"SELECT {CHECK_COLUMNS} FROM client_checks WHERE client_id = ?", (client_id,))
+        found = row.fetchone()
+        return ClientCheck(*found) if found else None
+
+    def end_client_check(self, client_id: str, now: int) -> bool:
+        done = self._db.execute(
+            "UPDATE client_checks SET ended_at = ? WHERE client_id = ? AND ended_at IS NULL", (now, client_id)
+        )
+        return done.rowcount == 1
+
+    def add_check_event(self, event: CheckEvent, limit: int) -> bool:
+        # One statement: the number after the check's last event, and only while the check
+        # is under way and below the limit (portable SQL: INSERT ... SELECT with HAVING).
+        done = self._db.execute(
+            "INSERT INTO client_check_events (client_id, seq, at, kind, details) "
+            "SELECT c.client_id, coalesce(max(e.seq), 0) + 1, ?, ?, ? FROM client_checks c "
+            "LEFT JOIN client_check_events e ON e.client_id = c.client_id "
+            "WHERE c.client_id = ? AND c.ended_at IS NULL GROUP BY c.client_id HAVING count(e.seq) < ?",
+            (event.at, event.kind, event.details, event.client_id, limit),
+        )
+        return done.rowcount == 1
+
+    def check_events(self, client_id: str) -> list[CheckEvent]:
+        rows = self._db.execute(
+            f"SELECT {CHECK_EVENT_COLUMNS} FROM client_check_events WHERE client_id = ? ORDER BY seq", (client_id,)
+        )
+        return [CheckEvent(*row) for row in rows]
 
     # -- protected resources ------------------------------------------------------------
 

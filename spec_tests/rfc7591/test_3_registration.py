@@ -125,7 +125,7 @@ def test_metadata_the_server_cannot_accept_is_invalid_client_metadata_and_nothin
 
 def test_registrable_scopes_are_a_setting_and_never_the_highest_by_default():
     settings = Settings(issuer=ISSUER)
-    assert settings.scope_prefix + settings.scope_levels[-1] not in settings.registrable
+    assert settings.levels[-1] not in settings.registrable
     assert Settings(issuer=ISSUER, registrable_scopes=("api:admin",)).registrable == ("api:admin",)
 
 

@@ -121,6 +121,7 @@ class OidcProvider:
 # conformance/peers/oidc_provider/__init__.py. {"Its access tokens are RFC 9068 JWTs." if jwt else ""}
 [server]
 metadata_url = "{self.metadata_url}"    # OpenID Connect Discovery: oidc-provider serves no RFC 8414 path
+resources = ["{self.url}/api"]     # RFC 8707: server.mjs's one API (its metadata lists no protected_resources)
 
 # No [resource]: oidc-provider is an authorization server; its only protected
 # resource is the OpenID Connect UserInfo endpoint, which client credentials tokens cannot use.

@@ -14,6 +14,8 @@
 //     refresh tokens (issued to every client allowed the refresh_token grant; rotated for
 //     public clients, oidc-provider's default), the client credentials grant;
 //   - token revocation (RFC 7009) and introspection (RFC 7662);
+//   - dynamic client registration (RFC 7591), open to anyone (no initial access token), and its
+//     management (RFC 7592: read, update, delete with the registration access token);
 //   - resource indicators (RFC 8707): every access token is for one API, RESOURCE, whose scopes
 //     are `api:read api:write`. Its tokens are opaque, except those of the client
 //     `conformance-jwt`, which are RFC 9068 JWTs (oidc-provider neither introspects nor revokes
@@ -100,6 +102,8 @@ const provider = new Provider(issuer, {
     deviceFlow: { enabled: true },
     revocation: { enabled: true },
     introspection: { enabled: true },
+    registration: { enabled: true },
+    registrationManagement: { enabled: true },
     resourceIndicators: {
       enabled: true,
       // a request that names no resource is for the API when it asks for an API scope; an OpenID
