@@ -14,11 +14,12 @@ limits (§5.1) and what it shows against remote phishing (§5.4).
 
 import pytest
 
-from conformance import device_flow, entropy, expect, fixes
+from conformance import device_flow, expect, fixes
 from conformance.device_flow import error_of
 from conformance.marks import check
 from conformance.outcomes import fail, not_applicable, not_configured
 from conformance.requirements import ADVICE, SHOULD
+from oauth_client import entropy
 from oauth_client.client import basic_credentials
 from oauth_client.config import DEVICE_CODE
 
