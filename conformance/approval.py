@@ -15,6 +15,12 @@ itself: nothing needs to listen there, and it may be an attacker's.
   need JavaScript.
 - `manual`: prints the URL and reads back the URL the browser ended on.
 
+In the device flow (RFC 8628 §3.3, `run_device`) `auto` opens
+`verification_uri_complete`, `form` opens `verification_uri`, signs in, types
+the user code into the field `[approval.form] user_code` and decides, and
+`browser` does what `form` does in headless Chromium, and `manual` prints the
+URL and the user code and waits for the person.
+
 The pages a driver acts on (`[approval.form]`):
 - sign-in: the form with a field named `password` (and `username`);
 - consent: a button named `decision` whose value is `allow` (or `deny`); or,
@@ -102,6 +108,10 @@ class Form:
     def has_input(self, name: str) -> bool:
         return any(input_name == name for _, input_name, _ in self.inputs)
 
+    def has_typed_input(self, name: str) -> bool:
+        """A field the user types into (not hidden, not a button)."""
+        return any(n == name and kind not in ("hidden", "submit") for kind, n, _ in self.inputs)
+
     def button_values(self, name: str) -> list[str]:
         return [value for kind, input_name, value in self.inputs if input_name == name and kind == "submit"]
 
@@ -188,6 +198,7 @@ class Driver:
         self.agent = agent  # the user agent: its own cookies (a signed-in session persists)
         self.agent.headers.update(config.headers)
         self._decided = False
+        self._user_code, self._code_entered = None, False  # the device flow's (run_device)
 
     def request_url(self, url: str, decision: str) -> str:
         """The authorization URL as the driver opens it: with the target's parameters."""
@@ -220,6 +231,36 @@ class Driver:
             response = following
         raise OAuthClientError(f"the {self.name} driver gave up after {MAX_STEPS} steps at {response.url}")
 
+    def run_device(self, codes: dict, decision: str = "allow") -> Landing:
+        """The device flow's user (RFC 8628 §3.3): open the verification page, sign in, type the
+        user code and decide. `codes` is the device authorization response. The user agent stays on
+        the authorization server: the Landing has no location, and `decided` says whether the
+        decision was made on a page."""
+        self._user_code, self._code_entered = codes.get("user_code"), False
+        self._decided = False
+        response = self.agent.get(self.device_url(codes), allow_redirects=False)
+        home = _origin(response.url)
+        pages = []
+        for _ in range(MAX_STEPS):
+            if response.is_redirect:
+                location = urljoin(response.url, response.headers["Location"])
+                if _origin(location) != home:
+                    return Landing(location, response, pages, self._decided)
+                response = self.agent.get(location, allow_redirects=False)
+                continue
+            if is_html(response):
+                pages.append(response)
+            following = self.act(response, decision)
+            if following is None:
+                stuck = None if self._decided else self.stuck_at(response)
+                return Landing(None, response, pages, self._decided, stuck)
+            response = following
+        raise OAuthClientError(f"the {self.name} driver gave up after {MAX_STEPS} steps at {response.url}")
+
+    def device_url(self, codes: dict) -> str:
+        """Where the user goes: `verification_uri` (the user code is typed in there)."""
+        return codes["verification_uri"]
+
     def decides_by_parameters(self, decision: str) -> bool:
         """Does the authorization request itself carry the decision (the target's deny_parameters)?"""
         return decision == "deny" and bool(self.config.deny_parameters)
@@ -240,13 +281,26 @@ class Driver:
 
 class AutoDriver(Driver):
     """The server approves by itself: nothing to do on any page. It denies when the
-    target's `deny_parameters` tell it to (a test server's `login_hint=deny`, say)."""
+    target's `deny_parameters` tell it to (a test server's `login_hint=deny`, say).
+    In the device flow it opens `verification_uri_complete` (the user code filled in),
+    which such a server approves on sight; it cannot deny a user code."""
 
     name = "auto"
 
     def __init__(self, config: ApprovalConfig, agent: requests.Session):
         super().__init__(config, agent)
         self.can_deny = bool(config.deny_parameters)
+
+    def device_url(self, codes: dict) -> str:
+        return codes.get("verification_uri_complete") or with_parameters(
+            codes["verification_uri"], {"user_code": codes["user_code"]}
+        )
+
+    def run_device(self, codes: dict, decision: str = "allow") -> Landing:
+        landing = super().run_device(codes, decision)
+        landing.decided = decision == "allow"  # the server approves what is opened; it never denies
+        landing.stuck = None
+        return landing
 
 
 class FormDriver(Driver):
@@ -260,8 +314,15 @@ class FormDriver(Driver):
         self._sign_ins = 0
 
     def run(self, url: str, watch: str, decision: str = "allow", fresh: bool = False) -> Landing:
-        self._sign_ins = 0
+        self._sign_ins, self._user_code = 0, None
         return super().run(url, watch, decision, fresh)
+
+    def run_device(self, codes: dict, decision: str = "allow") -> Landing:
+        self._sign_ins = 0
+        try:
+            return super().run_device(codes, decision)
+        finally:
+            self._user_code = None
 
     def act(self, page: requests.Response, decision: str) -> requests.Response | None:
         if page.status_code != 200 or not is_html(page):
@@ -285,12 +346,32 @@ class FormDriver(Driver):
                 self._sign_ins += 1
                 values = {fields.username: self.config.username, fields.password: self.config.password}
                 return self._submit(page, form, values)
+        if self._user_code:  # the device flow's pages (RFC 8628 §3.3)
+            following = self._device_step(page, parsed.forms, decision)
+            if following is not None:
+                return following
         if decision == "allow" and fields.consent_field:
             form = next((form for form in parsed.forms if form.has_field(fields.consent_field)), None)
             if form is not None:
                 self._decided = True
                 return self._submit(page, form, {})
         return None
+
+    def _device_step(self, page: requests.Response, forms: list[Form], decision: str) -> requests.Response | None:
+        """Type the user code in (once); on a confirmation page without decision buttons, submit the
+        form holding `device_allow` (with `device_deny` added, to deny)."""
+        fields = self.config.form
+        if not self._code_entered:
+            form = next((form for form in forms if form.has_typed_input(fields.user_code)), None)
+            if form is not None:
+                self._code_entered = True
+                return self._submit(page, form, {fields.user_code: self._user_code})
+        confirm = next((form for form in forms if fields.device_allow and form.has_field(fields.device_allow)), None)
+        if confirm is None or self._decided or (decision != "allow" and not fields.device_deny):
+            return None
+        self._decided = True
+        name, _, value = fields.device_deny.partition("=")
+        return self._submit(page, confirm, {} if decision == "allow" else {name: value})
 
     def stuck_at(self, page: requests.Response) -> str | None:
         if self._sign_ins and any(form.has_input(self.config.form.password) for form in forms_of(page.text)):
@@ -326,6 +407,13 @@ class ManualDriver(Driver):
             f"Then paste the address the browser ended on (empty if it showed an error page): "
         ).strip()
         return Landing(answer or None, decided=True)
+
+    def run_device(self, codes: dict, decision: str = "allow") -> Landing:
+        self.ask(
+            f"\nA device asks for access. Open {codes['verification_uri']} in a browser, sign in, enter the "
+            f"code {codes['user_code']} and {decision}. Press Enter when done: "
+        )
+        return Landing(None, decided=True)
 
 
 HEADLESS_CHROMIUM = (
@@ -424,6 +512,61 @@ class BrowserDriver(Driver):
                 return Landing(None, page, decided=decided, stuck=self.stuck_at(page))
             time.sleep(self.POLL)
         raise OAuthClientError(f"the browser driver gave up after {self.TIMEOUT} s at {self.browser.current_url}")
+
+    def run_device(self, codes: dict, decision: str = "allow") -> Landing:
+        """The device flow's user (RFC 8628 §3.3) in the browser: sign in, type the user code,
+        decide (the consent buttons, or the form holding `device_allow`)."""
+        self.browser.get(codes["verification_uri"])
+        fields, acted = self.config.form, set()
+        deadline = time.monotonic() + self.TIMEOUT
+        seen, idle_since = None, time.monotonic()
+        while time.monotonic() < deadline:
+            current = self.browser.current_url
+            if current != seen:
+                seen, idle_since = current, time.monotonic()
+            settle = self.AFTER_ACTION if any(page == current for page, _ in acted) else self.SETTLE
+            ready = self._ready()
+            if ready and (
+                self._act(current, decision, fields, acted)
+                or self._act_device(current, codes["user_code"], decision, fields, acted)
+            ):
+                idle_since = time.monotonic()
+            elif ready and time.monotonic() - idle_since > settle:
+                decided = any(what in ("decide", "deny", "consent", "device") for _, what in acted)
+                page = self._page_as_response(current)
+                return Landing(None, page, decided=decided, stuck=None if decided else self.stuck_at(page))
+            time.sleep(self.POLL)
+        raise OAuthClientError(f"the browser driver gave up after {self.TIMEOUT} s at {self.browser.current_url}")
+
+    def _act_device(self, page: str, user_code: str, decision: str, fields, acted: set) -> bool:
+        """Type the user code into its field (once), or submit the confirmation form of `device_allow`."""
+        by = self._by
+        typed = self.browser.find_elements(by.CSS_SELECTOR, f'input[name="{fields.user_code}"]:not([type="hidden"])')
+        if typed and not any(what == "code" for _, what in acted):
+            acted.add((page, "code"))
+            typed[0].clear()
+            typed[0].send_keys(user_code + "\n")
+            return True
+        if (
+            not fields.device_allow
+            or (decision != "allow" and not fields.device_deny)
+            or any(what == "device" for _, what in acted)
+        ):
+            return False
+        name, _, value = fields.device_allow.partition("=")
+        marked = self.browser.find_elements(by.CSS_SELECTOR, f'[name="{name}"][value="{value}"]')
+        if not marked:
+            return False
+        acted.add((page, "device"))
+        deny_name, _, deny_value = fields.device_deny.partition("=")
+        script = (
+            "const form = arguments[0].form;"
+            "if (arguments[1]) { const i = document.createElement('input'); i.type = 'hidden';"
+            " i.name = arguments[1]; i.value = arguments[2]; form.appendChild(i); }"
+            "form.requestSubmit();"
+        )
+        self.browser.execute_script(script, marked[0], deny_name if decision != "allow" else "", deny_value)
+        return True
 
     def _ready(self) -> bool:
         try:

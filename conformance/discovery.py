@@ -31,6 +31,8 @@ ENDPOINT_NAMES = {
     "jwks": "jwks_uri",
     "revocation": "revocation_endpoint",
     "introspection": "introspection_endpoint",
+    "device_authorization": "device_authorization_endpoint",
+    "userinfo": "userinfo_endpoint",
 }
 
 
@@ -61,6 +63,10 @@ class Server:
         return self._list("code_challenge_methods_supported", ())
 
     @property
+    def scopes(self) -> tuple[str, ...]:
+        return self._list("scopes_supported", ())
+
+    @property
     def response_types(self) -> tuple[str, ...]:
         return self._list("response_types_supported", ("code",))
 
@@ -82,6 +88,11 @@ class Server:
         if not url:
             not_advertised(f"no {ENDPOINT_NAMES[name]}")
         return url
+
+    def need_scope(self, scope: str) -> None:
+        """Skip unless scopes_supported lists `scope` (how an OpenID Provider says it is one)."""
+        if scope not in self.scopes:
+            not_advertised(f"scopes_supported lacks {scope}")
 
     def need_auth_method(self, method: str) -> None:
         if method not in self.token_auth_methods:
@@ -142,6 +153,8 @@ def discover(config: ServerConfig, session: requests.Session, clients: list[Clie
         jwks=explicit.get("jwks_uri") or found.jwks,
         revocation=explicit.get("revocation_endpoint") or found.revocation,
         introspection=explicit.get("introspection_endpoint") or found.introspection,
+        device_authorization=explicit.get("device_authorization_endpoint") or found.device_authorization,
+        userinfo=explicit.get("userinfo_endpoint") or found.userinfo,
         iss_parameter=found.iss_parameter,
     )
     grant_types, notes = grant_types_of(config, metadata, clients)

@@ -5,7 +5,7 @@ Each is one line the user can copy into the target file, under the table it
 names, with `<...>` where only they know the value.
 """
 
-from oauth_client.config import GRANT_TYPES, ClientConfig
+from oauth_client.config import KNOWN_GRANT_TYPES, ClientConfig
 
 from .outcomes import target_line
 
@@ -39,7 +39,7 @@ def code_client(clients: dict) -> str:
 
 
 def grant(config: ClientConfig, grant_type: str) -> str:
-    wanted = [g for g in GRANT_TYPES if g in config.grant_types or g == grant_type]
+    wanted = [g for g in KNOWN_GRANT_TYPES if g in config.grant_types or g == grant_type]
     return (
         target_line(f"clients.{config.role}", grant_types=wanted) + f" (if the client is registered for {grant_type})"
     )

@@ -40,6 +40,9 @@ PROFILE_OF_RFC = {
     "RFC9700": "bcp",
     "OAUTH21": "bcp",
     "SEED": "seed",
+    "RFC8628": "device",
+    "OIDC": "oidc",
+    "OIDC-DISCOVERY": "oidc",
     # -- issue 21 --
     "RFC7591": "registration",
     "RFC7592": "registration",
@@ -61,6 +64,8 @@ PROFILES = (
     "concurrency",
     "seed",
     "slow",
+    "device",
+    "oidc",
     # -- issue 21 --
     "registration",
     "resource-indicators",

@@ -52,6 +52,15 @@ RFC_TITLES = {
     "RFC9728": "OAuth 2.0 Protected Resource Metadata",
     "MCP": "Model Context Protocol, Authorization",
     "CIMD": "OAuth Client ID Metadata Document (draft-ietf-oauth-client-id-metadata-document)",
+    # -- the device flow and OpenID Connect (issues 23, 25) --
+    "RFC8628": "Device Authorization Grant",
+    "OIDC": "OpenID Connect Core 1.0",
+    "OIDC-DISCOVERY": "OpenID Connect Discovery 1.0",
+}
+# Documents outside the RFC series, and where their sections are (xml2rfc anchors).
+SPEC_URLS = {
+    "OIDC": "https://openid.net/specs/openid-connect-core-1_0.html",
+    "OIDC-DISCOVERY": "https://openid.net/specs/openid-connect-discovery-1_0.html",
 }
 OAUTH21_URL = "https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1"
 MCP_URL = "https://modelcontextprotocol.io/specification/draft/basic/authorization"
@@ -62,9 +71,20 @@ def document_name(rfc: str) -> str:
     """'RFC6749' -> 'RFC 6749'; 'OAUTH21' -> 'OAuth 2.1'; 'SEED' stays."""
     if rfc == "OAUTH21":
         return "OAuth 2.1"
+    if rfc in SPEC_URLS:
+        return RFC_TITLES[rfc].removesuffix(" 1.0")
     if rfc in ("MCP", "CIMD"):
         return rfc
     return rfc.replace("RFC", "RFC ")
+
+
+def split_id(requirement_id: str) -> tuple[str, str]:
+    """'RFC6749-5.2' -> ('RFC6749', '5.2'); 'OIDC-DISCOVERY-3' -> ('OIDC-DISCOVERY', '3')."""
+    for document in SPEC_URLS:
+        if requirement_id.startswith(document + "-") and requirement_id[len(document) + 1 :][:1].isdigit():
+            return document, requirement_id[len(document) + 1 :]
+    document, _, section = requirement_id.partition("-")
+    return document, section
 
 
 @dataclass(frozen=True)
@@ -75,11 +95,11 @@ class Requirement:
 
     @property
     def rfc(self) -> str:
-        return self.id.split("-", 1)[0]
+        return split_id(self.id)[0]
 
     @property
     def section(self) -> str:
-        return self.id.split("-", 1)[1]
+        return split_id(self.id)[1]
 
     @property
     def title(self) -> str:
@@ -91,6 +111,8 @@ class Requirement:
             return None
         if self.rfc == "OAUTH21":
             return f"{OAUTH21_URL}#section-{self.section}"
+        if self.rfc in SPEC_URLS:
+            return f"{SPEC_URLS[self.rfc]}#rfc.section.{self.section}"
         if self.rfc in ("MCP", "CIMD"):
             return f"{MCP_URL if self.rfc == 'MCP' else CIMD_URL}#{self.section.lower()}"
         number = self.rfc.removeprefix("RFC")
@@ -442,6 +464,80 @@ REQUIREMENTS = _table(
         "/index.php?module=OAuth2&action=token and action=authorize are the token and authorization endpoints.",
     ),
     ("SEED-ONE-SCOPE", MUST, "When the server is configured for it: one scope per request, one the client is allowed."),
+    # -- RFC 8628, the device authorization grant -------------------------------------------------------------
+    (
+        "RFC8628-3.1",
+        MUST,
+        "The device authorization request is a POST with the client authenticated as at the token endpoint "
+        "(RFC 6749 §3.2.1); errors are those of RFC 6749 §5.2 (invalid_client is 401).",
+    ),
+    (
+        "RFC8628-3.2",
+        MUST,
+        "The device authorization response is 200 JSON with device_code, user_code, verification_uri and "
+        "expires_in (REQUIRED); interval and verification_uri_complete are OPTIONAL.",
+    ),
+    (
+        "RFC8628-3.5",
+        MUST,
+        "A poll is answered authorization_pending while the user has not decided, slow_down (the interval "
+        "then 5 s longer for all later polls), access_denied after a denial, expired_token after expiry, and "
+        "the tokens of RFC 6749 §5.1 once approved; other errors as RFC 6749 §5.2.",
+    ),
+    (
+        "RFC8628-5.1",
+        SHOULD,
+        "The user code has enough entropy that, with rate limiting, brute force is infeasible.",
+    ),
+    # -- OpenID Connect Core 1.0 and Discovery 1.0 --------------------------------------------------------------
+    (
+        "OIDC-2",
+        MUST,
+        "The ID Token is a signed JWT with iss (the issuer), sub (at most 255 ASCII characters), aud (holding "
+        "the client_id), exp (in the future) and iat; nonce, when the request had one, is its value.",
+    ),
+    (
+        "OIDC-3.1.2.6",
+        MUST,
+        "With prompt=none the server shows no page: a user not signed in, or consent not given, is an error "
+        "(login_required, consent_required, interaction_required) sent to the redirect URI.",
+    ),
+    (
+        "OIDC-3.1.3.3",
+        MUST,
+        "The token response of an OpenID Connect request holds an id_token besides the access token.",
+    ),
+    (
+        "OIDC-3.1.3.6",
+        MUST,
+        "The ID Token is signed with a key of the server's JWK Set (alg not none unless asked); at_hash, "
+        "when present, is the left half of the access token's hash.",
+    ),
+    (
+        "OIDC-5.3",
+        MUST,
+        "UserInfo answers an access token of an openid request with JSON holding sub, the ID Token's sub; a "
+        "request without a valid token is refused with a Bearer challenge (RFC 6750 §3).",
+    ),
+    (
+        "OIDC-11",
+        MUST,
+        "offline_access requests a refresh token; the OP MUST always obtain the user's consent to it "
+        "(a consent page, with prompt=consent), and MAY issue refresh tokens in other contexts.",
+    ),
+    (
+        "OIDC-DISCOVERY-3",
+        MUST,
+        "The provider metadata holds issuer, authorization_endpoint, jwks_uri, response_types_supported, "
+        "subject_types_supported and id_token_signing_alg_values_supported (with RS256); token_endpoint "
+        "unless only implicit; userinfo_endpoint and scopes_supported (with openid) RECOMMENDED.",
+    ),
+    (
+        "OIDC-DISCOVERY-4",
+        MUST,
+        "The configuration is at /.well-known/openid-configuration under the issuer, 200 JSON, and its "
+        "issuer is identical to the one the URL was built from.",
+    ),
 )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from oauth_client.config import GRANT_TYPES, ClientConfig
+from oauth_client.config import GRANT_TYPES, KNOWN_GRANT_TYPES, ClientConfig
 
 AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 DRIVERS = ("none", "auto", "form", "browser", "manual")
@@ -27,6 +27,8 @@ ENDPOINTS = (
     "jwks_uri",
     "revocation_endpoint",
     "introspection_endpoint",
+    "device_authorization_endpoint",
+    "userinfo_endpoint",
 )
 
 
@@ -74,6 +76,12 @@ class FormFields:
     consent_field: str = ""
     # Denying by a link (a "Cancel" link) whose text or address contains this.
     deny_link: str = ""
+    # The device flow's verification page (RFC 8628 §3.3): the field the user code is typed into.
+    user_code: str = "user_code"
+    # ... and its confirmation page, where it has no decision buttons: the form holding this field
+    # ("name=value") is submitted to allow, with `device_deny` ("name=value") added to deny.
+    device_allow: str = ""
+    device_deny: str = ""
 
 
 @dataclass(frozen=True)
@@ -211,7 +219,7 @@ def _server(table: _Table) -> ServerConfig:
         metadata_url=table.url("metadata_url"),
         issuer=table.url("issuer"),
         endpoints=endpoints,
-        grant_types=table.strings("grant_types"),
+        grant_types=table.strings("grant_types", KNOWN_GRANT_TYPES),
         timeout=table.get("timeout", float, default=10.0),
         resources=table.strings("resources") or (),
         initial_access_token=table.secret("initial_access_token"),
@@ -238,7 +246,7 @@ def _client(table: _Table, role: str) -> ClientConfig:
     if redirect_uri and urlsplit(redirect_uri).fragment:
         raise table.error("redirect_uri", "must not have a fragment (RFC 6749 §3.1.2)")
     default_grants = ("authorization_code", "refresh_token") if public else GRANT_TYPES
-    grant_types = table.strings("grant_types", GRANT_TYPES) or default_grants
+    grant_types = table.strings("grant_types", KNOWN_GRANT_TYPES) or default_grants
     if public and "client_credentials" in grant_types:
         raise table.error("grant_types", "a public client cannot use client_credentials (RFC 6749 §4.4)")
     application_type = None
@@ -340,6 +348,8 @@ metadata_url = "http://127.0.0.1:8000/.well-known/oauth-authorization-server"
 # jwks_uri = "https://as.example.com/jwks"
 # revocation_endpoint = "https://as.example.com/revoke"
 # introspection_endpoint = "https://as.example.com/introspect"
+# device_authorization_endpoint = "https://as.example.com/device_authorization"   # RFC 8628
+# userinfo_endpoint = "https://as.example.com/userinfo"                           # OpenID Connect
 # grant_types = ["authorization_code", "client_credentials", "refresh_token"]
 # timeout = 10                       # seconds per request
 # resources = ["https://api.example.com"]    # RFC 8707 resources it issues tokens for (else from its metadata)
@@ -398,6 +408,9 @@ driver = "none"
 # deny = "deny"
 # consent_field = "prompt=consent"   # or: the consent form is the one with this field; submitting it allows
 # deny_link = "Cancel"               # or: deny by following the link whose text or address contains this
+# user_code = "user_code"            # the device flow's verification page: the field the user code goes in
+# device_allow = "confirm=yes"       # ... its confirmation form without decision buttons: submitted to allow
+# device_deny = "abort=yes"          # ... and with this field added, to deny
 
 # The behaviours the seed documents promise (profile `seed`). Optional.
 # [seed]

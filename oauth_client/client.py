@@ -100,6 +100,8 @@ class Endpoints:
     jwks: str | None = None
     revocation: str | None = None
     introspection: str | None = None
+    device_authorization: str | None = None  # RFC 8628 §4
+    userinfo: str | None = None  # OpenID Connect Core §5.3
     iss_parameter: bool = False  # RFC 9207: the server puts iss in authorization responses
 
     @classmethod
@@ -111,6 +113,8 @@ class Endpoints:
             jwks=metadata.get("jwks_uri"),
             revocation=metadata.get("revocation_endpoint"),
             introspection=metadata.get("introspection_endpoint"),
+            device_authorization=metadata.get("device_authorization_endpoint"),
+            userinfo=metadata.get("userinfo_endpoint"),
             iss_parameter=metadata.get("authorization_response_iss_parameter_supported") is True,
         )
 

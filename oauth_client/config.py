@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 # The grant types this client speaks (RFC 6749 §4.1, §4.4, §6).
 GRANT_TYPES = ("authorization_code", "client_credentials", "refresh_token")
+# RFC 8628 §3.4: the device authorization grant, which a client uses only when registered for it.
+DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code"
+KNOWN_GRANT_TYPES = (*GRANT_TYPES, DEVICE_CODE)
 
 
 @dataclass(frozen=True)

@@ -15,5 +15,5 @@ DIRECTORY = Path(__file__).parent
 def load_all() -> None:
     """Import every check module (registering its checks), as `oauth-conformance list` needs."""
     for module in pkgutil.iter_modules([str(DIRECTORY)]):
-        if module.name.startswith(("rfc", "seed", "mcp", "cimd")):
+        if module.name.startswith(("rfc", "oidc", "seed", "mcp", "cimd")):
             importlib.import_module(f"{__name__}.{module.name}")

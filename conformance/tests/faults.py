@@ -23,6 +23,7 @@ from webob import Response
 from conformance.checks.rfc9700_redirect_uri import VARIANTS
 from conformance.steps import PARALLEL
 
+from .faults_device_oidc import device_and_oidc
 from .proxy import (
     Fault,
     Resigner,
@@ -1482,6 +1483,8 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     add("seed-two-scopes-accepted", "seed-one-scope-two-scopes-refused")
     faults[-1].state["one_scope_per_request"] = True
 
+    # -- the device flow (RFC 8628) and OpenID Connect: faults_device_oidc.py -------------------------------------
+    faults += device_and_oidc(ctx)
     # -- issue 21: registration, resource indicators, RFC 9728, MCP (built on this module's blocks) --
     from .faults_registration import issue21_faults  # noqa: PLC0415
 

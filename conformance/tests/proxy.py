@@ -70,7 +70,8 @@ class FaultProxy:
         return response(environ, start_response)
 
     def _forward(self, request: Request) -> Response:
-        upstream = self.upstreams[self.driver]
+        # A fault may send one request to the other upstream (`conformance.upstream`: auto or form).
+        upstream = self.upstreams[request.environ.get("conformance.upstream", self.driver)]
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
         got = self._session().request(
             request.method,

@@ -17,7 +17,12 @@ from conformance.processes import ServerProcess, free_port, reference_as
 REDIRECT_URI = "http://127.0.0.1:8001/callback"
 QUERY_REDIRECT_URI = "http://127.0.0.1:8001/callback?app=conformance"
 ALL_GRANTS = ("authorization_code", "client_credentials", "refresh_token")
+DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code"
 SCOPES = ("api:read", "api:write")
+# The clients may also ask for OpenID Connect's scopes (the `oidc` checks); the target asks for SCOPES.
+OIDC_SCOPES = ("openid", "profile", "email")
+# The device flow and code lifetimes in these tests: short, so that polling and expiry checks are quick.
+DEVICE_SETTINGS = {"device_poll_interval": 1, "device_code_ttl": 60}
 # A second protected resource the server issues tokens for: a token for it must not open /api/me.
 OTHER_RESOURCE = "https://other.example/api"
 
@@ -38,10 +43,14 @@ class Workdir:
         self.user_password = next(row["password"] for row in demo if row.get("username") == "demo")
         self.clients = {
             "confidential": self._client(
-                "confidential", "confidential", "client_secret_basic", REDIRECT_URI, list(ALL_GRANTS)
+                "confidential", "confidential", "client_secret_basic", REDIRECT_URI, [*ALL_GRANTS, DEVICE_CODE]
             ),
             "second": self._client(
-                "second", "confidential", "client_secret_post", REDIRECT_URI, ["authorization_code", "refresh_token"]
+                "second",
+                "confidential",
+                "client_secret_post",
+                REDIRECT_URI,
+                ["authorization_code", "refresh_token", DEVICE_CODE],
             ),
             "public": self._client(
                 "public", "public", None, QUERY_REDIRECT_URI, ["authorization_code", "refresh_token"]
@@ -52,7 +61,7 @@ class Workdir:
 
     def _client(self, role, kind, auth_method, redirect_uri, grants) -> dict:
         """A client made with `reference-as clients create`, allowed SCOPES (two, so that a narrower
-        scope can be asked for)."""
+        scope can be asked for) and OIDC_SCOPES."""
         argv = [
             "clients",
             "create",
@@ -67,7 +76,7 @@ class Workdir:
         ]
         for grant in grants:
             argv += ["--grant", grant]
-        for scope in SCOPES:
+        for scope in (*SCOPES, *OIDC_SCOPES):
             argv += ["--scope", scope]
         made = self.cli(*argv)
         client = {"client_id": made["client_id"], "redirect_uri": redirect_uri, "grant_types": grants}
@@ -101,7 +110,8 @@ class ReferenceServer:
     ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(workdir.env, **{f"REFERENCE_AS_{k.upper()}": str(v) for k, v in (settings or {}).items()})
+        settings = {**DEVICE_SETTINGS, **(settings or {})}
+        env = dict(workdir.env, **{f"REFERENCE_AS_{k.upper()}": str(v) for k, v in settings.items()})
         if auto_approve:
             env["REFERENCE_AS_AUTO_APPROVE_USER"] = "demo"
         argv = reference_as(

@@ -9,7 +9,7 @@ import requests
 
 from conformance.approval import ManualDriver, forms_of, make_driver, with_parameters
 from conformance.progress import Progress
-from conformance.target import ApprovalConfig
+from conformance.target import ApprovalConfig, FormFields
 
 from .servers import WSGIThread
 
@@ -140,3 +140,57 @@ def test_the_progress_line_counts_down_while_a_check_waits():
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
+
+
+# -- the device flow (RFC 8628 §3.3) ----------------------------------------------------------------------
+
+
+def test_manual_driver_prints_the_verification_uri_and_the_user_code():
+    asked = []
+    driver = make_driver(ApprovalConfig("manual"), requests.Session(), lambda prompt: asked.append(prompt) or "\n")
+    landing = driver.run_device({"verification_uri": "https://as.example/device", "user_code": "BDFG-HJKL"})
+    assert "https://as.example/device" in asked[0] and "BDFG-HJKL" in asked[0] and landing.decided
+
+
+class _DevicePages:
+    """A verification page: type the code, then a confirmation form without decision buttons (as
+    oidc-provider's); what was decided is kept in `decided`."""
+
+    def __init__(self):
+        self.decided: list[dict] = []
+
+    def __call__(self, environ, start_response):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        posted = {k: v[0] for k, v in parse_qs(environ["wsgi.input"].read(length).decode()).items()}
+        start_response("200 OK", [("Content-Type", "text/html")])
+        if "confirm" in posted:
+            self.decided.append(posted)
+            return [b"<p>done</p>"]
+        if "user_code" in posted:
+            code = posted["user_code"].encode()
+            return [b"<form method=post><input type=hidden name=user_code value='" + code + b"'>"
+                    b"<input type=hidden name=confirm value=yes></form>"]  # fmt: skip
+        return [b"<form method=post><input type=hidden name=xsrf value=1><input name=user_code></form>"]
+
+
+@pytest.mark.parametrize("decision", ["allow", "deny"])
+def test_the_form_driver_types_the_user_code_and_confirms_or_aborts(decision):
+    pages = _DevicePages()
+    server = WSGIThread(pages)
+    try:
+        form = FormFields(device_allow="confirm=yes", device_deny="abort=yes")
+        driver = make_driver(ApprovalConfig("form", "u", "p", form), requests.Session(), input)
+        landing = driver.run_device({"verification_uri": server.url + "/device", "user_code": "BDFG-HJKL"}, decision)
+    finally:
+        server.stop()
+    assert landing.decided and not landing.stuck
+    expected = {"user_code": "BDFG-HJKL", "confirm": "yes", **({"abort": "yes"} if decision == "deny" else {})}
+    assert pages.decided == [expected]
+
+
+def test_the_auto_driver_opens_the_complete_verification_uri(echo):
+    driver = make_driver(ApprovalConfig("auto"), requests.Session(), input)
+    codes = {"verification_uri": f"{echo}/device", "user_code": "BDFG-HJKL"}
+    landing = driver.run_device(codes)
+    assert landing.decided and parse_qs(landing.params["seen"]) == {"user_code": ["BDFG-HJKL"]}
+    assert not driver.run_device(codes, "deny").decided  # it cannot deny a user code

@@ -1,6 +1,7 @@
 """The `browser` approval driver (headless Chromium through selenium) against the reference
 server's real sign-in and consent pages: a few checks of the authorization endpoint, through
-the real pages, for allow, deny, and an error page the browser stays on.
+the real pages, for allow, deny, and an error page the browser stays on; and the device flow's
+verification page.
 
 Needs Debian's chromium and chromedriver (`make install`); selenium is given both paths (the
 driver looks them up on PATH), so its own driver manager never runs and nothing is downloaded."""
@@ -19,6 +20,9 @@ CHECKS = (
     "rfc6749-4.1.2.1-mismatched-redirect-not-followed",
     "rfc6749-3.1.2.4-invalid-redirect-shown-to-user",
     "rfc9700-4.1.3-redirect-path-suffix-not-followed",
+    # the device flow's verification page: sign in, type the user code, allow or deny
+    "rfc8628-3.5-approved-poll-gets-tokens",
+    "rfc8628-3.5-denied-poll-is-access-denied",
 )
 
 

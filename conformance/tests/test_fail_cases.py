@@ -33,9 +33,17 @@ NOT_BROKEN = {
 }
 
 
-# With the auto driver nobody can deny nor be shown a page: those checks are gaps of the run.
+# With the auto driver nobody can deny nor be shown a page, and every request is signed in: those
+# checks are gaps of the run.
 DRIVER_GAPS = {
-    "auto": {"rfc6749-4.1.2.1-denial-is-access-denied", "rfc9700-4.16-pages-refuse-framing"},
+    "auto": {
+        "rfc6749-4.1.2.1-denial-is-access-denied",
+        "rfc9700-4.16-pages-refuse-framing",
+        "rfc8628-3.5-denied-poll-is-access-denied",
+        "oidc-3.1.2.6-prompt-none-without-session-is-an-error",
+        "oidc-3.1.2.6-prompt-none-without-consent-is-an-error",
+        "oidc-11-offline-access-consent-is-asked",
+    },
     "form": set(),
 }
 

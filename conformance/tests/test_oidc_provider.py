@@ -19,7 +19,8 @@ ROW = re.compile(r"^\| `(?P<id>[a-z0-9.-]+)` \| (?P<outcome>fail|warn|advice) \|
 TARGETS = ("opaque", "jwt")
 
 # Checks that must pass against oidc-provider: the authorization code flow through its own pages
-# (sign-in, consent, denial), PKCE, refresh rotation, revocation and introspection, JWT access tokens.
+# (sign-in, consent, denial), PKCE, refresh rotation, revocation and introspection, JWT access tokens,
+# the device flow (deviceFlow) and OpenID Connect.
 # If one of them is skipped, the peer's configuration or the driver is wrong, not the server.
 MUST_PASS = {
     "opaque": (
@@ -47,6 +48,17 @@ MUST_PASS = {
         "rfc7662-2.2-active-token-is-active",
         "rfc6749-10.10-codes-have-128-bits",
         "rfc6749-10.10-opaque-access-tokens-have-160-bits",
+        # the device flow through its own pages, and OpenID Connect
+        "rfc8628-3.5-approved-poll-gets-tokens",
+        "rfc8628-3.5-denied-poll-is-access-denied",
+        "rfc8628-3.5-pending-poll-is-authorization-pending",
+        "oidc-2-nonce-is-echoed",
+        "oidc-3.1.3.6-id-token-signature-verifies",
+        "oidc-3.1.2.6-prompt-none-without-session-is-an-error",
+        "oidc-3.1.2.6-prompt-none-without-consent-is-an-error",
+        "oidc-5.3-userinfo-sub-is-the-id-tokens",
+        "oidc-11-offline-access-consent-is-asked",
+        "oidc-discovery-4-issuer-is-the-prefix",
     ),
     "jwt": (
         "rfc9068-2.1-typ-is-at-jwt",
@@ -149,11 +161,14 @@ BROWSER_CHECKS = (
     "rfc6749-4.1.2-code-and-state-returned",
     "rfc6749-4.1.2.1-denial-is-access-denied",
     "rfc6749-3.1.2.4-invalid-redirect-shown-to-user",
+    "rfc8628-3.5-approved-poll-gets-tokens",
+    "rfc8628-3.5-denied-poll-is-access-denied",
 )
 
 
 def test_the_browser_driver_fills_in_oidc_providers_pages(peer):
-    """The same pages in headless Chromium: the consent form without a named button, the Cancel link."""
+    """The same pages in headless Chromium: the consent form without a named button, the Cancel link,
+    the device flow's user code and confirmation pages."""
     server, folder = peer
     target = folder / "oidc-provider-browser.toml"
     target.write_text(server.target().replace('driver = "form"', 'driver = "browser"'))

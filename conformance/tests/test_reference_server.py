@@ -56,6 +56,20 @@ MUST_RUN = (
     "rfc8725-3.1-hmac-with-public-key-refused",
     "rfc6749-10.10-codes-have-128-bits",
     "seed-routes-authorize-alias",
+    # the device flow (RFC 8628) and OpenID Connect
+    "rfc8628-3.5-slow-down-is-honoured",
+    "rfc8628-3.5-approved-poll-gets-tokens",
+    "rfc8628-3.5-denied-poll-is-access-denied",
+    "rfc8628-3.5-expired-poll-is-expired-token",
+    "rfc6749-10.10-device-codes-have-128-bits",
+    "oidc-3.1.3.6-id-token-signature-verifies",
+    "oidc-3.1.3.6-at-hash-matches-the-access-token",
+    "oidc-3.1.2.6-prompt-none-without-session-is-an-error",
+    "oidc-3.1.2.6-prompt-none-without-consent-is-an-error",
+    "oidc-5.3-userinfo-sub-is-the-id-tokens",
+    "oidc-11-offline-access-consent-is-asked",
+    "oidc-11-offline-access-gets-a-refresh-token",
+    "oidc-discovery-4-issuer-is-the-prefix",
 )
 
 

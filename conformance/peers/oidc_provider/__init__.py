@@ -33,7 +33,8 @@ STARTUP_SECONDS = 30
 REDIRECT_URI = "http://127.0.0.1:8001/callback"
 PUBLIC_REDIRECT_URI = REDIRECT_URI + "?app=conformance"  # server.mjs registers it with its query
 CODE_AND_REFRESH = ["authorization_code", "refresh_token"]
-ALL_GRANTS = ["authorization_code", "client_credentials", "refresh_token"]
+DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code"  # server.mjs turns deviceFlow on
+ALL_GRANTS = ["authorization_code", "client_credentials", "refresh_token", DEVICE_CODE]
 SCOPE = "api:read api:write"  # the scopes of the one API (resource indicator) server.mjs defines
 
 
@@ -139,7 +140,7 @@ client_secret = "{self.secrets["second"]}"
 auth_method = "client_secret_post"
 redirect_uri = "{REDIRECT_URI}"
 scope = "{SCOPE}"
-grant_types = {json.dumps(CODE_AND_REFRESH)}
+grant_types = {json.dumps([*CODE_AND_REFRESH, DEVICE_CODE])}
 
 [clients.public]
 client_id = "conformance-public"
@@ -159,6 +160,8 @@ username = "login"
 password = "password"
 consent_field = "prompt=consent"
 deny_link = "Cancel"
+device_allow = "confirm=yes"          # the device flow's confirmation page: Continue, or
+device_deny = "abort=yes"             # [ Abort ]
 """
 
     def write_targets(self, folder: Path) -> tuple[Path, Path]:

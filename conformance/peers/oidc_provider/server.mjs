@@ -20,6 +20,8 @@
 //     are `api:read api:write`. Its tokens are opaque, except those of the client
 //     `conformance-jwt`, which are RFC 9068 JWTs (oidc-provider neither introspects nor revokes
 //     JWT access tokens, so the JWT profile is checked with a client of its own);
+//   - the device authorization grant (RFC 8628, deviceFlow) for the confidential clients, with
+//     oidc-provider's own user code and confirmation pages;
 //   - devInteractions, oidc-provider's built-in sign-in and consent pages (any login, any
 //     password), which the suite's `form` driver fills in.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -47,13 +49,14 @@ const API_SCOPES = 'api:read api:write';
 const REDIRECT_URI = 'http://127.0.0.1:8001/callback';
 const PUBLIC_REDIRECT_URI = `${REDIRECT_URI}?app=conformance`; // a registered query, kept (RFC 6749 §3.1.2)
 const CODE_AND_REFRESH = ['authorization_code', 'refresh_token'];
+const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
 
 const clients = [
   {
     client_id: 'conformance-confidential',
     client_secret: secret('CONFIDENTIAL'),
     token_endpoint_auth_method: 'client_secret_basic',
-    grant_types: [...CODE_AND_REFRESH, 'client_credentials'],
+    grant_types: [...CODE_AND_REFRESH, 'client_credentials', DEVICE_CODE],
     response_types: ['code'],
     redirect_uris: [REDIRECT_URI],
   },
@@ -62,7 +65,7 @@ const clients = [
     client_id: 'conformance-second',
     client_secret: secret('SECOND'),
     token_endpoint_auth_method: 'client_secret_post',
-    grant_types: CODE_AND_REFRESH,
+    grant_types: [...CODE_AND_REFRESH, DEVICE_CODE],
     response_types: ['code'],
     redirect_uris: [REDIRECT_URI],
   },
@@ -80,7 +83,7 @@ const clients = [
     client_id: 'conformance-jwt',
     client_secret: secret('JWT'),
     token_endpoint_auth_method: 'client_secret_basic',
-    grant_types: [...CODE_AND_REFRESH, 'client_credentials'],
+    grant_types: [...CODE_AND_REFRESH, 'client_credentials', DEVICE_CODE],
     response_types: ['code'],
     redirect_uris: [REDIRECT_URI],
   },
@@ -95,14 +98,21 @@ const provider = new Provider(issuer, {
   features: {
     devInteractions: { enabled: true },
     clientCredentials: { enabled: true },
+    // the device authorization grant (RFC 8628), its default pages at /device
+    deviceFlow: { enabled: true },
     revocation: { enabled: true },
     introspection: { enabled: true },
     registration: { enabled: true },
     registrationManagement: { enabled: true },
     resourceIndicators: {
       enabled: true,
-      // a request that names no resource is for the API
-      defaultResource: () => RESOURCE,
+      // a request that names no resource is for the API when it asks for an API scope; an OpenID
+      // Connect sign-in that asks for none gets an access token for UserInfo (oidc-provider's own default)
+      defaultResource: (ctx, client, oneOf) => {
+        if (oneOf) return oneOf;
+        const scope = String(ctx.oidc.params?.scope ?? '');
+        return !ctx.oidc.params?.scope || scope.split(' ').some((s) => s.startsWith('api:')) ? RESOURCE : undefined;
+      },
       // the token endpoint may leave out the resource the grant was for
       useGrantedResource: () => true,
       getResourceServerInfo: (ctx, resourceIndicator, client) => {
