@@ -50,6 +50,9 @@ PROFILE_OF_RFC = {
     "RFC9728": "resource-metadata",
     "MCP": "mcp",
     "CIMD": "registration",
+    # -- issue 24 --
+    "RFC9126": "par",
+    "RFC9449": "dpop",
 }
 PROFILES = (
     "rfc6749",
@@ -71,6 +74,10 @@ PROFILES = (
     "resource-indicators",
     "resource-metadata",
     "mcp",
+    # -- issue 24 --
+    "par",
+    "dpop",
+    "fapi2-security",
 )
 # -- issue 21: the checks of other documents that also answer "can an MCP client use this
 # authorization server?" (the MCP authorization spec requires RFC 8414 metadata, PKCE with S256,
@@ -88,6 +95,13 @@ ALSO_IN_PROFILE = {
         "rfc9728-3-metadata-served-at-well-known-url",
         "rfc9728-3.3-resource-matches-metadata-url",
         "rfc9728-5.1-challenge-names-resource-metadata",
+    ),
+    # -- issue 24: what FAPI 2.0 Security Profile §5.3 asks of an authorization server, from the checks of
+    # other documents: PAR (the rfc9126 checks name this profile too), PKCE with S256, sender-constrained
+    # tokens (the rfc9449 checks), client authentication by private_key_jwt, iss in the response (RFC 9207).
+    "fapi2-security": (
+        "rfc7636-4.2-s256-offered",
+        "rfc9207-2-iss-in-authorization-response",
     ),
 }
 # Run unless asked for: everything but the slow checks and the seed's promises.

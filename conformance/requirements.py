@@ -56,6 +56,9 @@ RFC_TITLES = {
     "RFC8628": "Device Authorization Grant",
     "OIDC": "OpenID Connect Core 1.0",
     "OIDC-DISCOVERY": "OpenID Connect Discovery 1.0",
+    # -- issue 24: pushed authorization requests, DPoP --
+    "RFC9126": "Pushed Authorization Requests",
+    "RFC9449": "Demonstrating Proof of Possession (DPoP)",
 }
 # Documents outside the RFC series, and where their sections are (xml2rfc anchors).
 SPEC_URLS = {
@@ -537,6 +540,60 @@ REQUIREMENTS = _table(
         MUST,
         "The configuration is at /.well-known/openid-configuration under the issuer, 200 JSON, and its "
         "issuer is identical to the one the URL was built from.",
+    ),
+    # -- issue 24: RFC 9126, pushed authorization requests --------------------------------------------------
+    (
+        "RFC9126-2.1",
+        MUST,
+        "The pushed request is a POST of the authorization parameters with the client authenticated as at "
+        "the token endpoint; request_uri MUST NOT be among them.",
+    ),
+    (
+        "RFC9126-2.2",
+        MUST,
+        "A verified request is answered 201 with JSON request_uri and expires_in (a positive integer); the "
+        "request_uri MUST be bound to the client that posted it.",
+    ),
+    (
+        "RFC9126-2.3",
+        MUST,
+        "Errors are JSON as at the token endpoint (RFC 6749 §5.2): invalid_request for a bad request, "
+        "invalid_client (401 over Basic) for failed client authentication.",
+    ),
+    (
+        "RFC9126-4",
+        MUST,
+        "The authorization endpoint takes client_id and request_uri; the request_uri is single use and, "
+        "bound to its client (§2.2), opens nothing for another client_id.",
+    ),
+    (
+        "RFC9126-5",
+        MUST,
+        "pushed_authorization_request_endpoint is the URL of the endpoint where a client posts an "
+        "authorization request: an absolute URL, without fragment (RFC 8414 §2's rule for every endpoint).",
+    ),
+    # -- issue 24: RFC 9449, DPoP at the authorization server ----------------------------------------------
+    (
+        "RFC9449-4.3",
+        MUST,
+        "A proof is refused unless it is one JWT with typ dpop+jwt, an asymmetric alg (not none, no MAC), a "
+        "public jwk (no private part) that verifies the signature, htm the method, htu the URI, an "
+        "acceptable iat, and a jti not seen before; the token endpoint answers invalid_dpop_proof (§5).",
+    ),
+    (
+        "RFC9449-5",
+        MUST,
+        "A token issued with a valid proof is bound to its key and the response's token_type is DPoP.",
+    ),
+    (
+        "RFC9449-5.1",
+        MUST,
+        "dpop_signing_alg_values_supported is a JSON array of the JWS alg values accepted in proofs.",
+    ),
+    (
+        "RFC9449-6.1",
+        MUST,
+        "A DPoP-bound JWT access token carries cnf with jkt, the RFC 7638 SHA-256 thumbprint of the proof's key.",
     ),
 )
 
