@@ -1489,6 +1489,10 @@ def catalogue(ctx: Context) -> list[Fault]:  # noqa: C901 (a list, read top to b
     from .faults_registration import issue21_faults  # noqa: PLC0415
 
     faults += issue21_faults(ctx)
+    # -- issue 24: pushed authorization requests (RFC 9126) and DPoP (RFC 9449): faults_par_dpop.py --
+    from .faults_par_dpop import par_and_dpop  # noqa: PLC0415
+
+    faults += par_and_dpop(ctx)
     return faults
 
 
