@@ -28,6 +28,15 @@ def client(role: str) -> str:
     return target_line(f"clients.{role}", **values)
 
 
+def private_key_jwt() -> str:
+    """-- issue 24: the client the RFC 7523 checks sign assertions for."""
+    return target_line(
+        "private_key_jwt",
+        client_id="<a client registered for private_key_jwt>",
+        private_key_file="<its PEM private key>",
+    )
+
+
 def code_client(clients: dict) -> str:
     """For a target with no client of the authorization code grant: the confidential client's line."""
     config = clients.get("confidential")

@@ -53,6 +53,7 @@ PROFILE_OF_RFC = {
     # -- issue 24 --
     "RFC9126": "par",
     "RFC9449": "dpop",
+    "RFC7523": "private-key-jwt",
 }
 PROFILES = (
     "rfc6749",
@@ -78,6 +79,7 @@ PROFILES = (
     "par",
     "dpop",
     "fapi2-security",
+    "private-key-jwt",
 )
 # -- issue 21: the checks of other documents that also answer "can an MCP client use this
 # authorization server?" (the MCP authorization spec requires RFC 8414 metadata, PKCE with S256,

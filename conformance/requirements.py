@@ -59,6 +59,7 @@ RFC_TITLES = {
     # -- issue 24: pushed authorization requests, DPoP --
     "RFC9126": "Pushed Authorization Requests",
     "RFC9449": "Demonstrating Proof of Possession (DPoP)",
+    "RFC7523": "JWT Profile for Client Authentication and Authorization Grants",
 }
 # Documents outside the RFC series, and where their sections are (xml2rfc anchors).
 SPEC_URLS = {
@@ -594,6 +595,24 @@ REQUIREMENTS = _table(
         "RFC9449-6.1",
         MUST,
         "A DPoP-bound JWT access token carries cnf with jkt, the RFC 7638 SHA-256 thumbprint of the proof's key.",
+    ),
+    # -- issue 24: RFC 7523, JWT client authentication (private_key_jwt) ------------------------------------
+    (
+        "RFC7523-3",
+        MUST,
+        "A client assertion is refused unless sub is the client_id, aud identifies the server (the token "
+        "endpoint URL may be used), and exp is present and not passed; the server MAY keep used jti values "
+        "to refuse a replayed assertion.",
+    ),
+    (
+        "RFC7523-3.2",
+        MUST,
+        "A client assertion that is not valid is answered with the invalid_client error code (RFC 6749 §5.2).",
+    ),
+    (
+        "OIDC-9",
+        MUST,
+        "private_key_jwt: the assertion's iss and sub are the client_id, aud the token endpoint, jti and exp REQUIRED.",
     ),
 )
 

@@ -109,6 +109,20 @@ class SeedConfig:
 
 
 @dataclass(frozen=True)
+class PrivateKeyJWTConfig:
+    """-- issue 24: a client of the server registered for private_key_jwt (RFC 7523 §2.2, OpenID Connect
+    Core §9) with the public half of this key: the suite signs its client assertions."""
+
+    client_id: str
+    private_key_file: str  # a PEM private key (RSA or EC P-256), resolved against the target file's folder
+    kid: str | None = None  # the key's kid at the server, put in the assertion's header when given
+    scope: str | None = None
+
+    def __repr__(self) -> str:
+        return f"PrivateKeyJWTConfig(client_id={self.client_id!r})"
+
+
+@dataclass(frozen=True)
 class Target:
     path: str
     server: ServerConfig
@@ -117,6 +131,7 @@ class Target:
     approval: ApprovalConfig = field(default_factory=ApprovalConfig)
     seed: SeedConfig = field(default_factory=SeedConfig)
     code_lifetime_wait: float = 605.0  # the `slow` profile waits this long before redeeming a code
+    private_key_jwt: PrivateKeyJWTConfig | None = None  # -- issue 24
 
     def secrets(self) -> list[str]:
         found = [c.client_secret for c in self.clients.values() if c.client_secret]
@@ -317,8 +332,23 @@ def parse(data: dict, file: str = "target") -> Target:
         )
         seed_table.done()
     wait = top.get("code_lifetime_wait", float, default=605.0)
+    private_key_jwt = _private_key_jwt(top.table("private_key_jwt"), file)
     top.done()
-    return Target(file, server, clients, resource, approval, seed, wait)
+    return Target(file, server, clients, resource, approval, seed, wait, private_key_jwt)
+
+
+def _private_key_jwt(table: _Table | None, file: str) -> PrivateKeyJWTConfig | None:
+    """-- issue 24: `[private_key_jwt]`, the client whose assertions the RFC 7523 checks sign."""
+    if table is None:
+        return None
+    key_file = Path(file).parent / table.text("private_key_file", required=True)
+    if not key_file.is_file():
+        raise table.error("private_key_file", f"{key_file} is not a file")
+    config = PrivateKeyJWTConfig(
+        table.text("client_id", required=True), str(key_file), table.text("kid"), table.text("scope")
+    )
+    table.done()
+    return config
 
 
 def load(path: str | os.PathLike) -> Target:

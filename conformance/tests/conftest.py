@@ -53,7 +53,14 @@ def reference(workdir):
 def reference_target_file(path: Path, reference, workdir, top: str = "") -> Path:
     """A target file for the reference server: its clients, the form driver as the demo user."""
     return write_target(
-        path, reference.url, workdir.clients, driver="form", password=workdir.user_password, extra=SEED, top=top
+        path,
+        reference.url,
+        workdir.clients,
+        driver="form",
+        password=workdir.user_password,
+        extra=SEED,
+        top=top,
+        private_key_jwt=workdir.private_key_jwt,
     )
 
 

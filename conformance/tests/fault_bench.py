@@ -44,6 +44,7 @@ class Bench:
             resource=not state.get("no_resource"),
             extra=seed,
             metadata_path=state.get("metadata_path", "/.well-known/oauth-authorization-server"),
+            private_key_jwt=self.workdir.private_key_jwt,
         )
         self.proxy.fault, self.proxy.driver = fault, driver
         try:

@@ -7,7 +7,7 @@ import time
 import jwt
 from webob import Response
 
-from .proxy import Fault, form, is_token_request, json_of, set_form, set_query, with_json
+from .proxy import Fault, form, is_token_request, json_error, json_of, set_form, set_query, with_json
 
 PAR_PATH = "/oauth2/par"
 AUTHORIZE_PATH = "/oauth2/authorize"
@@ -147,32 +147,66 @@ SKIPPED_RULES = {
 }
 
 
-def _proofs_accepted(accepts):
-    """Token requests whose proof `accepts` picks, refused invalid_dpop_proof, are given a token."""
+def _refusal_overridden(error: str, picks):
+    """Token requests that `picks(request)` chooses, refused with `error`, are given a token instead."""
 
     def response(request, response):
-        if not is_token_request(request) or "DPoP" not in request.headers:
-            return None
-        if (json_of(response) or {}).get("error") == "invalid_dpop_proof" and accepts(_proof_parts(request)):
+        if is_token_request(request) and (json_of(response) or {}).get("error") == error and picks(request):
             return with_json(response, dict(FAKE_TOKEN), 200)
         return None
 
     return response
 
 
-class ReplayedProofsAccepted:
-    """A proof seen before is given a token again (no replay cache)."""
+def _proofs_accepted(accepts):
+    """Token requests whose proof `accepts` picks, refused invalid_dpop_proof, are given a token."""
+    return _refusal_overridden(
+        "invalid_dpop_proof", lambda request: "DPoP" in request.headers and accepts(_proof_parts(request))
+    )
 
-    def __init__(self):
+
+# -- RFC 7523 client assertions --------------------------------------------------------------------------------
+
+
+def _assertion_claims(request) -> dict | None:
+    assertion = dict(form(request)).get("client_assertion")
+    try:
+        return jwt.decode(assertion, options={"verify_signature": False}) if assertion else None
+    except jwt.PyJWTError:
+        return None
+
+
+# Which assertions a server that skips one rule of RFC 7523 §3 would take: accepts(claims).
+SKIPPED_ASSERTION_RULES = {
+    "rfc7523-3.2-wrong-aud-is-invalid-client": lambda c: not str(c.get("aud", "")).endswith("/oauth2/token"),
+    "rfc7523-3.2-missing-exp-is-invalid-client": lambda c: "exp" not in c,
+    "rfc7523-3.2-expired-exp-is-invalid-client": lambda c: c.get("exp", 0) < time.time(),
+    "rfc7523-3.2-wrong-sub-is-invalid-client": lambda c: c.get("sub") != c.get("iss"),
+    "oidc-9-assertion-with-wrong-iss-is-invalid-client": lambda c: c.get("sub") != c.get("iss"),
+}
+
+
+def _assertions_refused(request):
+    if is_token_request(request) and "client_assertion" in dict(form(request)):
+        return json_error("invalid_client", 401)
+    return None
+
+
+class ReplaysAccepted:
+    """What a token request carried (`credential(request)`), seen before and refused with `error`, is
+    given a token again: no replay cache."""
+
+    def __init__(self, error: str, credential):
+        self.error, self.credential = error, credential
         self.seen: set[str] = set()
 
     def response(self, request, response):
-        proof = request.headers.get("DPoP") if is_token_request(request) else None
-        if proof is None:
+        value = self.credential(request) if is_token_request(request) else None
+        if value is None:
             return None
-        if proof in self.seen and (json_of(response) or {}).get("error") == "invalid_dpop_proof":
+        if value in self.seen and (json_of(response) or {}).get("error") == self.error:
             return with_json(response, dict(FAKE_TOKEN), 200)
-        self.seen.add(proof)
+        self.seen.add(value)
         return None
 
 
@@ -196,7 +230,8 @@ def par_and_dpop(ctx) -> list[Fault]:
         )
 
     pushed_again, pushed_elsewhere = PushedRequests(reuse=True), PushedRequests(any_client=True)
-    replays = ReplayedProofsAccepted()
+    proof_replays = ReplaysAccepted("invalid_dpop_proof", lambda request: request.headers.get("DPoP"))
+    assertion_replays = ReplaysAccepted("invalid_client", lambda request: dict(form(request)).get("client_assertion"))
     faults = [
         # -- RFC 9126 --------------------------------------------------------------------------------------
         Fault(
@@ -265,8 +300,29 @@ def par_and_dpop(ctx) -> list[Fault]:
         Fault(
             "dpop-replay-accepted",
             ("rfc9449-4.3-replayed-proof-is-invalid-dpop-proof",),
-            response=replays.response,
+            response=proof_replays.response,
         ),
+        # -- RFC 7523 ----------------------------------------------------------------------------------------
+        Fault(
+            "assertions-refused",
+            ("rfc7523-3-valid-assertion-gets-a-token",),
+            request=_assertions_refused,
+        ),
+        Fault(
+            "assertion-replay-accepted",
+            ("rfc7523-3-replayed-assertion-is-refused",),
+            response=assertion_replays.response,
+        ),
+    ]
+    faults += [
+        Fault(
+            "assertion-accepted-" + check_id.split("-", 2)[2].removesuffix("-is-invalid-client"),
+            (check_id,),
+            response=_refusal_overridden(
+                "invalid_client", lambda request, accepts=accepts: accepts(_assertion_claims(request) or {})
+            ),
+        )
+        for check_id, accepts in SKIPPED_ASSERTION_RULES.items()
     ]
     faults += [
         Fault(

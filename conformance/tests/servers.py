@@ -11,6 +11,10 @@ import threading
 from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from conformance.outcomes import toml_value
 from conformance.processes import ServerProcess, free_port, reference_as
 
@@ -57,7 +61,25 @@ class Workdir:
             ),
         }
         self.clients["public"]["application_type"] = "native"
+        self.private_key_jwt = self._private_key_jwt_client()
         self.cli("resources", "add", OTHER_RESOURCE)
+
+    def _private_key_jwt_client(self) -> dict:
+        """-- issue 24: a client of private_key_jwt (RFC 7523 §2.2): its RSA key in a PEM file here,
+        the public JWK registered with the CLI (`--jwks-file`)."""
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = self.path / "conformance-jwt.pem"
+        pem.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+        jwk = self.path / "conformance-jwt.jwk.json"
+        jwk.write_text(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+        argv = ["clients", "create", "--name", "conformance private_key_jwt", "--client-id", "conformance-jwt"]
+        argv += ["--jwks-file", str(jwk), "--grant", "client_credentials", "--scope", SCOPES[0]]
+        made = self.cli(*argv)
+        return {"client_id": made["client_id"], "private_key_file": str(pem), "scope": SCOPES[0]}
 
     def _client(self, role, kind, auth_method, redirect_uri, grants) -> dict:
         """A client made with `reference-as clients create`, allowed SCOPES (two, so that a narrower
@@ -166,6 +188,7 @@ def write_target(
     extra: str = "",
     top: str = "",
     metadata_path: str = "/.well-known/oauth-authorization-server",
+    private_key_jwt: dict | None = None,
 ) -> Path:
     lines = [top, "[server]", f"metadata_url = {toml_value(issuer_url + metadata_path)}"]
     lines.append(f"client_id_documents_at = {toml_value(f'http://127.0.0.1:{free_port()}/documents')}")
@@ -177,6 +200,8 @@ def write_target(
             if client.get(key) is not None:
                 lines.append(f"{key} = {toml_value(client[key])}")
         lines.append(f"scope = {toml_value(client.get('scope', ' '.join(SCOPES)))}")
+    if private_key_jwt:
+        lines += ["[private_key_jwt]", *(f"{key} = {toml_value(value)}" for key, value in private_key_jwt.items())]
     lines += ["[approval]", f"driver = {toml_value(driver)}"]
     if password:
         lines += ['username = "demo"', f"password = {toml_value(password)}"]
