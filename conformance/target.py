@@ -417,6 +417,14 @@ scope = "api:read api:write"         # what to ask for (two scopes, so that a na
 # scope = "api:read"
 # application_type = "native"        # or "browser": RFC 8252 (any loopback port) is for native apps only
 
+# A client registered for private_key_jwt (RFC 7523) with the public half of this key: the suite
+# signs its client assertions (the path is relative to this file). Without it, those checks are a gap.
+# [private_key_jwt]
+# client_id = "conformance-jwt"
+# private_key_file = "conformance-jwt.pem"   # PEM, RSA or EC P-256
+# kid = "..."                                # when the server registered the key under a kid
+# scope = "api:read"
+
 # Who does the user's part of the authorization code flow:
 #   auto     the server approves by itself (reference-as: REFERENCE_AS_AUTO_APPROVE_USER=<user>)
 #   form     sign in and consent by posting the server's HTML forms (field names below)
