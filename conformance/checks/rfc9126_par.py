@@ -135,15 +135,17 @@ def check_unregistered_redirect(server, par_client):
 
 
 # RFC9126-2.1: "The request_uri authorization request parameter is one exception, and it MUST NOT be provided."
+# The RFC names no error code for it: invalid_request (RFC 6749 §5.2, "includes a parameter ... not supported")
+# or OpenID Connect Core §6.2's request_uri_not_supported both say it.
 @check("rfc9126-2.1-request-uri-in-push-is-invalid-request", "RFC9126-2.1", profiles=PAR)
 def check_request_uri_in_push(server, par_client):
-    """A push whose body holds a request_uri is 400 invalid_request."""
+    """A push whose body holds a request_uri is a 400 error (invalid_request or request_uri_not_supported)."""
     _, first = pushed(server, par_client)
     _, params = parameters(par_client, request_uri=first)
     response = push(server, par_client, params)
     if (expect.json_object(response) or {}).get("request_uri"):
         fail("a pushed request holding a request_uri was accepted")
-    expect.error(response, "invalid_request")
+    expect.error(response, ("invalid_request", "request_uri_not_supported"))
 
 
 def use_pushed(server, client, driver):

@@ -70,6 +70,13 @@ MUST_RUN = (
     "oidc-11-offline-access-consent-is-asked",
     "oidc-11-offline-access-gets-a-refresh-token",
     "oidc-discovery-4-issuer-is-the-prefix",
+    # -- issue 24: PAR, DPoP, private_key_jwt
+    "rfc9126-4-request-uri-is-single-use",
+    "rfc9126-2.2-request-uri-is-bound-to-its-client",
+    "rfc9449-6.1-jwt-access-token-has-cnf-jkt",
+    "rfc9449-4.3-replayed-proof-is-invalid-dpop-proof",
+    "rfc7523-3-valid-assertion-gets-a-token",
+    "rfc7523-3-replayed-assertion-is-refused",
 )
 
 

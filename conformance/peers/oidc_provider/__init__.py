@@ -24,6 +24,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
 from conformance.processes import ServerProcess, free_port
 
 HERE = Path(__file__).resolve().parent
@@ -83,6 +87,9 @@ class OidcProvider:
         self.secrets = {role: secrets.token_urlsafe(32) + "+/=%" for role in ("confidential", "second", "jwt")}
         environment = {k: v for k, v in os.environ.items() if not k.startswith("PEER_SECRET_")}
         environment.update({f"PEER_SECRET_{role.upper()}": value for role, value in self.secrets.items()})
+        # -- issue 24: the key of the private_key_jwt client; server.mjs registers its public half.
+        self.assertion_key = ec.generate_private_key(ec.SECP256R1())
+        environment["PEER_ASSERTION_JWK"] = jwt.algorithms.ECAlgorithm.to_jwk(self.assertion_key.public_key())
         self.log = log
         self.server = ServerProcess(
             "oidc-provider",
@@ -149,6 +156,11 @@ scope = "{SCOPE}"
 grant_types = {json.dumps(CODE_AND_REFRESH)}
 application_type = "native"           # server.mjs registers it so (RFC 8252: any loopback port)
 
+[private_key_jwt]
+client_id = "conformance-assertion"
+private_key_file = "conformance-assertion.pem"
+scope = "api:read"
+
 # devInteractions: a sign-in form (any login, any password), then a consent form
 # whose only button has no name, and a "[ Cancel ]" link that denies.
 [approval]
@@ -166,7 +178,12 @@ device_deny = "abort=yes"             # [ Abort ]
 
     def write_targets(self, folder: Path) -> tuple[Path, Path]:
         paths = (folder / "oidc-provider.toml", folder / "oidc-provider-jwt.toml")
-        for path, jwt in zip(paths, (False, True), strict=True):
-            path.write_text(self.target(jwt=jwt), encoding="utf-8")
+        for path, jwt_tokens in zip(paths, (False, True), strict=True):
+            path.write_text(self.target(jwt=jwt_tokens), encoding="utf-8")
             path.chmod(0o600)
+        pem = self.assertion_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        (folder / "conformance-assertion.pem").write_bytes(pem)
+        (folder / "conformance-assertion.pem").chmod(0o600)
         return paths

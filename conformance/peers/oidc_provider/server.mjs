@@ -87,6 +87,15 @@ const clients = [
     response_types: ['code'],
     redirect_uris: [REDIRECT_URI],
   },
+  {
+    // -- issue 24: a client of private_key_jwt (RFC 7523), the public half of the key the suite signs with
+    client_id: 'conformance-assertion',
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks: { keys: [JSON.parse(process.env.PEER_ASSERTION_JWK)] },
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+  },
 ];
 
 const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
@@ -104,6 +113,9 @@ const provider = new Provider(issuer, {
     introspection: { enabled: true },
     registration: { enabled: true },
     registrationManagement: { enabled: true },
+    // -- issue 24: pushed authorization requests (RFC 9126) and DPoP (RFC 9449)
+    pushedAuthorizationRequests: { enabled: true },
+    dPoP: { enabled: true },
     resourceIndicators: {
       enabled: true,
       // a request that names no resource is for the API when it asks for an API scope; an OpenID
