@@ -59,12 +59,20 @@ MUST_PASS = {
         "oidc-5.3-userinfo-sub-is-the-id-tokens",
         "oidc-11-offline-access-consent-is-asked",
         "oidc-discovery-4-issuer-is-the-prefix",
+        # -- issue 24: pushedAuthorizationRequests, dPoP, and the private_key_jwt client
+        "rfc9126-4-request-uri-gets-a-code",
+        "rfc9126-4-request-uri-is-single-use",
+        "rfc9449-5-token-type-is-dpop",
+        "rfc9449-4.3-wrong-htu-proof-is-invalid-dpop-proof",
+        "rfc7523-3-valid-assertion-gets-a-token",
+        "rfc7523-3.2-wrong-aud-is-invalid-client",
     ),
     "jwt": (
         "rfc9068-2.1-typ-is-at-jwt",
         "rfc9068-4-signature-verifies",
         "rfc9068-2.2-client-id-is-the-client",
         "rfc7519-4.1.7-jti-is-unique",
+        "rfc9449-6.1-jwt-access-token-has-cnf-jkt",
     ),
 }
 
