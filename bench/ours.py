@@ -186,6 +186,7 @@ class Ours:
                 self.settings.resource_audience,
                 now,
                 now + 3600,
+                None,  # a Bearer token (RFC 9449: no DPoP key)
             )
             for _ in range(count)
         ]

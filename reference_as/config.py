@@ -363,7 +363,7 @@ LIMITS = {
     "outbound_cache_entries": (0, 100_000),
     "registrations_per_hour": (0, 1_000_000),  # 0: no limit
     # RFC 8628 §3.2: the device code's lifetime and the polling interval.
-    "device_code_ttl": (MINUTE, DAY),
+    "device_code_ttl": (10, DAY),
     "device_poll_interval": (1, MINUTE),
     "device_code_max_entries": (1, 100),
     "device_free_attempts_per_address": (1, 1000),

@@ -1,9 +1,11 @@
 """Fixtures shared by the spec tests: the app in-process over a real store.
 
-Every test that touches storage or the token endpoint runs three times: against
-`MemoryStore`, against `SQLiteStore` on a real file in the test's folder, and
-against `PostgresStore` on a throwaway PostgreSQL cluster the session starts
-(spec_tests/postgres_cluster.py), in one database emptied before each test.
+Every test that touches storage or the token endpoint runs twice: against
+`SQLiteStore` on a real file in the test's folder, and against `PostgresStore` on
+a throwaway PostgreSQL cluster the session starts (spec_tests/postgres_cluster.py),
+in one database emptied before each test. `MemoryStore` keeps the same contract,
+proven by spec_tests/store/ (its `store` fixture adds it) and by serving
+`memory://` (spec_tests/serve/test_memory_store.py).
 Time is a `ManualClock`, so expiry is tested by moving it, never by sleeping.
 """
 
@@ -50,19 +52,21 @@ def _open(request, tmp_path):
     return MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "store.sqlite3")
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres"])
-def store(request, tmp_path):
+def opened(request, tmp_path):
     store = _open(request, tmp_path)
     yield store
     store.close()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path):
+    yield from opened(request, tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
 def sql_store(request, tmp_path):
     """The SQL stores alone, for what only they have (transactions, migrations)."""
-    store = _open(request, tmp_path)
-    yield store
-    store.close()
+    yield from opened(request, tmp_path)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ SCOPES = ("api:read", "api:write")
 # The clients may also ask for OpenID Connect's scopes (the `oidc` checks); the target asks for SCOPES.
 OIDC_SCOPES = ("openid", "profile", "email")
 # The device flow and code lifetimes in these tests: short, so that polling and expiry checks are quick.
-DEVICE_SETTINGS = {"device_poll_interval": 1, "device_code_ttl": 60}
+DEVICE_SETTINGS = {"device_poll_interval": 1, "device_code_ttl": 30}
 # A second protected resource the server issues tokens for: a token for it must not open /api/me.
 OTHER_RESOURCE = "https://other.example/api"
 
