@@ -18,6 +18,7 @@ that both ways hold:
 
 import dataclasses
 import json
+from abc import ABC, abstractmethod
 
 from ..policy.rfc8628_device import after_poll
 from .base import DuplicateClient, DuplicateUser, DuplicateUserCode, PurgeCutoffs
@@ -176,20 +177,24 @@ def _code(row) -> AuthorizationCode:
     return AuthorizationCode(*row[:13], resources=tuple(row[13].split()), dpop_jkt=row[14])
 
 
-class SQLStore:
+class SQLStore(ABC):
+    """What SQLiteStore and PostgresStore share; each gives the three abstract members."""
+
     IntegrityError: type[Exception] = Exception
     _LOCK = ""  # appended to a SELECT whose answer the same transaction acts on
 
     @property
+    @abstractmethod
     def _db(self):
-        raise NotImplementedError
+        """A connection that runs one statement on its own (autocommit)."""
 
+    @abstractmethod
     def _transaction(self):
-        raise NotImplementedError
+        """A context whose statements commit together or not at all."""
 
+    @abstractmethod
     def tables(self) -> dict[str, list[str]]:
         """Each table's columns, but the `rowid` PostgreSQL's signing_keys have (schema.py)."""
-        raise NotImplementedError
 
     def row_counts(self, tables) -> dict[str, int]:
         return {table: self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
